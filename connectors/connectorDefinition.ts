@@ -1,0 +1,30 @@
+import fs from 'node:fs';
+import path from 'node:path';
+
+/** A connector as stored in connectors/*.json: its name and its Connect config. */
+export interface ConnectorDefinition {
+  readonly name: string;
+  readonly config: Readonly<Record<string, string>>;
+}
+
+export function loadConnectorDefinition(file = path.join(__dirname, 'im-write.json')): ConnectorDefinition {
+  const parsed = JSON.parse(fs.readFileSync(file, 'utf8')) as { name?: unknown; config?: unknown };
+  if (typeof parsed.name !== 'string' || typeof parsed.config !== 'object' || parsed.config === null) {
+    throw new Error(`${file}: expected {"name": string, "config": {...}}`);
+  }
+  const config: Record<string, string> = {};
+  for (const [key, value] of Object.entries(parsed.config)) {
+    if (typeof value !== 'string') throw new Error(`${file}: config.${key} must be a string (Connect configs are strings)`);
+    config[key] = value;
+  }
+  return { name: parsed.name, config };
+}
+
+/** The same connector under another name (a test's own slot, publication and topics). */
+export function withOverrides(
+  definition: ConnectorDefinition,
+  name: string,
+  overrides: Readonly<Record<string, string>>,
+): ConnectorDefinition {
+  return { name, config: { ...definition.config, ...overrides } };
+}

@@ -1,0 +1,88 @@
+import { setTimeout as sleep } from 'node:timers/promises';
+import type { ConnectorDefinition } from './connectorDefinition';
+
+export class ConnectorError extends Error {
+  constructor(
+    message: string,
+    readonly connector: string,
+    readonly retriable: boolean,
+  ) {
+    super(message);
+    this.name = 'ConnectorError';
+  }
+}
+
+interface ConnectorStatus {
+  readonly connector: { readonly state: string; readonly trace?: string };
+  readonly tasks: ReadonlyArray<{ readonly id: number; readonly state: string; readonly trace?: string }>;
+}
+
+/** The Connect REST calls the project needs; idempotent where Connect allows it. */
+export function connectorRegistry({ connectUrl, timeoutMs = 120_000 }: { connectUrl: string; timeoutMs?: number }) {
+  async function call(method: string, pathname: string, body?: unknown): Promise<Response> {
+    return fetch(`${connectUrl}${pathname}`, {
+      method,
+      headers: { 'content-type': 'application/json', accept: 'application/json' },
+      signal: AbortSignal.timeout(30_000),
+      ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+    });
+  }
+
+  async function status(name: string): Promise<ConnectorStatus | undefined> {
+    const response = await call('GET', `/connectors/${encodeURIComponent(name)}/status`);
+    if (response.status === 404) return undefined;
+    if (!response.ok) throw new ConnectorError(`status of ${name}: HTTP ${response.status} ${await response.text()}`, name, true);
+    return (await response.json()) as ConnectorStatus;
+  }
+
+  /** Polls until the connector and every task are RUNNING; a FAILED one ends the wait with its trace. */
+  async function waitUntilRunning(name: string): Promise<ConnectorStatus> {
+    const deadline = Date.now() + timeoutMs;
+    let last: ConnectorStatus | undefined;
+    while (Date.now() < deadline) {
+      last = await status(name).catch(() => undefined);
+      if (last !== undefined) {
+        const failed = [last.connector, ...last.tasks].find((s) => s.state === 'FAILED');
+        if (failed !== undefined) {
+          throw new ConnectorError(`connector ${name} FAILED:\n${failed.trace ?? '(no trace)'}`, name, false);
+        }
+        if (last.connector.state === 'RUNNING' && last.tasks.length > 0 && last.tasks.every((t) => t.state === 'RUNNING')) {
+          return last;
+        }
+      }
+      await sleep(250);
+    }
+    throw new ConnectorError(`connector ${name} not RUNNING after ${timeoutMs} ms: ${JSON.stringify(last)}`, name, true);
+  }
+
+  return {
+    status,
+    waitUntilRunning,
+
+    /** PUT /connectors/<name>/config: creates or updates, then waits until every task runs. */
+    async register(definition: ConnectorDefinition): Promise<ConnectorStatus> {
+      const deadline = Date.now() + timeoutMs;
+      for (;;) {
+        const response = await call('PUT', `/connectors/${encodeURIComponent(definition.name)}/config`, definition.config);
+        if (response.ok) break;
+        const text = await response.text();
+        // 409: the worker group is rebalancing; the same request succeeds a moment later.
+        if (response.status === 409 && Date.now() < deadline) {
+          await sleep(500);
+          continue;
+        }
+        throw new ConnectorError(`registering ${definition.name}: HTTP ${response.status} ${text}`, definition.name, response.status >= 500);
+      }
+      return waitUntilRunning(definition.name);
+    },
+
+    async remove(name: string): Promise<boolean> {
+      const response = await call('DELETE', `/connectors/${encodeURIComponent(name)}`);
+      if (response.status === 404) return false;
+      if (!response.ok) throw new ConnectorError(`deleting ${name}: HTTP ${response.status} ${await response.text()}`, name, true);
+      return true;
+    },
+  };
+}
+
+export type ConnectorRegistry = ReturnType<typeof connectorRegistry>;

@@ -1,0 +1,118 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import type { Logger } from 'pino';
+import type { StackConfig } from './config';
+import { daemon, logTail, portInUse, runningPid, startDaemon, stopDaemon } from './daemon';
+import type { JvmArtifacts } from './jvmArtifacts';
+import { GiveUp, waitFor } from './waitFor';
+
+/**
+ * One Kafka Connect worker in distributed mode with the Debezium PostgreSQL connector on its
+ * plugin.path. Connector configs refer to the write database through ${env:...} placeholders
+ * (EnvVarConfigProvider), so the same JSON works here and in containers.
+ */
+export function connectWorker(config: StackConfig, log: Logger) {
+  const c = config.connect;
+  const confDir = path.join(config.stateDir, 'connect');
+  const propertiesFile = path.join(confDir, 'worker.properties');
+  const log4jFile = path.join(confDir, 'log4j.properties');
+  const proc = daemon('connect', config.runDir, config.logDir, propertiesFile);
+  const url = `http://${c.host}:${c.port}`;
+
+  function writeProperties(jvm: JvmArtifacts): void {
+    fs.mkdirSync(confDir, { recursive: true });
+    const properties = [
+      `bootstrap.servers=${config.kafka.host}:${config.kafka.port}`,
+      `group.id=${c.groupId}`,
+      'key.converter=org.apache.kafka.connect.json.JsonConverter',
+      'value.converter=org.apache.kafka.connect.json.JsonConverter',
+      'key.converter.schemas.enable=false',
+      'value.converter.schemas.enable=false',
+      `offset.storage.topic=${c.groupId}-offsets`,
+      `config.storage.topic=${c.groupId}-configs`,
+      `status.storage.topic=${c.groupId}-status`,
+      'offset.storage.replication.factor=1',
+      'offset.storage.partitions=1',
+      'config.storage.replication.factor=1',
+      'status.storage.replication.factor=1',
+      'status.storage.partitions=1',
+      // Source offsets (the confirmed LSN) are flushed often, so a restart re-reads little.
+      'offset.flush.interval.ms=1000',
+      // One worker: no reason to wait for a departed member before reassigning its tasks.
+      'scheduled.rebalance.max.delay.ms=0',
+      `listeners=http://${c.host}:${c.port}`,
+      `rest.advertised.host.name=${c.host}`,
+      `rest.advertised.port=${c.port}`,
+      `plugin.path=${jvm.pluginPath}`,
+      'topic.creation.enable=true',
+      'config.providers=env',
+      'config.providers.env.class=org.apache.kafka.common.config.provider.EnvVarConfigProvider',
+    ];
+    fs.writeFileSync(propertiesFile, `${properties.join('\n')}\n`);
+    fs.writeFileSync(
+      log4jFile,
+      [
+        'log4j.rootLogger=INFO, stdout',
+        'log4j.appender.stdout=org.apache.log4j.ConsoleAppender',
+        'log4j.appender.stdout.layout=org.apache.log4j.PatternLayout',
+        'log4j.appender.stdout.layout.ConversionPattern=[%d] %p %X{connector.context}%m (%c)%n',
+        'log4j.logger.org.reflections=ERROR',
+        'log4j.logger.org.apache.kafka.clients=WARN',
+        'log4j.logger.org.eclipse.jetty=WARN',
+        'log4j.logger.org.apache.kafka.connect.runtime.rest=WARN',
+        '',
+      ].join('\n'),
+    );
+  }
+
+  async function restGet(pathname: string): Promise<Response> {
+    return fetch(`${url}${pathname}`, { signal: AbortSignal.timeout(5000) });
+  }
+
+  return {
+    daemon: proc,
+    url,
+    isRunning: () => runningPid(proc) !== undefined,
+
+    async start(jvm: JvmArtifacts, env: NodeJS.ProcessEnv): Promise<'started' | 'reused'> {
+      let outcome: 'started' | 'reused' = 'reused';
+      if (runningPid(proc) === undefined) {
+        if (await portInUse(c.host, c.port)) {
+          throw new Error(`port ${c.port} is taken by a process that is not this stack's Connect worker; set STACK_CONNECT_PORT`);
+        }
+        writeProperties(jvm);
+        startDaemon(proc, {
+          command: 'java',
+          args: [
+            `-Xmx${c.heap}`, '-Xms256m', '-XX:+UseG1GC', '-XX:MaxGCPauseMillis=20',
+            '-Djava.awt.headless=true', `-Dlog4j.configuration=file:${log4jFile}`,
+            '-cp', jvm.classpath, 'org.apache.kafka.connect.cli.ConnectDistributed', propertiesFile,
+          ],
+          env: { ...process.env, ...env },
+        });
+        outcome = 'started';
+      }
+      await waitFor(
+        async () => {
+          if (runningPid(proc) === undefined) throw new GiveUp(`connect exited; last log lines:\n${logTail(proc.logFile)}`);
+          const plugins = await restGet('/connector-plugins');
+          if (!plugins.ok) return undefined;
+          const list = (await plugins.json()) as Array<{ class: string }>;
+          if (!list.some((p) => p.class === 'io.debezium.connector.postgresql.PostgresConnector')) {
+            throw new GiveUp(`connect runs but the Debezium PostgreSQL plugin is not on plugin.path ${jvm.pluginPath}`);
+          }
+          // The worker answers REST before it has joined its group; /connectors needs the group.
+          const connectors = await restGet('/connectors');
+          return connectors.ok ? true : undefined;
+        },
+        { what: `Kafka Connect on ${url}`, timeoutMs: 120_000, intervalMs: 500 },
+      );
+      log.info({ url, outcome }, 'connect ready');
+      return outcome;
+    },
+
+    stop: () => stopDaemon(proc, 60_000),
+  };
+}
+
+export type ConnectWorker = ReturnType<typeof connectWorker>;

@@ -1,0 +1,113 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import type { Logger } from 'pino';
+import { loadConnectorDefinition } from '../../connectors/connectorDefinition';
+import { connectorRegistry } from '../../connectors/connectorRegistry';
+import { migrateWriteDatabase } from '../../services/db/migrateWriteDatabase';
+import { stackUrls, type StackConfig, type StackUrls } from './config';
+import { connectWorker } from './connectWorker';
+import { runningPid } from './daemon';
+import { ensureJvmArtifacts } from './jvmArtifacts';
+import { kafkaBroker } from './kafkaBroker';
+import { postgresCluster } from './postgres';
+import { checkPrerequisites } from './prerequisites';
+
+export interface ComponentStatus {
+  readonly name: string;
+  readonly running: boolean;
+  readonly pid?: number;
+  readonly listens: string;
+  readonly log: string;
+}
+
+/** The embedded local stack: PostgreSQL, Kafka (KRaft), Kafka Connect + Debezium, the CDC connector. */
+export function localStack({ config, logger }: { config: StackConfig; logger: Logger }) {
+  const log = logger.child({ component: 'stack' });
+  const postgres = postgresCluster(config, log.child({ part: 'postgres' }));
+  const kafka = kafkaBroker(config, log.child({ part: 'kafka' }));
+  const connect = connectWorker(config, log.child({ part: 'connect' }));
+  const urls = stackUrls(config);
+  const registry = connectorRegistry({ connectUrl: urls.CONNECT_URL });
+
+  /** What the Connect worker's EnvVarConfigProvider resolves ${env:CDC_DATABASE_*} from. */
+  const connectEnv = {
+    CDC_DATABASE_HOST: config.postgres.host,
+    CDC_DATABASE_PORT: String(config.postgres.port),
+    CDC_DATABASE_USER: config.postgres.user,
+    CDC_DATABASE_PASSWORD: config.postgres.password,
+    CDC_DATABASE_NAME: config.postgres.writeDatabase,
+  };
+
+  return {
+    urls,
+    registry,
+    postgres,
+
+    /** Starts whatever is not running yet and reuses the rest; safe to call again. */
+    async up(): Promise<StackUrls> {
+      const started = Date.now();
+      checkPrerequisites(config);
+      const jvm = ensureJvmArtifacts(config, log);
+      await Promise.all([
+        (async () => {
+          await postgres.start();
+          await migrateWriteDatabase(urls.WRITE_DATABASE_URL);
+          log.info({ url: urls.WRITE_DATABASE_URL }, 'postgres ready');
+        })(),
+        kafka.start(jvm),
+      ]);
+      await connect.start(jvm, connectEnv);
+      const connector = loadConnectorDefinition();
+      await registry.register(connector);
+      log.info({ connector: connector.name, ms: Date.now() - started }, 'stack up');
+      return urls;
+    },
+
+    /** Stops the processes; data stays for the next `up`. */
+    async down(): Promise<void> {
+      // Connect first, so the connector does not log errors while the broker goes away.
+      if (await connect.stop()) log.info('connect stopped');
+      if (await kafka.stop()) log.info('kafka stopped');
+      if (postgres.stop()) log.info('postgres stopped');
+    },
+
+    /** Stops everything and wipes data, logs and configuration; keeps the fetched JVM artifacts. */
+    async reset(): Promise<void> {
+      await this.down();
+      for (const entry of fs.existsSync(config.stateDir) ? fs.readdirSync(config.stateDir) : []) {
+        if (entry !== path.basename(config.jvmCacheDir)) fs.rmSync(path.join(config.stateDir, entry), { recursive: true, force: true });
+      }
+      log.info({ stateDir: config.stateDir }, 'stack reset');
+    },
+
+    status(): ComponentStatus[] {
+      const pgPid = postgres.isRunning() ? readPostmasterPid(config.postgres.dataDir) : undefined;
+      const kafkaPid = runningPid(kafka.daemon);
+      const connectPid = runningPid(connect.daemon);
+      return [
+        { name: 'postgres', running: pgPid !== undefined, ...(pgPid === undefined ? {} : { pid: pgPid }), listens: `${config.postgres.host}:${config.postgres.port}`, log: path.join(config.logDir, 'postgres.log') },
+        { name: 'kafka', running: kafkaPid !== undefined, ...(kafkaPid === undefined ? {} : { pid: kafkaPid }), listens: urls.KAFKA_BROKERS, log: kafka.daemon.logFile },
+        { name: 'connect', running: connectPid !== undefined, ...(connectPid === undefined ? {} : { pid: connectPid }), listens: urls.CONNECT_URL, log: connect.daemon.logFile },
+      ];
+    },
+
+    logFiles(): Record<string, string> {
+      return {
+        postgres: path.join(config.logDir, 'postgres.log'),
+        kafka: kafka.daemon.logFile,
+        connect: connect.daemon.logFile,
+      };
+    },
+  };
+}
+
+function readPostmasterPid(dataDir: string): number | undefined {
+  try {
+    const first = fs.readFileSync(path.join(dataDir, 'postmaster.pid'), 'utf8').split('\n')[0];
+    return first === undefined ? undefined : Number(first);
+  } catch {
+    return undefined;
+  }
+}
+
+export type LocalStack = ReturnType<typeof localStack>;

@@ -1,0 +1,140 @@
+import { spawnSync, type SpawnSyncReturns } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { Client } from 'pg';
+import type { Logger } from 'pino';
+import type { StackConfig } from './config';
+import { waitFor } from './waitFor';
+
+/**
+ * The project's own PostgreSQL cluster: made with initdb (as the `postgres` OS user when we are
+ * root, since initdb refuses root), wal_level=logical, TCP only on its own port.
+ */
+export function postgresCluster(config: StackConfig, log: Logger) {
+  const pg = config.postgres;
+  const asRoot = os.userInfo().uid === 0;
+  const logFile = path.join(config.logDir, 'postgres.log');
+
+  function run(tool: string, args: readonly string[]): SpawnSyncReturns<string> {
+    const bin = path.join(pg.binDir, tool);
+    const [command, fullArgs] = asRoot ? ['runuser', ['-u', 'postgres', '--', bin, ...args]] : [bin, [...args]];
+    return spawnSync(command, fullArgs, { encoding: 'utf8', cwd: '/' });
+  }
+
+  function giveToServerUser(target: string): void {
+    if (asRoot) spawnSync('chown', ['-R', 'postgres:postgres', target]);
+  }
+
+  function ensureInitialized(): void {
+    if (fs.existsSync(path.join(pg.dataDir, 'PG_VERSION'))) return;
+    fs.mkdirSync(pg.dataDir, { recursive: true, mode: 0o700 });
+    giveToServerUser(path.dirname(pg.dataDir));
+    if (asRoot) {
+      const access = spawnSync('runuser', ['-u', 'postgres', '--', 'test', '-w', pg.dataDir]);
+      if (access.status !== 0) {
+        throw new Error(
+          `the postgres OS user cannot reach ${pg.dataDir}: every parent folder must be searchable by it ` +
+            `(chmod o+x), or set STACK_DIR to a folder it can reach`,
+        );
+      }
+    }
+    const pwfile = path.join(path.dirname(pg.dataDir), 'superuser.pw');
+    fs.writeFileSync(pwfile, `${pg.superPassword}\n`, { mode: 0o600 });
+    giveToServerUser(pwfile);
+    log.info({ dataDir: pg.dataDir }, 'initdb');
+    const init = run('initdb', [
+      '-D', pg.dataDir, '-U', 'postgres', `--pwfile=${pwfile}`,
+      '--auth-local=scram-sha-256', '--auth-host=scram-sha-256', '--encoding=UTF8', '--locale=C.UTF-8',
+    ]);
+    fs.rmSync(pwfile, { force: true });
+    if (init.status !== 0) throw new Error(`initdb failed:\n${init.stdout}\n${init.stderr}`);
+    fs.appendFileSync(path.join(pg.dataDir, 'postgresql.conf'), "\ninclude_if_exists = 'stack.conf'\n");
+  }
+
+  function writeSettings(): void {
+    // Rewritten on every start so that a changed port takes effect.
+    const settings = [
+      `port = ${pg.port}`,
+      `listen_addresses = '${pg.host}'`,
+      "unix_socket_directories = ''",
+      'wal_level = logical',
+      'max_wal_senders = 20',
+      'max_replication_slots = 20',
+      // A slot whose consumer is gone must not pin WAL forever.
+      'max_slot_wal_keep_size = 2GB',
+      'max_connections = 200',
+      'shared_buffers = 256MB',
+      "log_line_prefix = '%m [%p] %q%u@%d '",
+    ];
+    const file = path.join(pg.dataDir, 'stack.conf');
+    fs.writeFileSync(file, `${settings.join('\n')}\n`);
+    giveToServerUser(file);
+  }
+
+  function isRunning(): boolean {
+    return run('pg_ctl', ['status', '-D', pg.dataDir]).status === 0;
+  }
+
+  async function superClient(database = 'postgres'): Promise<Client> {
+    const client = new Client({ host: pg.host, port: pg.port, user: 'postgres', password: pg.superPassword, database });
+    await client.connect();
+    return client;
+  }
+
+  async function ensureRoleAndDatabases(): Promise<void> {
+    const client = await superClient();
+    try {
+      const role = await client.query('select 1 from pg_roles where rolname = $1', [pg.user]);
+      if (role.rowCount === 0) {
+        await client.query(`create role ${pg.user} login replication password '${pg.password}'`);
+      }
+      for (const db of [pg.writeDatabase, pg.readDatabase]) {
+        const exists = await client.query('select 1 from pg_database where datname = $1', [db]);
+        if (exists.rowCount === 0) await client.query(`create database ${db} owner ${pg.user}`);
+      }
+    } finally {
+      await client.end();
+    }
+  }
+
+  return {
+    isRunning,
+    superClient,
+
+    async start(): Promise<'started' | 'reused'> {
+      ensureInitialized();
+      let outcome: 'started' | 'reused' = 'reused';
+      if (!isRunning()) {
+        writeSettings();
+        fs.mkdirSync(config.logDir, { recursive: true });
+        fs.appendFileSync(logFile, '');
+        giveToServerUser(logFile);
+        const started = run('pg_ctl', ['start', '-D', pg.dataDir, '-l', logFile, '-w', '-t', '60']);
+        if (started.status !== 0) {
+          throw new Error(`PostgreSQL did not start (see ${logFile}):\n${started.stdout}\n${started.stderr}`);
+        }
+        outcome = 'started';
+      }
+      await waitFor(
+        async () => {
+          const client = await superClient();
+          await client.end();
+          return true;
+        },
+        { what: `PostgreSQL on ${pg.host}:${pg.port}`, timeoutMs: 30_000 },
+      );
+      await ensureRoleAndDatabases();
+      return outcome;
+    },
+
+    stop(): boolean {
+      if (!fs.existsSync(path.join(pg.dataDir, 'PG_VERSION')) || !isRunning()) return false;
+      const stopped = run('pg_ctl', ['stop', '-D', pg.dataDir, '-m', 'fast', '-w', '-t', '60']);
+      if (stopped.status !== 0) throw new Error(`PostgreSQL did not stop:\n${stopped.stdout}\n${stopped.stderr}`);
+      return true;
+    },
+  };
+}
+
+export type PostgresCluster = ReturnType<typeof postgresCluster>;

@@ -1,0 +1,20 @@
+import versionsJson from '../versions.json';
+
+/** External component versions, pinned once in infra/versions.json. */
+export interface Versions {
+  readonly kafka: string;
+  readonly scala: string;
+  readonly slf4j: string;
+  readonly debezium: string;
+  readonly postgresql: string;
+  readonly node: string;
+}
+
+export const versions: Versions = Object.freeze({
+  kafka: versionsJson.kafka,
+  scala: versionsJson.scala,
+  slf4j: versionsJson.slf4j,
+  debezium: versionsJson.debezium,
+  postgresql: versionsJson.postgresql,
+  node: versionsJson.node,
+});

@@ -1,0 +1,24 @@
+// Test kinds are told apart by suffix: *.unit.test.ts (pure, no I/O, next to the code),
+// *.int.test.ts and *.e2e.test.ts (under test/, against the real local stack).
+const transform = { '^.+\\.ts$': ['@swc/jest'] };
+const testPathIgnorePatterns = ['/node_modules/', '/infra/\\.local/'];
+
+module.exports = {
+  projects: [
+    {
+      displayName: 'unit',
+      testMatch: ['<rootDir>/**/*.unit.test.ts'],
+      transform,
+      testPathIgnorePatterns,
+    },
+    {
+      displayName: 'stack',
+      testMatch: ['<rootDir>/test/**/*.int.test.ts', '<rootDir>/test/**/*.e2e.test.ts'],
+      transform,
+      testPathIgnorePatterns,
+      globalSetup: '<rootDir>/test/support/globalSetup.ts',
+      testTimeout: 180000,
+      slowTestThreshold: 60,
+    },
+  ],
+};
