@@ -4,6 +4,8 @@ const transform = { '^.+\\.ts$': ['@swc/jest'] };
 const testPathIgnorePatterns = ['/node_modules/', '/infra/\\.local/'];
 
 module.exports = {
+  // Stack tests wait for real processes; each waits on conditions with its own deadline.
+  testTimeout: 180000,
   projects: [
     {
       displayName: 'unit',
@@ -17,7 +19,6 @@ module.exports = {
       transform,
       testPathIgnorePatterns,
       globalSetup: '<rootDir>/test/support/globalSetup.ts',
-      testTimeout: 180000,
       slowTestThreshold: 60,
     },
   ],

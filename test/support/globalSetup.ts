@@ -1,0 +1,14 @@
+import pino from 'pino';
+import { loadStackConfig } from '../../infra/stack/config';
+import { localStack } from '../../infra/stack/localStack';
+
+/**
+ * Brings the real local stack up once before the stack tests (reusing whatever already runs)
+ * and hands its URLs to the tests through the same variables the project's processes read.
+ */
+export default async function globalSetup(): Promise<void> {
+  const logger = pino({ level: process.env.LOG_LEVEL ?? 'warn' });
+  const stack = localStack({ config: loadStackConfig(), logger });
+  const urls = await stack.up();
+  Object.assign(process.env, urls);
+}

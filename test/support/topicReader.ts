@@ -1,0 +1,67 @@
+import { Kafka, logLevel, type Consumer } from 'kafkajs';
+import { waitFor } from '../../infra/stack/waitFor';
+import { parseLosslessJson } from '../../projector/decode/parseLosslessJson';
+import { uniqueName } from './stackEnv';
+
+export interface ReadRecord {
+  readonly topic: string;
+  readonly partition: number;
+  readonly offset: bigint;
+  /** Key and value decoded losslessly (integers as bigint); null for a null key or tombstone. */
+  readonly key: unknown;
+  readonly value: unknown;
+}
+
+/**
+ * Reads topics from the beginning with a group of its own and keeps every record, so a test
+ * can wait for the records it caused instead of sleeping.
+ */
+export async function topicReader({ brokers, topics }: { brokers: string[]; topics: string[] }) {
+  const kafka = new Kafka({ clientId: 'test-reader', brokers, logLevel: logLevel.NOTHING });
+  const admin = kafka.admin();
+  await admin.connect();
+  try {
+    await waitFor(
+      async () => {
+        const existing = new Set(await admin.listTopics());
+        return topics.every((t) => existing.has(t)) ? true : undefined;
+      },
+      { what: `topics ${topics.join(', ')}`, timeoutMs: 60_000 },
+    );
+  } finally {
+    await admin.disconnect();
+  }
+
+  const consumer: Consumer = kafka.consumer({ groupId: uniqueName('test-reader'), maxWaitTimeInMs: 100 });
+  const records: ReadRecord[] = [];
+  await consumer.connect();
+  await consumer.subscribe({ topics, fromBeginning: true });
+  await consumer.run({
+    eachMessage: async ({ topic, partition, message }) => {
+      records.push({
+        topic,
+        partition,
+        offset: BigInt(message.offset),
+        key: message.key === null ? null : parseLosslessJson(message.key.toString('utf8')),
+        value: message.value === null ? null : parseLosslessJson(message.value.toString('utf8')),
+      });
+    },
+  });
+
+  return {
+    records,
+    /** Waits until `select` picks at least `count` records, and returns them in arrival order. */
+    async until(select: (r: ReadRecord) => boolean, count: number, timeoutMs = 60_000): Promise<ReadRecord[]> {
+      return waitFor(
+        async () => {
+          const picked = records.filter(select);
+          return picked.length >= count ? picked : undefined;
+        },
+        { what: `${count} matching records on ${topics.join(', ')}`, timeoutMs, intervalMs: 100 },
+      );
+    },
+    stop: () => consumer.disconnect(),
+  };
+}
+
+export type TopicReader = Awaited<ReturnType<typeof topicReader>>;
