@@ -1,0 +1,116 @@
+import type { Pool } from 'pg';
+import type { Logger } from 'pino';
+import type { ProjectorMetrics } from '../metrics/projectorMetrics';
+import type { ChangeSource, SourceBatch, TopicPartition } from '../source/changeSource';
+import { claimPartition, type PartitionClaim } from '../store/checkpoints';
+import { isTransientDatabaseError } from '../store/databaseErrors';
+import type { DeadLetter } from '../store/deadLetters';
+import { applyBatch } from './applyBatch';
+import { retryWithBackoff } from './retryWithBackoff';
+
+export interface ProjectorRunnerOptions {
+  readonly pool: Pool;
+  readonly source: ChangeSource;
+  readonly groupId: string;
+  /** Identifies this instance in the checkpoint table. */
+  readonly memberName: string;
+  readonly logger: Logger;
+  readonly metrics: ProjectorMetrics;
+  /** Called after each committed batch (wakes the view builder). */
+  readonly onCommitted: () => void;
+  /** Publishes dead letters to the dead-letter topic after they are stored. */
+  readonly publishDeadLetters: (letters: readonly DeadLetter[]) => Promise<void>;
+}
+
+const key = (tp: TopicPartition) => `${tp.topic}/${tp.partition}`;
+
+/**
+ * Drives batches from the source through applyBatch: claims each partition's checkpoint on
+ * first use, skips what was applied before, seeks back if Kafka is ahead of the checkpoint,
+ * retries transient errors, and commits to Kafka only after the database.
+ */
+export function projectorRunner(options: ProjectorRunnerOptions) {
+  const { pool, source, groupId, memberName, metrics, onCommitted, publishDeadLetters } = options;
+  const log = options.logger.child({ component: 'projector' });
+  const claims = new Map<string, PartitionClaim>();
+  let stopping = false;
+
+  async function onBatch(batch: SourceBatch): Promise<void> {
+    const tp = { topic: batch.topic, partition: batch.partition };
+    const retry = {
+      retriable: (error: unknown) => !stopping && isTransientDatabaseError(error),
+      onRetry: (error: unknown, attempt: number, delayMs: number) =>
+        log.warn({ err: error, ...tp, attempt, delayMs: Math.round(delayMs) }, 'batch retried'),
+    };
+    let claim = claims.get(key(tp));
+    if (claim === undefined) {
+      claim = await retryWithBackoff(() => claimPartition(pool, groupId, memberName, tp.topic, tp.partition), retry);
+      claims.set(key(tp), claim);
+      log.info({ ...tp, nextOffset: claim.nextOffset.toString(), epoch: claim.epoch.toString() }, 'partition claimed');
+    }
+    const first = batch.records[0];
+    if (first !== undefined && first.offset > claim.nextOffset) {
+      // Kafka is ahead of what the views hold (offsets moved by hand): go back to the checkpoint.
+      log.warn({ ...tp, fetched: first.offset.toString(), checkpoint: claim.nextOffset.toString() }, 'seeking back to checkpoint');
+      source.seek(tp, claim.nextOffset);
+      return;
+    }
+
+    const started = process.hrtime.bigint();
+    const current = claim;
+    const outcome = await retryWithBackoff(() => applyBatch(pool, groupId, current, batch), retry);
+    const seconds = Number(process.hrtime.bigint() - started) / 1e9;
+
+    if (outcome.kind === 'fenced') {
+      claims.delete(key(tp));
+      log.warn({ ...tp, epoch: current.epoch.toString() }, 'partition taken over by another member; batch dropped');
+      return;
+    }
+    if (outcome.kind === 'nothing-new') {
+      metrics.events.inc({ table: 'any', outcome: 'already_applied' }, outcome.alreadyApplied);
+      return;
+    }
+
+    claims.set(key(tp), { ...current, nextOffset: outcome.nextOffset });
+    onCommitted();
+    const now = Date.now();
+    for (const event of outcome.events) {
+      metrics.events.inc({ table: event.table, outcome: 'applied' });
+      metrics.applyLatency.observe((now - event.source.tsMs) / 1000);
+    }
+    metrics.events.inc({ table: 'any', outcome: 'skipped' }, outcome.skipped);
+    metrics.events.inc({ table: 'any', outcome: 'already_applied' }, outcome.alreadyApplied);
+    metrics.events.inc({ table: 'any', outcome: 'dead_lettered' }, outcome.deadLetters.length);
+    metrics.batchSize.observe(batch.records.length);
+    metrics.batchSeconds.observe(seconds);
+    const labels = { topic: tp.topic, partition: String(tp.partition) };
+    metrics.offsetLag.set(labels, Number(batch.highWatermark - outcome.nextOffset));
+    const lastTs = outcome.events.reduce((max, e) => Math.max(max, e.source.tsMs), 0);
+    if (lastTs > 0) metrics.timeLag.set(labels, (now - lastTs) / 1000);
+
+    for (const letter of outcome.deadLetters) {
+      log.error({ topic: letter.topic, partition: letter.partition, offset: letter.offset.toString(), error: letter.error }, 'dead-lettered');
+    }
+    if (outcome.deadLetters.length > 0) {
+      await publishDeadLetters(outcome.deadLetters).catch((error: unknown) => log.error({ err: error }, 'dead-letter topic publish failed; the table has them'));
+    }
+    // After the database: Kafka's committed offset never runs ahead of the views.
+    await source.commit(tp, outcome.nextOffset).catch((error: unknown) => log.warn({ err: error, ...tp }, 'kafka offset commit failed'));
+    log.debug({ ...tp, records: batch.records.length, nextOffset: outcome.nextOffset.toString(), ms: Math.round(seconds * 1000) }, 'batch applied');
+  }
+
+  return {
+    async start(): Promise<void> {
+      await source.run({
+        onBatch,
+        onRevoked: (partitions) => {
+          for (const tp of partitions) claims.delete(key(tp));
+        },
+      });
+    },
+    async stop(): Promise<void> {
+      stopping = true;
+      await source.stop();
+    },
+  };
+}

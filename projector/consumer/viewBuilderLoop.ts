@@ -1,0 +1,75 @@
+import type { Pool } from 'pg';
+import type { Logger } from 'pino';
+import { isTransientDatabaseError } from '../store/databaseErrors';
+import { runViewBuilderPass, type PassResult } from '../store/viewBuilderPass';
+import { retryWithBackoff } from './retryWithBackoff';
+
+export interface ViewBuilderLoopOptions {
+  readonly pool: Pool;
+  readonly logger: Logger;
+  readonly marksPerPass?: number;
+  /** How often to look for marks left by other instances (or a crash) when nothing wakes us. */
+  readonly idleMs?: number;
+  readonly onPass?: (pass: Extract<PassResult, { kind: 'built' }>, ms: number) => void;
+}
+
+/**
+ * Builds view rows from dirty marks, in passes, as long as there are marks; batches wake it
+ * after each commit. Errors are retried with backoff (a transient one silently, others logged).
+ */
+export function viewBuilderLoop({ pool, logger, marksPerPass = 5000, idleMs = 250, onPass }: ViewBuilderLoopOptions) {
+  const log = logger.child({ component: 'view-builder' });
+  let running = false;
+  let wakeUp: (() => void) | undefined;
+  let done: Promise<void> = Promise.resolve();
+  const controller = new AbortController();
+
+  async function loop(): Promise<void> {
+    while (running) {
+      const started = Date.now();
+      const pass = await retryWithBackoff(() => runViewBuilderPass(pool, marksPerPass), {
+        signal: controller.signal,
+        retriable: () => running,
+        onRetry: (error, attempt, delayMs) => {
+          const fields = { err: error, attempt, delayMs: Math.round(delayMs) };
+          if (isTransientDatabaseError(error)) log.debug(fields, 'view build retried');
+          else log.error(fields, 'view build failed; retrying');
+        },
+      }).catch((error: unknown) => {
+        if (running) throw error;
+        return { kind: 'busy' } as const;
+      });
+      if (pass.kind === 'built' && pass.marks > 0) {
+        onPass?.(pass, Date.now() - started);
+        continue;
+      }
+      await new Promise<void>((resolve) => {
+        const timer = setTimeout(resolve, idleMs);
+        wakeUp = () => {
+          clearTimeout(timer);
+          resolve();
+        };
+      });
+      wakeUp = undefined;
+    }
+  }
+
+  return {
+    start(): void {
+      if (running) return;
+      running = true;
+      done = loop().catch((error: unknown) => log.fatal({ err: error }, 'view builder stopped'));
+    },
+    wake(): void {
+      wakeUp?.();
+    },
+    async stop(): Promise<void> {
+      running = false;
+      controller.abort();
+      wakeUp?.();
+      await done;
+    },
+  };
+}
+
+export type ViewBuilderLoop = ReturnType<typeof viewBuilderLoop>;

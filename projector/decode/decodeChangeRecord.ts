@@ -1,0 +1,116 @@
+import type { ChangeEvent, DecodedRecord, Op, ProjectedTable, Source } from './changeEvent';
+import { DecodeError, type RecordPosition } from './decodeError';
+import { parseLosslessJson } from './parseLosslessJson';
+import { bool, int32, int64, isRawRow, nullableTimestamp, text, timestamp, type RawRow } from './rowFields';
+
+export interface RawRecord {
+  readonly key: Buffer | null;
+  readonly value: Buffer | null;
+}
+
+const PROJECTED = new Set<string>(['users', 'channels', 'channel_members', 'messages', 'channel_read_records', 'friendships']);
+
+/**
+ * Decodes one Debezium record (JsonConverter, no embedded schema) into a typed change event.
+ * Throws DecodeError, naming the record's position, for anything that cannot be applied.
+ */
+export function decodeChangeRecord(position: RecordPosition, record: RawRecord): DecodedRecord {
+  // tombstones.on.delete=false means the connector writes none; one produced by anyone else
+  // carries no row, so there is nothing to apply.
+  if (record.value === null || record.value.length === 0) return { kind: 'skip', reason: 'tombstone' };
+
+  let envelope: unknown;
+  try {
+    envelope = parseLosslessJson(record.value.toString('utf8'));
+  } catch (error) {
+    throw new DecodeError(`value is not JSON: ${(error as Error).message}`, position);
+  }
+  if (!isRawRow(envelope)) throw new DecodeError('value is not a JSON object', position);
+  // A record produced with embedded schemas wraps the envelope in {schema, payload}.
+  const body = isRawRow(envelope.payload) && 'schema' in envelope ? envelope.payload : envelope;
+
+  const source = body.source;
+  if (!isRawRow(source)) throw new DecodeError('no source block: not a Debezium change event', position);
+  const table = source.table;
+  if (typeof table !== 'string') throw new DecodeError('source.table missing', position);
+  if (!PROJECTED.has(table)) return { kind: 'skip', reason: `table ${table} is not projected` };
+
+  const op = body.op;
+  if (op === 't') throw new DecodeError(`truncate of ${table} is not supported: rebuild the views`, position);
+  if (op !== 'c' && op !== 'u' && op !== 'd' && op !== 'r') throw new DecodeError(`unknown op ${String(op)}`, position);
+
+  try {
+    return { kind: 'change', event: toEvent(table as ProjectedTable, op, body, decodeSource(table as ProjectedTable, source)) };
+  } catch (error) {
+    if (error instanceof DecodeError) throw error;
+    throw new DecodeError(`${table} ${op}: ${(error as Error).message}`, position);
+  }
+}
+
+function decodeSource(table: ProjectedTable, source: RawRow): Source {
+  const txId = source.txId;
+  return {
+    table,
+    lsn: int64(source, 'lsn'),
+    txId: typeof txId === 'bigint' ? txId : null,
+    tsMs: Number(int64(source, 'ts_ms')),
+    snapshot: source.snapshot !== undefined && source.snapshot !== false && source.snapshot !== 'false',
+  };
+}
+
+function rowOf(body: RawRow, side: 'before' | 'after'): RawRow {
+  const row = body[side];
+  if (!isRawRow(row)) throw new Error(`${side} is missing`);
+  return row;
+}
+
+function toEvent(table: ProjectedTable, op: Op, body: RawRow, source: Source): ChangeEvent {
+  if (op === 'd') {
+    if (table !== 'friendships') throw new Error(`delete of ${table}: the contract never deletes these rows`);
+    const before = rowOf(body, 'before');
+    return { table, op, key: { userId: int64(before, 'user_id'), friendId: int64(before, 'friend_id') }, source };
+  }
+  const r = rowOf(body, 'after');
+  switch (table) {
+    case 'users':
+      return { table, op, source, row: { id: int64(r, 'id'), nickname: text(r, 'nickname'), avatar: text(r, 'avatar'), profileVer: int32(r, 'profile_ver') } };
+    case 'channels': {
+      const channelType = int32(r, 'channel_type');
+      if (channelType !== 1 && channelType !== 2) throw new Error(`column channel_type: expected 1 or 2, got ${channelType}`);
+      return {
+        table, op, source,
+        row: {
+          id: int64(r, 'id'), channelType, channelName: text(r, 'channel_name'), channelAvatar: text(r, 'channel_avatar'),
+          channelInfoVer: int32(r, 'channel_info_ver'), dissolvedAt: nullableTimestamp(r, 'dissolved_at'),
+        },
+      };
+    }
+    case 'channel_members':
+      return {
+        table, op, source,
+        row: {
+          channelId: int64(r, 'channel_id'), userId: int64(r, 'user_id'), role: int32(r, 'role'), leftAt: nullableTimestamp(r, 'left_at'),
+          isPinned: bool(r, 'is_pinned'), isMuted: bool(r, 'is_muted'), isHidden: bool(r, 'is_hidden'), memberVer: int32(r, 'member_ver'),
+        },
+      };
+    case 'messages':
+      return {
+        table, op, source,
+        row: {
+          id: int64(r, 'id'), channelId: int64(r, 'channel_id'), seq: int64(r, 'seq'), senderId: int64(r, 'sender_id'),
+          msgType: int32(r, 'msg_type'), content: text(r, 'content'), createdAt: timestamp(r, 'created_at'), recalledAt: nullableTimestamp(r, 'recalled_at'),
+        },
+      };
+    case 'channel_read_records':
+      return { table, op, source, row: { userId: int64(r, 'user_id'), channelId: int64(r, 'channel_id'), lastReadSeq: int64(r, 'last_read_seq') } };
+    case 'friendships':
+      return {
+        table, op, source,
+        row: { userId: int64(r, 'user_id'), friendId: int64(r, 'friend_id'), remarkName: text(r, 'remark_name'), friendVer: int32(r, 'friend_ver'), createdAt: timestamp(r, 'created_at') },
+      };
+    default: {
+      const unreachable: never = table;
+      throw new Error(`unhandled table ${String(unreachable)}`);
+    }
+  }
+}

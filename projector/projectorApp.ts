@@ -1,0 +1,79 @@
+import { Kafka, type Producer } from 'kafkajs';
+import type { Logger } from 'pino';
+import { sourceTopics, type ProjectorConfig } from './config';
+import { projectorRunner } from './consumer/projectorRunner';
+import { viewBuilderLoop } from './consumer/viewBuilderLoop';
+import { migrateReadDatabase } from './db/migrateReadDatabase';
+import { readPool } from './db/readPool';
+import { projectorMetrics } from './metrics/projectorMetrics';
+import { kafkajsChangeSource, kafkajsLogCreator } from './source/kafkajsChangeSource';
+import type { DeadLetter } from './store/deadLetters';
+
+/**
+ * The projector, wired: read schema migrated, consumer group, view builder, dead-letter topic,
+ * metrics. `start` returns once the consumer runs; `stop` finishes the running batches, commits
+ * and leaves the group.
+ */
+export async function createProjector({ config, logger }: { config: ProjectorConfig; logger: Logger }) {
+  await migrateReadDatabase(config.readDatabaseUrl, config.readPartitions);
+  const pool = readPool(config.readDatabaseUrl, config.concurrency + 4);
+  const metrics = projectorMetrics();
+  const kafka = new Kafka({ clientId: `projector-${config.memberName}`, brokers: [...config.kafkaBrokers], logCreator: kafkajsLogCreator(logger) });
+
+  const admin = kafka.admin();
+  await admin.connect();
+  const existing = new Set(await admin.listTopics());
+  if (!existing.has(config.deadLetterTopic)) {
+    await admin.createTopics({ topics: [{ topic: config.deadLetterTopic, numPartitions: 1, configEntries: [{ name: 'retention.ms', value: '-1' }] }] });
+  }
+  await admin.disconnect();
+
+  const producer: Producer = kafka.producer({ idempotent: true, maxInFlightRequests: 1 });
+  const builder = viewBuilderLoop({
+    pool,
+    logger,
+    onPass: (pass, ms) => {
+      metrics.viewRowsBuilt.inc({ view: 'user_conversation_view' }, pass.conversationRows);
+      metrics.viewRowsBuilt.inc({ view: 'user_contact_view' }, pass.contactRows);
+      metrics.builderPassSeconds.observe(ms / 1000);
+    },
+  });
+  const source = kafkajsChangeSource({ kafka, groupId: config.groupId, topics: sourceTopics(config.topicPrefix), logger, concurrency: config.concurrency });
+  const runner = projectorRunner({
+    pool,
+    source,
+    groupId: config.groupId,
+    memberName: config.memberName,
+    logger,
+    metrics,
+    onCommitted: () => builder.wake(),
+    publishDeadLetters: async (letters: readonly DeadLetter[]) => {
+      await producer.send({
+        topic: config.deadLetterTopic,
+        messages: letters.map((l) => ({
+          key: `${l.topic}/${l.partition}/${l.offset}`,
+          value: l.value,
+          headers: { topic: l.topic, partition: String(l.partition), offset: l.offset.toString(), error: l.error, error_kind: l.errorKind },
+        })),
+      });
+    },
+  });
+
+  return {
+    pool,
+    metrics,
+    async start(): Promise<void> {
+      await producer.connect();
+      builder.start();
+      await runner.start();
+    },
+    async stop(): Promise<void> {
+      await runner.stop();
+      await builder.stop();
+      await producer.disconnect();
+      await pool.end();
+    },
+  };
+}
+
+export type Projector = Awaited<ReturnType<typeof createProjector>>;

@@ -1,0 +1,34 @@
+import type { SourceRecord } from '../consumer/applyBatch';
+
+export interface TopicPartition {
+  readonly topic: string;
+  readonly partition: number;
+}
+
+export interface SourceBatch extends TopicPartition {
+  readonly records: readonly SourceRecord[];
+  /** The partition's end offset when the batch was fetched (for lag). */
+  readonly highWatermark: bigint;
+  /** Keeps the group membership alive during a long batch. */
+  heartbeat(): Promise<void>;
+}
+
+export interface ChangeSourceHandlers {
+  onBatch(batch: SourceBatch): Promise<void>;
+  onAssigned?(partitions: readonly TopicPartition[]): Promise<void> | void;
+  onRevoked?(partitions: readonly TopicPartition[]): Promise<void> | void;
+}
+
+/**
+ * The projector's view of the transport: batches per partition, assignment changes, commits,
+ * seeks and flow control. The kafkajs adapter implements it; another client can.
+ */
+export interface ChangeSource {
+  run(handlers: ChangeSourceHandlers): Promise<void>;
+  /** Commits `offset` as the next offset to read (Kafka's convention), for lag tools. */
+  commit(partition: TopicPartition, offset: bigint): Promise<void>;
+  seek(partition: TopicPartition, offset: bigint): void;
+  pause(partitions: readonly TopicPartition[]): void;
+  resume(partitions: readonly TopicPartition[]): void;
+  stop(): Promise<void>;
+}

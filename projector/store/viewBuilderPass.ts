@@ -1,0 +1,55 @@
+import type { Pool } from 'pg';
+import { markFromKey } from '../projection/dirtyMark';
+import { buildViews, type BuildResult } from './buildViews';
+import { int64s } from './sqlValues';
+
+// One builder at a time across all projector instances: view rows are then written by a single
+// transaction at a time, reading committed ref_ rows, so no two builds of a row can interleave.
+const VIEW_BUILDER_LOCK = 7_245_003;
+
+export type PassResult =
+  | { readonly kind: 'busy' }
+  | ({ readonly kind: 'built'; readonly marks: number } & BuildResult);
+
+/**
+ * Takes up to `limit` dirty marks (oldest first), rebuilds their view rows and clears the marks
+ * it read, unless a batch marked them again meanwhile (their seq moved): then they stay.
+ */
+export async function runViewBuilderPass(pool: Pool, limit: number): Promise<PassResult> {
+  const tx = await pool.connect();
+  try {
+    await tx.query('begin');
+    const lock = await tx.query<{ ok: boolean }>('select pg_try_advisory_xact_lock($1) as ok', [VIEW_BUILDER_LOCK]);
+    if (lock.rows[0]?.ok !== true) {
+      await tx.query('rollback');
+      return { kind: 'busy' };
+    }
+    const marks = await tx.query<{ kind: number; a: bigint; b: bigint; seq: bigint }>(
+      'select kind, a, b, seq from projection_dirty order by seq limit $1',
+      [limit],
+    );
+    if (marks.rows.length === 0) {
+      await tx.query('commit');
+      return { kind: 'built', marks: 0, conversationRows: 0, conversationRowsChanged: 0, contactRows: 0 };
+    }
+    const result = await buildViews(tx, marks.rows.map((m) => markFromKey(Number(m.kind), BigInt(m.a), BigInt(m.b))));
+    await tx.query(
+      `delete from projection_dirty d using unnest($1::smallint[], $2::bigint[], $3::bigint[], $4::bigint[]) k(kind, a, b, seq)
+        where d.kind = k.kind and d.a = k.a and d.b = k.b and d.seq = k.seq`,
+      [marks.rows.map((m) => Number(m.kind)), int64s(marks.rows.map((m) => BigInt(m.a))), int64s(marks.rows.map((m) => BigInt(m.b))), int64s(marks.rows.map((m) => BigInt(m.seq)))],
+    );
+    await tx.query('commit');
+    return { kind: 'built', marks: marks.rows.length, ...result };
+  } catch (error) {
+    await tx.query('rollback').catch(() => undefined);
+    throw error;
+  } finally {
+    tx.release();
+  }
+}
+
+/** Marks waiting to be built: 0 means the views reflect every applied event. */
+export async function pendingMarks(pool: Pool): Promise<number> {
+  const result = await pool.query<{ n: string }>('select count(*)::text as n from projection_dirty');
+  return Number(result.rows[0]?.n ?? 0);
+}
