@@ -1,8 +1,8 @@
 import type { Pool } from 'pg';
 import type { Logger } from 'pino';
 import type { ProjectorMetrics } from '../metrics/projectorMetrics';
-import type { ChangeSource, SourceBatch, TopicPartition } from '../source/changeSource';
-import { claimPartition, type PartitionClaim } from '../store/checkpoints';
+import type { BatchDisposition, ChangeSource, SourceBatch, TopicPartition } from '../source/changeSource';
+import { checkpointOwner, claimPartition, type PartitionClaim } from '../store/checkpoints';
 import { isTransientDatabaseError } from '../store/databaseErrors';
 import type { DeadLetter } from '../store/deadLetters';
 import { applyBatch } from './applyBatch';
@@ -33,9 +33,10 @@ export function projectorRunner(options: ProjectorRunnerOptions) {
   const { pool, source, groupId, memberName, metrics, onCommitted, publishDeadLetters } = options;
   const log = options.logger.child({ component: 'projector' });
   const claims = new Map<string, PartitionClaim>();
+  const paused = new Map<string, TopicPartition>();
   let stopping = false;
 
-  async function onBatch(batch: SourceBatch): Promise<void> {
+  async function onBatch(batch: SourceBatch): Promise<BatchDisposition> {
     const tp = { topic: batch.topic, partition: batch.partition };
     const retry = {
       retriable: (error: unknown) => !stopping && isTransientDatabaseError(error),
@@ -53,7 +54,7 @@ export function projectorRunner(options: ProjectorRunnerOptions) {
       // Kafka is ahead of what the views hold (offsets moved by hand): go back to the checkpoint.
       log.warn({ ...tp, fetched: first.offset.toString(), checkpoint: claim.nextOffset.toString() }, 'seeking back to checkpoint');
       source.seek(tp, claim.nextOffset);
-      return;
+      return 'rewound';
     }
 
     const started = process.hrtime.bigint();
@@ -63,12 +64,23 @@ export function projectorRunner(options: ProjectorRunnerOptions) {
 
     if (outcome.kind === 'fenced') {
       claims.delete(key(tp));
-      log.warn({ ...tp, epoch: current.epoch.toString() }, 'partition taken over by another member; batch dropped');
-      return;
+      const owner = await retryWithBackoff(() => checkpointOwner(pool, groupId, tp.topic, tp.partition), retry);
+      if (owner !== memberName) {
+        // Another member owns it now; this one will hear of the rebalance. Stop fetching it until then.
+        log.warn({ ...tp, owner }, 'partition taken over by another member; batch dropped');
+        source.pause([tp]);
+        paused.set(key(tp), tp);
+      } else {
+        // The checkpoint was moved (replay): claimed again on the refetched batch.
+        log.info({ ...tp }, 'checkpoint moved; claiming again');
+      }
+      return 'rewound';
     }
     if (outcome.kind === 'nothing-new') {
       metrics.events.inc({ table: 'any', outcome: 'already_applied' }, outcome.alreadyApplied);
-      return;
+      // Redelivered records only (Kafka's offset lagged the checkpoint): bring Kafka's offset up.
+      await source.commit(tp, current.nextOffset).catch((error: unknown) => log.warn({ err: error, ...tp }, 'kafka offset commit failed'));
+      return 'consumed';
     }
 
     claims.set(key(tp), { ...current, nextOffset: outcome.nextOffset });
@@ -97,6 +109,7 @@ export function projectorRunner(options: ProjectorRunnerOptions) {
     // After the database: Kafka's committed offset never runs ahead of the views.
     await source.commit(tp, outcome.nextOffset).catch((error: unknown) => log.warn({ err: error, ...tp }, 'kafka offset commit failed'));
     log.debug({ ...tp, records: batch.records.length, nextOffset: outcome.nextOffset.toString(), ms: Math.round(seconds * 1000) }, 'batch applied');
+    return 'consumed';
   }
 
   return {
@@ -105,6 +118,10 @@ export function projectorRunner(options: ProjectorRunnerOptions) {
         onBatch,
         onRevoked: (partitions) => {
           for (const tp of partitions) claims.delete(key(tp));
+        },
+        onAssigned: (partitions) => {
+          const resumed = partitions.filter((tp) => paused.delete(key(tp)));
+          if (resumed.length > 0) source.resume(resumed);
         },
       });
     },

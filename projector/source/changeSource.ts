@@ -13,9 +13,17 @@ export interface SourceBatch extends TopicPartition {
   heartbeat(): Promise<void>;
 }
 
+/**
+ * What became of a batch: `consumed` moves the source past its last record; `rewound` means the
+ * handler called seek, and the source must fetch from there instead.
+ */
+export type BatchDisposition = 'consumed' | 'rewound';
+
 export interface ChangeSourceHandlers {
-  onBatch(batch: SourceBatch): Promise<void>;
+  onBatch(batch: SourceBatch): Promise<BatchDisposition>;
+  /** After every rebalance, with the member's whole assignment. */
   onAssigned?(partitions: readonly TopicPartition[]): Promise<void> | void;
+  /** Partitions this member had and lost in a rebalance. */
   onRevoked?(partitions: readonly TopicPartition[]): Promise<void> | void;
 }
 

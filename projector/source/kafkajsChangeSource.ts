@@ -46,7 +46,7 @@ export function kafkajsChangeSource({
         assigned = next;
         log.info({ memberId: payload.memberId, partitions: next.size, added: added.length, revoked: revoked.length }, 'assignment');
         if (revoked.length > 0) await handlers.onRevoked?.(revoked);
-        if (added.length > 0) await handlers.onAssigned?.(added);
+        await handlers.onAssigned?.([...next.values()]);
       });
       consumer.on(consumer.events.CRASH, ({ payload }) => log.error({ err: payload.error, restart: payload.restart }, 'consumer crashed'));
 
@@ -56,15 +56,18 @@ export function kafkajsChangeSource({
         autoCommit: false,
         eachBatchAutoResolve: false,
         partitionsConsumedConcurrently: concurrency,
-        eachBatch: async ({ batch, heartbeat, isRunning, isStale }) => {
+        eachBatch: async ({ batch, heartbeat, isRunning, isStale, resolveOffset }) => {
           if (!isRunning() || isStale() || batch.messages.length === 0) return;
-          await handlers.onBatch({
+          const disposition = await handlers.onBatch({
             topic: batch.topic,
             partition: batch.partition,
             highWatermark: BigInt(batch.highWatermark),
             heartbeat,
             records: batch.messages.map((m) => ({ offset: BigInt(m.offset), key: m.key ?? null, value: m.value ?? null })),
           });
+          // kafkajs fetches a partition again from its last resolved offset: an unresolved batch
+          // would come back forever.
+          if (disposition === 'consumed') resolveOffset(batch.lastOffset());
         },
       });
     },

@@ -1,0 +1,20 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+
+const ROOT = path.resolve(__dirname, '..', '..');
+
+/** The projector as users run it: its own node process, `projector/main.ts`, configured by env. */
+export function startProjectorProcess(env: Record<string, string>): { child: ChildProcess; logFile: string; exited: Promise<number | null> } {
+  const logFile = path.join(os.tmpdir(), `projector-${env.PROJECTOR_GROUP_ID ?? 'test'}-${Date.now()}.log`);
+  const out = fs.openSync(logFile, 'a');
+  const child = spawn(process.execPath, [path.join(ROOT, 'node_modules', 'tsx', 'dist', 'cli.mjs'), path.join(ROOT, 'projector', 'main.ts')], {
+    cwd: ROOT,
+    env: { ...process.env, METRICS_PORT: '0', LOG_LEVEL: 'info', ...env },
+    stdio: ['ignore', out, out],
+  });
+  fs.closeSync(out);
+  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+  return { child, logFile, exited };
+}
