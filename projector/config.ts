@@ -16,6 +16,8 @@ export interface ProjectorConfig {
   readonly deadLetterTopic: string;
   readonly logLevel: string;
   readonly memberName: string;
+  /** Benchmark baseline only: one event per transaction, views built after each. */
+  readonly oneEventPerTransaction: boolean;
 }
 
 export class ConfigError extends Error {
@@ -63,6 +65,8 @@ export function loadProjectorConfig(env: NodeJS.ProcessEnv = process.env): Proje
   const logLevel = env.LOG_LEVEL ?? 'info';
   if (!LOG_LEVELS.includes(logLevel)) problems.push(`LOG_LEVEL=${logLevel} must be one of ${LOG_LEVELS.join(', ')}`);
   const topicPrefix = name('TOPIC_PREFIX', 'im');
+  const mode = env.PROJECTOR_TRANSACTION_MODE ?? 'batch';
+  if (mode !== 'batch' && mode !== 'one-event') problems.push(`PROJECTOR_TRANSACTION_MODE=${mode} must be batch or one-event`);
 
   const config: ProjectorConfig = {
     readDatabaseUrl,
@@ -76,6 +80,7 @@ export function loadProjectorConfig(env: NodeJS.ProcessEnv = process.env): Proje
     deadLetterTopic: name('DEAD_LETTER_TOPIC', `${topicPrefix}.projector.dead-letters`),
     logLevel,
     memberName: env.PROJECTOR_MEMBER_NAME ?? `${hostname()}-${process.pid}`,
+    oneEventPerTransaction: mode === 'one-event',
   };
   if (problems.length > 0) throw new ConfigError(problems);
   return Object.freeze(config);

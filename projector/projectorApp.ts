@@ -1,3 +1,4 @@
+import { setTimeout as sleep } from 'node:timers/promises';
 import { Kafka, type Producer } from 'kafkajs';
 import type { Logger } from 'pino';
 import { sourceTopics, type ProjectorConfig } from './config';
@@ -8,6 +9,7 @@ import { readPool } from './db/readPool';
 import { projectorMetrics } from './metrics/projectorMetrics';
 import { kafkajsChangeSource, kafkajsLogCreator } from './source/kafkajsChangeSource';
 import type { DeadLetter } from './store/deadLetters';
+import { runViewBuilderPass } from './store/viewBuilderPass';
 
 /**
  * The projector, wired: read schema migrated, consumer group, view builder, dead-letter topic,
@@ -47,6 +49,15 @@ export async function createProjector({ config, logger }: { config: ProjectorCon
     logger,
     metrics,
     onCommitted: () => builder.wake(),
+    ...(config.oneEventPerTransaction
+      ? {
+          oneEventPerTransaction: {
+            buildViewsNow: async () => {
+              while ((await runViewBuilderPass(pool, 5000)).kind === 'busy') await sleep(5);
+            },
+          },
+        }
+      : {}),
     publishDeadLetters: async (letters: readonly DeadLetter[]) => {
       await producer.send({
         topic: config.deadLetterTopic,
@@ -64,7 +75,7 @@ export async function createProjector({ config, logger }: { config: ProjectorCon
     metrics,
     async start(): Promise<void> {
       await producer.connect();
-      builder.start();
+      if (!config.oneEventPerTransaction) builder.start();
       await runner.start();
     },
     async stop(): Promise<void> {

@@ -20,6 +20,11 @@ export interface ProjectorRunnerOptions {
   readonly onCommitted: () => void;
   /** Publishes dead letters to the dead-letter topic after they are stored. */
   readonly publishDeadLetters: (letters: readonly DeadLetter[]) => Promise<void>;
+  /**
+   * The baseline the benchmark compares with: every event in its own transaction, its view rows
+   * built before the next event. Never for production.
+   */
+  readonly oneEventPerTransaction?: { readonly buildViewsNow: () => Promise<void> };
 }
 
 const key = (tp: TopicPartition) => `${tp.topic}/${tp.partition}`;
@@ -37,6 +42,16 @@ export function projectorRunner(options: ProjectorRunnerOptions) {
   let stopping = false;
 
   async function onBatch(batch: SourceBatch): Promise<BatchDisposition> {
+    const single = options.oneEventPerTransaction;
+    if (single === undefined) return onRecords(batch);
+    for (const record of batch.records) {
+      if ((await onRecords({ ...batch, records: [record] })) === 'rewound') return 'rewound';
+      await single.buildViewsNow();
+    }
+    return 'consumed';
+  }
+
+  async function onRecords(batch: SourceBatch): Promise<BatchDisposition> {
     const tp = { topic: batch.topic, partition: batch.partition };
     const retry = {
       retriable: (error: unknown) => !stopping && isTransientDatabaseError(error),
