@@ -1,0 +1,92 @@
+import { ConfigError, DEV_JWT_SECRET, loadTokenIssuerConfig, loadWriteApiConfig } from './config';
+
+const SECRET = 'a-test-secret-that-is-long-enough-0123456789';
+const valid = { WRITE_DATABASE_URL: 'postgres://im:im@127.0.0.1:55432/im_write', JWT_SECRET: SECRET };
+
+const problemsOf = (env: Record<string, string>): readonly string[] => {
+  try {
+    loadWriteApiConfig(env);
+  } catch (error) {
+    if (error instanceof ConfigError) return error.problems;
+    throw error;
+  }
+  throw new Error('expected a ConfigError');
+};
+
+describe('loadWriteApiConfig', () => {
+  it('applies the documented defaults', () => {
+    const config = loadWriteApiConfig(valid);
+    expect(config).toEqual({
+      writeDatabaseUrl: valid.WRITE_DATABASE_URL,
+      databasePoolSize: 10,
+      http: { host: '127.0.0.1', port: 8080 },
+      jwt: { secret: SECRET, usesDevSecret: false, tokenTtlSeconds: 86_400 },
+      idWorkerId: 0,
+      logLevel: 'info',
+      shutdownTimeoutMs: 10_000,
+    });
+    expect(Object.isFrozen(config)).toBe(true);
+    expect(Object.isFrozen(config.http)).toBe(true);
+  });
+
+  it('reads every setting', () => {
+    const config = loadWriteApiConfig({
+      ...valid,
+      HTTP_HOST: '0.0.0.0',
+      HTTP_PORT: '0',
+      ID_WORKER_ID: '1023',
+      LOG_LEVEL: 'debug',
+      DATABASE_POOL_SIZE: '4',
+      JWT_TTL_SECONDS: '3600',
+      SHUTDOWN_TIMEOUT_MS: '500',
+    });
+    expect(config.http).toEqual({ host: '0.0.0.0', port: 0 });
+    expect(config.idWorkerId).toBe(1023);
+    expect(config.logLevel).toBe('debug');
+    expect(config.databasePoolSize).toBe(4);
+    expect(config.jwt.tokenTtlSeconds).toBe(3600);
+    expect(config.shutdownTimeoutMs).toBe(500);
+  });
+
+  it('lists every bad or missing setting at once, each by name', () => {
+    const problems = problemsOf({
+      JWT_SECRET: 'short',
+      HTTP_PORT: '70000',
+      ID_WORKER_ID: '1024',
+      LOG_LEVEL: 'loud',
+      DATABASE_POOL_SIZE: 'many',
+      HTTP_HOST: 'bad host',
+    });
+    expect(problems).toHaveLength(7);
+    for (const name of ['WRITE_DATABASE_URL', 'JWT_SECRET', 'HTTP_PORT', 'ID_WORKER_ID', 'LOG_LEVEL', 'DATABASE_POOL_SIZE', 'HTTP_HOST']) {
+      expect(problems.some((p) => p.startsWith(name))).toBe(true);
+    }
+  });
+
+  it('rejects a database URL that is not PostgreSQL', () => {
+    expect(problemsOf({ ...valid, WRITE_DATABASE_URL: 'mysql://x/y' })).toEqual([
+      'WRITE_DATABASE_URL must be a postgres:// or postgresql:// URL',
+    ]);
+  });
+
+  it('falls back to the public dev secret outside production, and says so', () => {
+    const config = loadWriteApiConfig({ WRITE_DATABASE_URL: valid.WRITE_DATABASE_URL });
+    expect(config.jwt).toMatchObject({ secret: DEV_JWT_SECRET, usesDevSecret: true });
+  });
+
+  it('requires JWT_SECRET in production', () => {
+    expect(problemsOf({ WRITE_DATABASE_URL: valid.WRITE_DATABASE_URL, NODE_ENV: 'production' })).toEqual([
+      'JWT_SECRET is required when NODE_ENV=production',
+    ]);
+  });
+});
+
+describe('loadTokenIssuerConfig', () => {
+  it('needs no database setting', () => {
+    expect(loadTokenIssuerConfig({ JWT_SECRET: SECRET }).secret).toBe(SECRET);
+  });
+
+  it('reports a bad token lifetime', () => {
+    expect(() => loadTokenIssuerConfig({ JWT_SECRET: SECRET, JWT_TTL_SECONDS: '-5' })).toThrow(/JWT_TTL_SECONDS/);
+  });
+});

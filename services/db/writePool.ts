@@ -1,0 +1,18 @@
+import { Pool } from 'pg';
+import type { Logger } from 'pino';
+import type { WriteApiConfig } from '../config';
+
+/** The pool every command borrows its transaction connection from. */
+export function writePool({ config, logger }: { config: Pick<WriteApiConfig, 'writeDatabaseUrl' | 'databasePoolSize'>; logger: Logger }): Pool {
+  const pool = new Pool({
+    connectionString: config.writeDatabaseUrl,
+    max: config.databasePoolSize,
+    // A request waits at most this long for a connection, then gets 503 instead of hanging.
+    connectionTimeoutMillis: 5_000,
+    idleTimeoutMillis: 30_000,
+    application_name: 'im-write-api',
+  });
+  // An idle connection dropped by the server must not crash the process; the pool replaces it.
+  pool.on('error', (error) => logger.warn({ err: error }, 'idle database connection lost'));
+  return pool;
+}

@@ -1,0 +1,84 @@
+import type { Socket } from 'node:net';
+import { pgErrorCode } from '../commands/pgErrorCode';
+
+export interface ErrorReply {
+  readonly status: number;
+  readonly body: { readonly error: string; readonly message: string };
+}
+
+const reply = (status: number, error: string, message: string): ErrorReply => ({ status, body: { error, message } });
+
+/** Fastify's own client errors, by code. */
+const FRAMEWORK_ERRORS: Readonly<Record<string, ErrorReply>> = {
+  FST_ERR_CTP_INVALID_JSON_BODY: reply(400, 'malformed_json', 'the body is not valid JSON'),
+  FST_ERR_CTP_EMPTY_JSON_BODY: reply(400, 'empty_body', 'the body is empty but Content-Type says JSON'),
+  FST_ERR_CTP_BODY_TOO_LARGE: reply(413, 'body_too_large', 'the body is larger than the limit'),
+  FST_ERR_CTP_INVALID_MEDIA_TYPE: reply(415, 'unsupported_media_type', 'send application/json'),
+  FST_ERR_CTP_INVALID_CONTENT_LENGTH: reply(400, 'bad_content_length', 'the body size does not match Content-Length'),
+  FST_ERR_BAD_URL: reply(400, 'bad_url', 'the URL is not valid'),
+  FST_ERR_MAX_PARAM_LENGTH: reply(414, 'url_too_long', 'a path parameter is too long'),
+};
+
+/** Database refusals that a race between valid requests can still cause, after the commands' own checks. */
+const DATABASE_ERRORS: Readonly<Record<string, ErrorReply>> = {
+  '23503': reply(404, 'referenced_entity_not_found', 'a user or channel the request refers to does not exist'),
+  '23505': reply(409, 'duplicate', 'the thing already exists'),
+  '23514': reply(400, 'constraint_violated', 'the request breaks a rule of the data'),
+  '22001': reply(400, 'value_too_long', 'a value is too long'),
+  '22003': reply(400, 'value_out_of_range', 'a number is out of range'),
+  '22021': reply(400, 'invalid_text', 'a text contains bytes that are not valid text'),
+  '22P05': reply(400, 'invalid_text', 'a text contains characters that cannot be stored'),
+  '57014': reply(503, 'database_timeout', 'the database did not answer in time; retry'),
+  '40P01': reply(503, 'retry', 'the request collided with another; retry'),
+  '40001': reply(503, 'retry', 'the request collided with another; retry'),
+};
+
+const UNAVAILABLE = reply(503, 'database_unavailable', 'the database is not reachable; retry later');
+const CONNECTION_FAILURES = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', 'ENOTFOUND', 'EAI_AGAIN']);
+
+/**
+ * What the client sees for an error thrown while handling its request: always the
+ * `{ error, message }` shape, a 4xx for anything the request itself caused, 503 for a database
+ * that is away, and 500 (with no detail) only for what nobody anticipated.
+ */
+export function errorReply(error: unknown): ErrorReply {
+  if (!(error instanceof Error)) return reply(500, 'internal_error', 'unexpected error');
+  const { code, statusCode, validation } = error as { code?: unknown; statusCode?: unknown; validation?: unknown };
+
+  if (validation !== undefined) return reply(400, 'invalid_request', error.message);
+  if (typeof code === 'string') {
+    const framework = FRAMEWORK_ERRORS[code];
+    if (framework) return framework;
+    if (code.startsWith('FST_JWT_')) return reply(401, 'invalid_token', error.message);
+    if (CONNECTION_FAILURES.has(code)) return UNAVAILABLE;
+  }
+  const sqlState = pgErrorCode(error);
+  if (sqlState !== undefined) {
+    const known = DATABASE_ERRORS[sqlState];
+    if (known) return known;
+    // Class 08: connection exceptions; 57P0x: the server is shutting down or restarting.
+    if (sqlState.startsWith('08') || sqlState.startsWith('57P0')) return UNAVAILABLE;
+  }
+  if (/timeout exceeded when trying to connect|Connection terminated/i.test(error.message)) return UNAVAILABLE;
+  if (typeof statusCode === 'number' && statusCode >= 400 && statusCode < 500) return reply(statusCode, 'bad_request', error.message);
+  return reply(500, 'internal_error', 'unexpected error; it has been logged');
+}
+
+/**
+ * Requests Node's HTTP parser rejects before fastify sees them (broken framing, a body longer
+ * than Content-Length, oversized headers) still get the `{ error, message }` shape.
+ */
+export function answerUnparsableRequest(error: Error & { code?: string }, socket: Socket): void {
+  if (error.code === 'ECONNRESET' || socket.destroyed) return;
+  const [status, text, body] =
+    error.code === 'ERR_HTTP_REQUEST_TIMEOUT'
+      ? [408, 'Request Timeout', { error: 'request_timeout', message: 'the request took too long to arrive' }]
+      : error.code === 'HPE_HEADER_OVERFLOW'
+        ? [431, 'Request Header Fields Too Large', { error: 'headers_too_large', message: 'the request headers are too large' }]
+        : [400, 'Bad Request', { error: 'bad_http_request', message: 'the request is not valid HTTP/1.1' }];
+  const json = JSON.stringify(body);
+  if (socket.writable) {
+    socket.write(`HTTP/1.1 ${status} ${text}\r\nContent-Length: ${Buffer.byteLength(json)}\r\nContent-Type: application/json\r\nConnection: close\r\n\r\n${json}`);
+  }
+  socket.destroy(error);
+}

@@ -1,0 +1,54 @@
+import pino from 'pino';
+import { ConfigError, loadWriteApiConfig } from './config';
+import { startWriteService } from './writeService';
+
+/** Entry point of the write API: wiring only. */
+async function main(): Promise<void> {
+  let config;
+  try {
+    config = loadWriteApiConfig();
+  } catch (error) {
+    if (!(error instanceof ConfigError)) throw error;
+    console.error(error.message);
+    process.exit(2);
+  }
+  const logger = pino({ level: config.logLevel });
+  if (config.jwt.usesDevSecret) {
+    logger.warn({ setting: 'JWT_SECRET' }, 'JWT_SECRET not set: using the public dev secret; anyone can mint tokens');
+  }
+
+  const service = await startWriteService({ config, logger });
+  logger.info({ url: service.url, workerId: config.idWorkerId }, 'write api listening');
+
+  let stopping = false;
+  const shutdown = (signal: NodeJS.Signals) => {
+    if (stopping) {
+      logger.warn({ signal }, 'second signal: exiting now');
+      process.exit(1);
+    }
+    stopping = true;
+    logger.info({ signal }, 'shutting down');
+    const deadline = setTimeout(() => {
+      logger.error({ timeoutMs: config.shutdownTimeoutMs }, 'shutdown timed out');
+      process.exit(1);
+    }, config.shutdownTimeoutMs);
+    deadline.unref();
+    service.stop().then(
+      () => {
+        logger.info('stopped');
+        process.exit(0);
+      },
+      (error: unknown) => {
+        logger.error({ err: error }, 'shutdown failed');
+        process.exit(1);
+      },
+    );
+  };
+  process.on('SIGTERM', shutdown);
+  process.on('SIGINT', shutdown);
+}
+
+main().catch((error: unknown) => {
+  console.error(error);
+  process.exit(1);
+});

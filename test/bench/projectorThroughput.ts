@@ -1,0 +1,170 @@
+/**
+ * Projector drain benchmark: fills the CDC topics with a backlog from the workload generator
+ * while no projector runs, then measures how fast the projector drains it (events/s, view
+ * rows/s), and, in the same run on the same backlog, the one-event-per-transaction baseline.
+ *
+ *   npm run bench:projector -- [--users 2000] [--rate 1500] [--duration 60] [--baseline-seconds 40]
+ *
+ * Everything it makes (databases, connector, slot, topics) is its own and removed at the end.
+ */
+import { spawn } from 'node:child_process';
+import os from 'node:os';
+import path from 'node:path';
+import { parseArgs } from 'node:util';
+import { Kafka, logLevel } from 'kafkajs';
+import { Pool } from 'pg';
+import pino from 'pino';
+import { loadConnectorDefinition, withOverrides } from '../../connectors/connectorDefinition';
+import { loadStackConfig } from '../../infra/stack/config';
+import { localStack } from '../../infra/stack/localStack';
+import { waitFor } from '../../infra/stack/waitFor';
+import { loadProjectorConfig, sourceTopics } from '../../projector/config';
+import { isCaughtUp } from '../../projector/operations/partitionLag';
+import { createProjector } from '../../projector/projectorApp';
+import { migrateWriteDatabase } from '../../services/db/migrateWriteDatabase';
+import { waitUntilCaptured } from '../support/projectorProgress';
+import { benchDatabases } from './benchDatabases';
+
+const ROOT = path.resolve(__dirname, '..', '..');
+
+async function main(): Promise<void> {
+  const { values } = parseArgs({
+    options: {
+      users: { type: 'string', default: '2000' },
+      rate: { type: 'string', default: '1500' },
+      duration: { type: 'string', default: '60' },
+      'baseline-seconds': { type: 'string', default: '40' },
+    },
+  });
+  const logger = pino({ level: 'warn' });
+  const stackConfig = loadStackConfig();
+  const stack = localStack({ config: stackConfig, logger });
+  const urls = await stack.up();
+  const dbs = benchDatabases(stackConfig);
+  const id = `bench${Date.now().toString(36)}`;
+  const names = { write: `${id}_write`, batch: `${id}_read_batch`, single: `${id}_read_single` };
+  const prefix = id;
+  const topics = sourceTopics(prefix);
+  const kafka = new Kafka({ clientId: 'bench', brokers: [urls.KAFKA_BROKERS], logLevel: logLevel.NOTHING });
+  const admin = kafka.admin();
+  await admin.connect();
+
+  try {
+    console.log(`machine: ${os.cpus().length} cores (${os.cpus()[0]?.model ?? 'unknown cpu'}), ${Math.round(os.totalmem() / 2 ** 30)} GiB, node ${process.version}`);
+    const writeUrl = await dbs.create(names.write);
+    await migrateWriteDatabase(writeUrl);
+    const writePool = new Pool({ connectionString: writeUrl });
+    await stack.registry.register(
+      withOverrides(loadConnectorDefinition(), id, {
+        'database.dbname': names.write,
+        'slot.name': id,
+        'publication.name': id,
+        'topic.prefix': prefix,
+      }),
+    );
+    await waitFor(
+      async () => ((await writePool.query("select 1 from pg_replication_slots where slot_name = $1 and active", [id])).rowCount === 1 ? true : undefined),
+      { what: 'bench slot active', timeoutMs: 60_000 },
+    );
+
+    console.log(`\n== backlog: workload generator (--users ${values.users} --rate ${values.rate} --duration ${values.duration}) on ${names.write}`);
+    await runWorkload(writeUrl, ['--users', values.users!, '--rate', values.rate!, '--duration', values.duration!]);
+    await waitUntilCaptured(writePool, 300_000, id);
+    await writePool.end();
+    const ends = await Promise.all(topics.map((t) => admin.fetchTopicOffsets(t).catch(() => [])));
+    const backlog = ends.flat().reduce((sum, p) => sum + Number(p.high), 0);
+    console.log(`backlog: ${backlog} change events on ${topics.length} topics`);
+
+    const batch = await drain('batch', names.batch, 'batch', Number.POSITIVE_INFINITY);
+    const single = await drain('one-event', names.single, 'one-event', Number(values['baseline-seconds']));
+
+    console.log('\n== results (same machine, same backlog, same run)');
+    console.log(`batched projector:       ${batch.events} events in ${batch.seconds.toFixed(1)} s = ${Math.round(batch.events / batch.seconds)} events/s; ${batch.viewRows} view rows (${Math.round(batch.viewRows / batch.seconds)} rows/s)`);
+    console.log(`  time in batch transactions ${batch.batchSeconds.toFixed(1)} s (summed over ${batch.concurrency} concurrent partitions), in view builder passes ${batch.builderSeconds.toFixed(1)} s`);
+    console.log(`one event per transaction: ${single.events} events in ${single.seconds.toFixed(1)} s = ${Math.round(single.events / single.seconds)} events/s${single.caughtUp ? '' : ' (stopped before the end of the backlog)'}`);
+    console.log(`speed-up: ${(batch.events / batch.seconds / (single.events / single.seconds)).toFixed(1)}x`);
+  } finally {
+    await stack.registry.remove(id).catch(() => false);
+    await waitFor(
+      async () => {
+        const pool = new Pool({ connectionString: urls.WRITE_DATABASE_URL });
+        try {
+          const slot = await pool.query('select active from pg_replication_slots where slot_name = $1', [id]);
+          if (slot.rowCount === 0) return true;
+          if (slot.rows[0]?.active === true) return undefined;
+          await pool.query('select pg_drop_replication_slot($1)', [id]);
+          return true;
+        } finally {
+          await pool.end();
+        }
+      },
+      { what: 'bench slot dropped', timeoutMs: 60_000 },
+    ).catch((error: unknown) => console.error(`cleanup: ${String(error)}`));
+    const ours = (await admin.listTopics()).filter((t) => t.startsWith(`${prefix}.`) || t.endsWith(`.${prefix}`));
+    if (ours.length > 0) await admin.deleteTopics({ topics: ours }).catch(() => undefined);
+    await admin.disconnect();
+    for (const name of Object.values(names)) await dbs.drop(name).catch(() => undefined);
+  }
+
+  async function drain(label: string, database: string, mode: 'batch' | 'one-event', maxSeconds: number) {
+    const readUrl = await dbs.create(database);
+    const config = loadProjectorConfig({
+      READ_DATABASE_URL: readUrl,
+      KAFKA_BROKERS: urls.KAFKA_BROKERS,
+      TOPIC_PREFIX: prefix,
+      PROJECTOR_GROUP_ID: `${id}-${label}`,
+      PROJECTOR_TRANSACTION_MODE: mode,
+      LOG_LEVEL: 'warn',
+    });
+    const projector = await createProjector({ config, logger });
+    console.log(`\n== draining with the ${label} projector into ${database}`);
+    const started = Date.now();
+    void projector.start();
+    let caughtUp = false;
+    while ((Date.now() - started) / 1000 < maxSeconds) {
+      if (await isCaughtUp(admin, projector.pool, config.groupId, topics)) {
+        caughtUp = true;
+        break;
+      }
+      await new Promise((r) => setTimeout(r, 100));
+    }
+    const seconds = (Date.now() - started) / 1000;
+    const { rows } = await projector.pool.query<{ events: string; rows: string }>(
+      `select (select coalesce(sum(next_offset), 0) from projection_checkpoints where consumer_group = $1)::text as events,
+              ((select count(*) from user_conversation_view) + (select count(*) from user_contact_view))::text as rows`,
+      [config.groupId],
+    );
+    const metrics = await projector.metrics.registry.getMetricsAsJSON();
+    const sumOf = (name: string) =>
+      Number((metrics.find((m) => m.name === name)?.values ?? []).find((v) => (v as { metricName?: string }).metricName === `${name}_sum`)?.value ?? 0);
+    await projector.stop();
+    return {
+      events: Number(rows[0]?.events ?? 0),
+      viewRows: Number(rows[0]?.rows ?? 0),
+      seconds,
+      caughtUp,
+      concurrency: config.concurrency,
+      batchSeconds: sumOf('projector_batch_duration_seconds'),
+      builderSeconds: sumOf('projector_view_build_duration_seconds'),
+    };
+  }
+}
+
+function runWorkload(writeUrl: string, args: string[]): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [path.join(ROOT, 'node_modules', 'tsx', 'dist', 'cli.mjs'), path.join(ROOT, 'services', 'workload', 'main.ts'), ...args], {
+      cwd: ROOT,
+      env: { ...process.env, WRITE_DATABASE_URL: writeUrl },
+      stdio: ['ignore', 'inherit', 'inherit'],
+    });
+    child.once('exit', (code) => (code === 0 || code === 1 ? resolve() : reject(new Error(`workload exited ${code}`))));
+  });
+}
+
+main().then(
+  () => process.exit(0),
+  (error: unknown) => {
+    console.error(error);
+    process.exit(1);
+  },
+);

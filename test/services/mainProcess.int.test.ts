@@ -1,0 +1,59 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import path from 'node:path';
+import { stackEnv } from '../support/stackEnv';
+
+/** services/main.ts as a process: configuration errors at start, JSON logs, SIGTERM. */
+
+const ROOT = path.resolve(__dirname, '..', '..');
+const TSX = path.join(ROOT, 'node_modules', '.bin', 'tsx');
+
+function start(env: Record<string, string>) {
+  const child = spawn(TSX, ['services/main.ts'], { cwd: ROOT, env: { PATH: process.env.PATH ?? '', ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+  const output = { stdout: '', stderr: '' };
+  child.stdout!.on('data', (chunk: Buffer) => (output.stdout += chunk.toString()));
+  child.stderr!.on('data', (chunk: Buffer) => (output.stderr += chunk.toString()));
+  const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+  return { child, output, exited };
+}
+
+/** Resolves with the first JSON log line that has this msg. */
+function logLine(child: ChildProcess, msg: string): Promise<Record<string, any>> {
+  return new Promise((resolve, reject) => {
+    let buffered = '';
+    child.stdout!.on('data', (chunk: Buffer) => {
+      buffered += chunk.toString();
+      for (const line of buffered.split('\n')) {
+        if (!line.startsWith('{')) continue;
+        try {
+          const entry = JSON.parse(line);
+          if (entry.msg === msg) resolve(entry);
+        } catch {
+          // a partial line; the rest comes with the next chunk
+        }
+      }
+    });
+    child.on('exit', (code) => reject(new Error(`exited with ${code} before logging "${msg}"`)));
+  });
+}
+
+describe('services/main.ts', () => {
+  it('refuses to start on bad settings, listing each by name, with exit code 2', async () => {
+    const { output, exited } = start({ HTTP_PORT: 'eighty', ID_WORKER_ID: '5000', JWT_SECRET: 'short', LOG_LEVEL: 'chatty' });
+    expect(await exited).toBe(2);
+    for (const name of ['WRITE_DATABASE_URL', 'HTTP_PORT', 'ID_WORKER_ID', 'JWT_SECRET', 'LOG_LEVEL']) expect(output.stderr).toContain(name);
+  });
+
+  it('serves, warns about the dev secret, and on SIGTERM stops cleanly with exit code 0', async () => {
+    const { child, exited } = start({ WRITE_DATABASE_URL: stackEnv().writeDatabaseUrl, HTTP_PORT: '0', LOG_LEVEL: 'info' });
+    const warned = logLine(child, 'JWT_SECRET not set: using the public dev secret; anyone can mint tokens');
+    const listening = await logLine(child, 'write api listening');
+    await warned;
+    const reply = await fetch(`${listening.url}/users`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"nickname":"proc"}' });
+    expect(reply.status).toBe(201);
+
+    const stopped = logLine(child, 'stopped');
+    child.kill('SIGTERM');
+    await stopped;
+    expect(await exited).toBe(0);
+  });
+});
