@@ -2,7 +2,8 @@ import type { Pool } from 'pg';
 import type { Logger } from 'pino';
 import type { ProjectorMetrics } from '../metrics/projectorMetrics';
 import type { BatchDisposition, ChangeSource, SourceBatch, TopicPartition } from '../source/changeSource';
-import { checkpointOwner, claimPartition, type PartitionClaim } from '../store/checkpoints';
+import { checkpointOwner } from '../store/checkpoints';
+import { partitionClaims } from './partitionClaims';
 import { isTransientDatabaseError } from '../store/databaseErrors';
 import type { DeadLetter } from '../store/deadLetters';
 import { applyBatch } from './applyBatch';
@@ -25,21 +26,28 @@ export interface ProjectorRunnerOptions {
    * built before the next event. Never for production.
    */
   readonly oneEventPerTransaction?: { readonly buildViewsNow: () => Promise<void> };
+  /** How often claimed checkpoints are checked for an operator's move (replay). */
+  readonly checkpointRefreshMs?: number;
 }
 
 const key = (tp: TopicPartition) => `${tp.topic}/${tp.partition}`;
 
 /**
- * Drives batches from the source through applyBatch: claims each partition's checkpoint on
- * first use, skips what was applied before, seeks back if Kafka is ahead of the checkpoint,
- * retries transient errors, and commits to Kafka only after the database.
+ * Drives batches from the source through applyBatch: claims each partition's checkpoint when
+ * assigned and starts from it, skips what was applied before, seeks back if Kafka is ahead of
+ * the checkpoint, retries transient errors, and commits to Kafka only after the database.
  */
 export function projectorRunner(options: ProjectorRunnerOptions) {
-  const { pool, source, groupId, memberName, metrics, onCommitted, publishDeadLetters } = options;
+  const { pool, source, groupId, memberName, metrics, onCommitted, publishDeadLetters, checkpointRefreshMs = 1000 } = options;
   const log = options.logger.child({ component: 'projector' });
-  const claims = new Map<string, PartitionClaim>();
   const paused = new Map<string, TopicPartition>();
   let stopping = false;
+  const retry = {
+    retriable: (error: unknown) => !stopping && isTransientDatabaseError(error),
+    onRetry: (error: unknown, attempt: number, delayMs: number) => log.warn({ err: error, attempt, delayMs: Math.round(delayMs) }, 'database call retried'),
+  };
+  const claims = partitionClaims({ pool, source, groupId, memberName, logger: log, withRetry: (work) => retryWithBackoff(work, retry) });
+  let refreshTimer: NodeJS.Timeout | undefined;
 
   async function onBatch(batch: SourceBatch): Promise<BatchDisposition> {
     const single = options.oneEventPerTransaction;
@@ -53,17 +61,7 @@ export function projectorRunner(options: ProjectorRunnerOptions) {
 
   async function onRecords(batch: SourceBatch): Promise<BatchDisposition> {
     const tp = { topic: batch.topic, partition: batch.partition };
-    const retry = {
-      retriable: (error: unknown) => !stopping && isTransientDatabaseError(error),
-      onRetry: (error: unknown, attempt: number, delayMs: number) =>
-        log.warn({ err: error, ...tp, attempt, delayMs: Math.round(delayMs) }, 'batch retried'),
-    };
-    let claim = claims.get(key(tp));
-    if (claim === undefined) {
-      claim = await retryWithBackoff(() => claimPartition(pool, groupId, memberName, tp.topic, tp.partition), retry);
-      claims.set(key(tp), claim);
-      log.info({ ...tp, nextOffset: claim.nextOffset.toString(), epoch: claim.epoch.toString() }, 'partition claimed');
-    }
+    const claim = await claims.get(tp);
     const first = batch.records[0];
     if (first !== undefined && first.offset > claim.nextOffset) {
       // Kafka is ahead of what the views hold (offsets moved by hand): go back to the checkpoint.
@@ -78,7 +76,7 @@ export function projectorRunner(options: ProjectorRunnerOptions) {
     const seconds = Number(process.hrtime.bigint() - started) / 1e9;
 
     if (outcome.kind === 'fenced') {
-      claims.delete(key(tp));
+      claims.drop(tp);
       const owner = await retryWithBackoff(() => checkpointOwner(pool, groupId, tp.topic, tp.partition), retry);
       if (owner !== memberName) {
         // Another member owns it now; this one will hear of the rebalance. Stop fetching it until then.
@@ -98,7 +96,7 @@ export function projectorRunner(options: ProjectorRunnerOptions) {
       return 'consumed';
     }
 
-    claims.set(key(tp), { ...current, nextOffset: outcome.nextOffset });
+    claims.advance(tp, { ...current, nextOffset: outcome.nextOffset });
     onCommitted();
     const now = Date.now();
     for (const event of outcome.events) {
@@ -131,17 +129,28 @@ export function projectorRunner(options: ProjectorRunnerOptions) {
     async start(): Promise<void> {
       await source.run({
         onBatch,
-        onRevoked: (partitions) => {
-          for (const tp of partitions) claims.delete(key(tp));
-        },
-        onAssigned: (partitions) => {
+        onRevoked: (partitions) => claims.revoked(partitions),
+        onAssigned: async (partitions) => {
           const resumed = partitions.filter((tp) => paused.delete(key(tp)));
           if (resumed.length > 0) source.resume(resumed);
+          await claims.assigned(partitions);
         },
       });
+      const refresh = () => {
+        refreshTimer = setTimeout(() => {
+          claims
+            .refresh()
+            .catch((error: unknown) => log.warn({ err: error }, 'checkpoint refresh failed'))
+            .finally(() => {
+              if (!stopping) refresh();
+            });
+        }, checkpointRefreshMs);
+      };
+      refresh();
     },
     async stop(): Promise<void> {
       stopping = true;
+      clearTimeout(refreshTimer);
       await source.stop();
     },
   };

@@ -17,7 +17,7 @@ export async function recordDeadLetters(tx: PoolClient, group: string, letters: 
   await tx.query(
     `insert into projection_dead_letters (topic, partition, "offset", message_key, raw_value, error, error_kind, consumer_group)
      select * from unnest($1::text[], $2::int[], $3::bigint[], $4::text[], $5::text[], $6::text[], $7::text[], $8::text[])
-     on conflict (topic, partition, "offset") do nothing`,
+     on conflict (consumer_group, topic, partition, "offset") do nothing`,
     [
       letters.map((l) => l.topic), letters.map((l) => l.partition), letters.map((l) => l.offset.toString()),
       letters.map((l) => l.key), letters.map((l) => l.value), letters.map((l) => l.error),

@@ -56,6 +56,11 @@ async function messagesTopicEnd(): Promise<bigint> {
   return ends.reduce((sum, p) => sum + BigInt(p.high), 0n);
 }
 
+/** Later tests also run alone (jest -t): they need a running projector of the group. */
+function ensureProjectorRunning(): void {
+  projector ??= startProjectorProcess(projectorEnv);
+}
+
 async function stopProjector(): Promise<void> {
   if (projector === undefined) return;
   projector.child.kill('SIGTERM');
@@ -113,6 +118,8 @@ describe('projector recovery on the real stack', () => {
   });
 
   it('replayed from the start of every topic over live views: no row changes', async () => {
+    ensureProjectorRunning();
+    await waitUntilCaughtUp(read, env.kafkaBrokers, group);
     const snapshot = async () =>
       (await read.query('select * from user_conversation_view where channel_id = $1 order by user_id', [String(channel)])).rows;
     const before = await snapshot();
@@ -138,6 +145,7 @@ describe('projector recovery on the real stack', () => {
   });
 
   it('a malformed record on a CDC topic is dead-lettered with its position, and the partition goes on', async () => {
+    ensureProjectorRunning();
     const kafka = new Kafka({ clientId: 'test-poison', brokers: env.kafkaBrokers, logLevel: logLevel.NOTHING });
     const producer = kafka.producer();
     await producer.connect();

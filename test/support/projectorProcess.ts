@@ -4,6 +4,11 @@ import os from 'node:os';
 import path from 'node:path';
 
 const ROOT = path.resolve(__dirname, '..', '..');
+const running = new Set<ChildProcess>();
+// A test that times out or a jest that exits early must not leave projectors consuming behind it.
+process.once('exit', () => {
+  for (const child of running) child.kill('SIGKILL');
+});
 
 /** The projector as users run it: its own node process, `projector/main.ts`, configured by env. */
 export function startProjectorProcess(env: Record<string, string>): { child: ChildProcess; logFile: string; exited: Promise<number | null> } {
@@ -15,6 +20,12 @@ export function startProjectorProcess(env: Record<string, string>): { child: Chi
     stdio: ['ignore', out, out],
   });
   fs.closeSync(out);
-  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+  running.add(child);
+  const exited = new Promise<number | null>((resolve) =>
+    child.once('exit', (code) => {
+      running.delete(child);
+      resolve(code);
+    }),
+  );
   return { child, logFile, exited };
 }

@@ -188,5 +188,6 @@ CREATE TABLE projection_dead_letters (
   consumer_group text   NOT NULL,
   created_at  timestamptz NOT NULL DEFAULT now(),
   replayed_at timestamptz,
-  UNIQUE (topic, partition, "offset")
+  -- Each group records its own: a replay group or a rebuild meets the same poison records.
+  UNIQUE (consumer_group, topic, partition, "offset")
 );
