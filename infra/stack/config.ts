@@ -38,6 +38,8 @@ export interface StackConfig {
   };
   /** Debezium topic prefix of the pipeline's connector. */
   readonly topicPrefix: string;
+  /** Where `npm start` runs the services (write and query API) and the projector's metrics. */
+  readonly apps: { readonly apiPort: number; readonly metricsPort: number };
 }
 
 export interface StackUrls {
@@ -112,9 +114,10 @@ export function loadStackConfig(env: NodeJS.ProcessEnv = process.env): StackConf
       groupId: 'im-connect',
     },
     topicPrefix: text('STACK_TOPIC_PREFIX', 'im'),
+    apps: { apiPort: port('STACK_API_PORT', 8080), metricsPort: port('STACK_METRICS_PORT', 9464) },
   };
 
-  const ports = [config.postgres.port, config.kafka.port, config.kafka.controllerPort, config.connect.port];
+  const ports = [config.postgres.port, config.kafka.port, config.kafka.controllerPort, config.connect.port, config.apps.apiPort, config.apps.metricsPort];
   if (new Set(ports).size !== ports.length) problems.push(`stack ports must differ: ${ports.join(', ')}`);
   if (problems.length > 0) throw new StackConfigError(problems);
   return Object.freeze(config);

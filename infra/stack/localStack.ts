@@ -9,6 +9,7 @@ import { connectWorker } from './connectWorker';
 import { runningPid } from './daemon';
 import { ensureJvmArtifacts } from './jvmArtifacts';
 import { kafkaBroker } from './kafkaBroker';
+import { pipelineApps } from './pipelineApps';
 import { postgresCluster } from './postgres';
 import { checkPrerequisites } from './prerequisites';
 
@@ -28,6 +29,7 @@ export function localStack({ config, logger }: { config: StackConfig; logger: Lo
   const connect = connectWorker(config, log.child({ part: 'connect' }));
   const urls = stackUrls(config);
   const registry = connectorRegistry({ connectUrl: urls.CONNECT_URL });
+  const apps = pipelineApps(config, log);
 
   /** What the Connect worker's EnvVarConfigProvider resolves ${env:CDC_DATABASE_*} from. */
   const connectEnv = {
@@ -42,6 +44,14 @@ export function localStack({ config, logger }: { config: StackConfig; logger: Lo
     urls,
     registry,
     postgres,
+    apps,
+
+    /** The whole pipeline: the stack, then the projector and the services on it. */
+    async start(): Promise<StackUrls> {
+      await this.up();
+      await apps.start(urls);
+      return urls;
+    },
 
     /** Starts whatever is not running yet and reuses the rest; safe to call again. */
     async up(): Promise<StackUrls> {
@@ -65,6 +75,7 @@ export function localStack({ config, logger }: { config: StackConfig; logger: Lo
 
     /** Stops the processes; data stays for the next `up`. */
     async down(): Promise<void> {
+      await apps.stop();
       // Connect first, so the connector does not log errors while the broker goes away.
       if (await connect.stop()) log.info('connect stopped');
       if (await kafka.stop()) log.info('kafka stopped');
@@ -84,10 +95,14 @@ export function localStack({ config, logger }: { config: StackConfig; logger: Lo
       const pgPid = postgres.isRunning() ? readPostmasterPid(config.postgres.dataDir) : undefined;
       const kafkaPid = runningPid(kafka.daemon);
       const connectPid = runningPid(connect.daemon);
+      const projectorPid = runningPid(apps.projector);
+      const servicesPid = runningPid(apps.services);
       return [
         { name: 'postgres', running: pgPid !== undefined, ...(pgPid === undefined ? {} : { pid: pgPid }), listens: `${config.postgres.host}:${config.postgres.port}`, log: path.join(config.logDir, 'postgres.log') },
         { name: 'kafka', running: kafkaPid !== undefined, ...(kafkaPid === undefined ? {} : { pid: kafkaPid }), listens: urls.KAFKA_BROKERS, log: kafka.daemon.logFile },
         { name: 'connect', running: connectPid !== undefined, ...(connectPid === undefined ? {} : { pid: connectPid }), listens: urls.CONNECT_URL, log: connect.daemon.logFile },
+        { name: 'projector', running: projectorPid !== undefined, ...(projectorPid === undefined ? {} : { pid: projectorPid }), listens: apps.metricsUrl, log: apps.projector.logFile },
+        { name: 'services', running: servicesPid !== undefined, ...(servicesPid === undefined ? {} : { pid: servicesPid }), listens: apps.apiUrl, log: apps.services.logFile },
       ];
     },
 
@@ -96,6 +111,8 @@ export function localStack({ config, logger }: { config: StackConfig; logger: Lo
         postgres: path.join(config.logDir, 'postgres.log'),
         kafka: kafka.daemon.logFile,
         connect: connect.daemon.logFile,
+        projector: apps.projector.logFile,
+        services: apps.services.logFile,
       };
     },
   };

@@ -7,12 +7,12 @@ import { localStack } from './localStack';
 const USAGE = `usage: npm run stack -- <command>
 
   up       start PostgreSQL, Kafka, Connect and register the CDC connector (reuses what runs)
-  down     stop every process; data is kept
+  down     stop every process (services, projector, stack); data is kept
   status   what runs, its pid and where it listens
   logs     [postgres|kafka|connect] [lines]   the end of a component's log (all three by default)
   reset    stop and wipe data and logs (keeps the downloaded jars)
   env      print the running stack's settings as shell exports: eval "$(npm run -s stack -- env)"
-  start    up, then print where each part listens`;
+  start    up, then the projector and the services; prints where each part listens`;
 
 async function main(argv: readonly string[]): Promise<number> {
   const [command = 'help', ...rest] = argv;
@@ -26,8 +26,8 @@ async function main(argv: readonly string[]): Promise<number> {
       await stack.up();
       return 0;
     case 'start': {
-      const urls = await stack.up();
-      printListening(urls, stack.status().map((s) => ({ name: s.name, log: s.log })));
+      const urls = await stack.start();
+      printListening(urls, stack.apps, stack.status().map((s) => ({ name: s.name, log: s.log })));
       return 0;
     }
     case 'down':
@@ -46,7 +46,8 @@ async function main(argv: readonly string[]): Promise<number> {
         const tasks = connector?.tasks.map((t) => `task ${t.id} ${t.state}`).join(', ') ?? '';
         console.log(`connector im-write: ${connector === undefined ? 'not registered' : `${connector.connector.state}; ${tasks}`}`);
       }
-      return status.every((s) => s.running) ? 0 : 3;
+      // The stack's own parts decide; the projector and services run only after `start`.
+      return status.filter((s) => ['postgres', 'kafka', 'connect'].includes(s.name)).every((s) => s.running) ? 0 : 3;
     }
     case 'logs': {
       const files = stack.logFiles();
@@ -62,6 +63,8 @@ async function main(argv: readonly string[]): Promise<number> {
     }
     case 'env':
       for (const [name, value] of Object.entries(stack.urls)) console.log(`export ${name}='${value}'`);
+      console.log(`export API_URL='${stack.apps.apiUrl}'`);
+      console.log(`export JWT_SECRET='${stack.apps.jwtSecret()}'`);
       return 0;
     case 'help':
     case '--help':
@@ -73,14 +76,19 @@ async function main(argv: readonly string[]): Promise<number> {
   }
 }
 
-function printListening(urls: StackUrls, logs: ReadonlyArray<{ name: string; log: string }>): void {
+function printListening(urls: StackUrls, apps: { apiUrl: string; metricsUrl: string }, logs: ReadonlyArray<{ name: string; log: string }>): void {
   console.log('\nThe pipeline is up:');
-  console.log(`  write database  ${urls.WRITE_DATABASE_URL}`);
-  console.log(`  read database   ${urls.READ_DATABASE_URL}`);
-  console.log(`  kafka           ${urls.KAFKA_BROKERS}`);
-  console.log(`  kafka connect   ${urls.CONNECT_URL}  (connector im-write, topics im.public.<table>)`);
+  console.log(`  write + query API  ${apps.apiUrl}  (OpenAPI: ${apps.apiUrl}/openapi.json)`);
+  console.log(`  projector metrics  ${apps.metricsUrl}`);
+  console.log(`  write database     ${urls.WRITE_DATABASE_URL}`);
+  console.log(`  read database      ${urls.READ_DATABASE_URL}`);
+  console.log(`  kafka              ${urls.KAFKA_BROKERS}`);
+  console.log(`  kafka connect      ${urls.CONNECT_URL}  (connector im-write, topics im.public.<table>)`);
+  console.log('Get a token:');
+  console.log(`  curl -s -XPOST ${apps.apiUrl}/users -H 'content-type: application/json' -d '{"nickname":"Ann"}'   # a new user and its token`);
+  console.log('  eval "$(npm run -s stack -- env)" && npm run -s token -- <userId>                # a token for any user');
   console.log('Logs:');
-  for (const l of logs) console.log(`  ${l.name.padEnd(15)} ${l.log}`);
+  for (const l of logs) console.log(`  ${l.name.padEnd(18)} ${l.log}`);
   console.log('Stop with: npm run stack -- down');
 }
 

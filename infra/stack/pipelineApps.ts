@@ -1,0 +1,75 @@
+import crypto from 'node:crypto';
+import fs from 'node:fs';
+import path from 'node:path';
+import type { Logger } from 'pino';
+import type { StackConfig, StackUrls } from './config';
+import { daemon, logTail, portInUse, runningPid, startDaemon, stopDaemon } from './daemon';
+import { GiveUp, waitFor } from './waitFor';
+
+/**
+ * The project's own processes on top of the stack: the projector and the services (write and
+ * query API), started in the background like the stack's parts, with pid files and logs.
+ */
+export function pipelineApps(config: StackConfig, logger: Logger) {
+  const log = logger.child({ part: 'apps' });
+  const tsx = path.join(config.rootDir, 'node_modules', 'tsx', 'dist', 'cli.mjs');
+  const projectorMain = path.join(config.rootDir, 'projector', 'main.ts');
+  const servicesMain = path.join(config.rootDir, 'services', 'main.ts');
+  const projector = daemon('projector', config.runDir, config.logDir, projectorMain);
+  const services = daemon('services', config.runDir, config.logDir, servicesMain);
+  const apiUrl = `http://127.0.0.1:${config.apps.apiPort}`;
+  const metricsUrl = `http://127.0.0.1:${config.apps.metricsPort}/metrics`;
+
+  /** A local signing secret, made once, so tokens stay valid across restarts of the services. */
+  function jwtSecret(): string {
+    const file = path.join(config.stateDir, 'jwt-secret');
+    if (!fs.existsSync(file)) {
+      fs.mkdirSync(config.stateDir, { recursive: true });
+      fs.writeFileSync(file, crypto.randomBytes(32).toString('hex'), { mode: 0o600 });
+    }
+    return fs.readFileSync(file, 'utf8').trim();
+  }
+
+  async function ensure(d: typeof projector, main: string, port: number, env: NodeJS.ProcessEnv, readyUrl: string): Promise<void> {
+    if (runningPid(d) === undefined) {
+      if (await portInUse('127.0.0.1', port)) throw new Error(`port ${port} is taken by a process that is not this pipeline's ${d.name}`);
+      startDaemon(d, { command: process.execPath, args: [tsx, main], env: { ...process.env, ...env }, cwd: config.rootDir });
+    }
+    await waitFor(
+      async () => {
+        if (runningPid(d) === undefined) throw new GiveUp(`${d.name} exited; last log lines:\n${logTail(d.logFile)}`);
+        const response = await fetch(readyUrl, { signal: AbortSignal.timeout(2000) });
+        return response.ok ? true : undefined;
+      },
+      { what: `${d.name} at ${readyUrl}`, timeoutMs: 120_000, intervalMs: 300 },
+    );
+    log.info({ app: d.name, pid: runningPid(d) }, 'app ready');
+  }
+
+  return {
+    projector,
+    services,
+    apiUrl,
+    metricsUrl,
+    jwtSecret,
+
+    async start(urls: StackUrls): Promise<void> {
+      const common = { ...urls, LOG_LEVEL: process.env.LOG_LEVEL ?? 'info' };
+      await ensure(projector, projectorMain, config.apps.metricsPort, { ...common, METRICS_PORT: String(config.apps.metricsPort) }, `http://127.0.0.1:${config.apps.metricsPort}/healthz`);
+      await ensure(
+        services,
+        servicesMain,
+        config.apps.apiPort,
+        { ...common, HTTP_PORT: String(config.apps.apiPort), HTTP_HOST: '127.0.0.1', JWT_SECRET: jwtSecret(), ID_WORKER_ID: '1' },
+        `${apiUrl}/health`,
+      );
+    },
+
+    async stop(): Promise<void> {
+      if (await stopDaemon(services, 30_000)) log.info('services stopped');
+      if (await stopDaemon(projector, 30_000)) log.info('projector stopped');
+    },
+  };
+}
+
+export type PipelineApps = ReturnType<typeof pipelineApps>;
