@@ -3,6 +3,7 @@ import { Pool } from 'pg';
 import pino from 'pino';
 import { waitFor } from '../../infra/stack/waitFor';
 import { readPool } from '../../projector/db/readPool';
+import { replayDeadLetters } from '../../projector/operations/replayDeadLetters';
 import { resetCheckpoints } from '../../projector/store/checkpoints';
 import { verifyViews } from '../../projector/verify/verifyViews';
 import { startProjectorProcess } from '../support/projectorProcess';
@@ -178,5 +179,23 @@ describe('projector recovery on the real stack', () => {
     await waitFor(async () => (seen.includes(`im.public.users/0/${poisonOffset}`) ? true : undefined), { what: 'the dead letter on its topic', timeoutMs: 30_000 });
     await dlq.disconnect();
     await expectViewsMatchContract();
+  });
+
+  it('a dead letter replays once its value is repaired, and only once', async () => {
+    const { rows } = await read.query<{ id: string }>(
+      "select id::text from projection_dead_letters where consumer_group = $1 and error_kind = 'decode' and replayed_at is null order by id limit 1",
+      [group],
+    );
+    const letter = rows[0]!.id;
+    // Still malformed: replay refuses it and leaves it waiting.
+    expect(await replayDeadLetters(read, [BigInt(letter)])).toEqual([expect.objectContaining({ result: 'failed' })]);
+
+    const ghost = freshId();
+    const repaired = `{"before":null,"after":{"id":${ghost},"nickname":"repaired","avatar":"","profile_ver":1},"source":{"table":"users","lsn":1,"txId":1,"ts_ms":1},"op":"c"}`;
+    await read.query('update projection_dead_letters set raw_value = $2 where id = $1', [letter, repaired]);
+    expect(await replayDeadLetters(read, [BigInt(letter)])).toEqual([expect.objectContaining({ result: 'applied' })]);
+    expect(await replayDeadLetters(read, [BigInt(letter)])).toEqual([]);
+    const stored = await read.query('select nickname from ref_users where id = $1', [String(ghost)]);
+    expect(stored.rows).toEqual([{ nickname: 'repaired' }]);
   });
 });

@@ -1,0 +1,90 @@
+import { parseArgs } from 'node:util';
+import { Kafka, logLevel } from 'kafkajs';
+import { ConfigError, loadProjectorConfig, sourceTopics } from '../config';
+import { readPool } from '../db/readPool';
+import { resetCheckpoints } from '../store/checkpoints';
+import { listDeadLetters } from '../store/deadLetters';
+import { pendingMarks } from '../store/viewBuilderPass';
+import { partitionLag } from './partitionLag';
+import { replayDeadLetters } from './replayDeadLetters';
+
+const USAGE = `usage: npm run projector -- <command>
+
+  lag                                  per-partition lag of the group (offsets and time) and view rows waiting to be built
+  dead-letters [--all]                 the dead letters not replayed yet (--all: every one)
+  dead-letters replay [<id>...|--all]  apply dead letters again after fixing their cause
+  replay --from-beginning              move the group's checkpoints to offset 0: running members re-apply
+                                       every topic over the live views (nothing changes if they were right)
+
+Reads READ_DATABASE_URL, KAFKA_BROKERS, PROJECTOR_GROUP_ID (default im-projector), TOPIC_PREFIX (default im).`;
+
+async function main(argv: string[]): Promise<number> {
+  const { positionals, values } = parseArgs({ args: argv, allowPositionals: true, options: { all: { type: 'boolean' }, 'from-beginning': { type: 'boolean' }, help: { type: 'boolean' } } });
+  const [command, sub, ...rest] = positionals;
+  if (values.help === true || command === undefined) {
+    console.log(USAGE);
+    return command === undefined && values.help !== true ? 2 : 0;
+  }
+  const config = loadProjectorConfig();
+  const pool = readPool(config.readDatabaseUrl, 2);
+  const topics = sourceTopics(config.topicPrefix);
+  try {
+    switch (command) {
+      case 'lag': {
+        const admin = new Kafka({ clientId: 'projector-ops', brokers: [...config.kafkaBrokers], logLevel: logLevel.NOTHING }).admin();
+        await admin.connect();
+        const lags = await partitionLag(admin, pool, config.groupId, topics);
+        await admin.disconnect();
+        console.log(`${'topic'.padEnd(34)} ${'part'.padStart(4)} ${'end'.padStart(10)} ${'applied'.padStart(10)} ${'lag'.padStart(8)} ${'time lag'.padStart(10)}  owner`);
+        for (const l of lags) {
+          const timeLag = l.lastSourceTsMs === null ? '-' : `${((Date.now() - l.lastSourceTsMs) / 1000).toFixed(1)}s`;
+          console.log(`${l.topic.padEnd(34)} ${String(l.partition).padStart(4)} ${String(l.end).padStart(10)} ${String(l.checkpoint).padStart(10)} ${String(l.lag).padStart(8)} ${timeLag.padStart(10)}  ${l.owner ?? '-'}`);
+        }
+        const total = lags.reduce((sum, l) => sum + l.lag, 0n);
+        console.log(`\ngroup ${config.groupId}: ${total} events behind, ${await pendingMarks(pool)} view keys waiting to be built`);
+        return 0;
+      }
+      case 'dead-letters': {
+        if (sub === 'replay') {
+          const ids = values.all === true ? 'all' : rest.map((id) => BigInt(id));
+          if (ids !== 'all' && ids.length === 0) {
+            console.error('name the dead letters to replay (ids from `npm run projector -- dead-letters`) or --all');
+            return 2;
+          }
+          const outcomes = await replayDeadLetters(pool, ids);
+          for (const o of outcomes) console.log(`${String(o.id).padStart(6)} ${o.position.padEnd(40)} ${o.result}${o.error === undefined ? '' : `: ${o.error}`}`);
+          console.log(`${outcomes.filter((o) => o.result !== 'failed').length} replayed, ${outcomes.filter((o) => o.result === 'failed').length} still failing`);
+          return outcomes.some((o) => o.result === 'failed') ? 1 : 0;
+        }
+        const letters = await listDeadLetters(pool, { includeReplayed: values.all === true, limit: 1000 });
+        for (const l of letters) {
+          console.log(`${String(l.id).padStart(6)} ${`${l.topic}/${l.partition}@${l.offset}`.padEnd(40)} ${l.errorKind.padEnd(6)} ${l.createdAt}${l.replayedAt === null ? '' : ` replayed ${l.replayedAt}`}\n       ${l.error}`);
+        }
+        console.log(`${letters.length} dead letters`);
+        return 0;
+      }
+      case 'replay': {
+        if (values['from-beginning'] !== true) {
+          console.error('replay needs --from-beginning');
+          return 2;
+        }
+        const moved = await resetCheckpoints(pool, config.groupId, topics, 0n);
+        console.log(`${moved} partition checkpoints of group ${config.groupId} moved to offset 0; running members re-apply from there`);
+        return 0;
+      }
+      default:
+        console.error(`unknown command '${command}'\n\n${USAGE}`);
+        return 2;
+    }
+  } finally {
+    await pool.end();
+  }
+}
+
+main(process.argv.slice(2)).then(
+  (code) => process.exit(code),
+  (error: unknown) => {
+    console.error(error instanceof ConfigError ? error.message : error);
+    process.exit(error instanceof ConfigError ? 2 : 1);
+  },
+);
