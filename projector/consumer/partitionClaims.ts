@@ -46,8 +46,16 @@ export function partitionClaims({ pool, source, groupId, memberName, logger, wit
     drop(tp: TopicPartition): void {
       claims.delete(key(tp));
     },
+    /**
+     * Claims every assigned partition again, even one held before the rebalance: while this
+     * member was away another may have claimed it, and an old claim would only be fenced.
+     */
     async assigned(partitions: readonly TopicPartition[]): Promise<void> {
-      await Promise.all(partitions.filter((tp) => !claims.has(key(tp))).map(claimAndSeek));
+      await Promise.all(partitions.map(claimAndSeek));
+    },
+    /** A fenced claim: claimed again (and the source moved to the checkpoint). */
+    reclaim(tp: TopicPartition): Promise<PartitionClaim> {
+      return claimAndSeek(tp);
     },
     revoked(partitions: readonly TopicPartition[]): void {
       for (const tp of partitions) claims.delete(key(tp));

@@ -2,7 +2,6 @@ import type { Pool } from 'pg';
 import type { Logger } from 'pino';
 import type { ProjectorMetrics } from '../metrics/projectorMetrics';
 import type { BatchDisposition, ChangeSource, SourceBatch, TopicPartition } from '../source/changeSource';
-import { checkpointOwner } from '../store/checkpoints';
 import { partitionClaims } from './partitionClaims';
 import { isTransientDatabaseError } from '../store/databaseErrors';
 import type { DeadLetter } from '../store/deadLetters';
@@ -40,7 +39,8 @@ const key = (tp: TopicPartition) => `${tp.topic}/${tp.partition}`;
 export function projectorRunner(options: ProjectorRunnerOptions) {
   const { pool, source, groupId, memberName, metrics, onCommitted, publishDeadLetters, checkpointRefreshMs = 1000 } = options;
   const log = options.logger.child({ component: 'projector' });
-  const paused = new Map<string, TopicPartition>();
+  /** This member's partitions by its latest rebalance. */
+  let assignment = new Set<string>();
   let stopping = false;
   const retry = {
     retriable: (error: unknown) => !stopping && isTransientDatabaseError(error),
@@ -62,12 +62,13 @@ export function projectorRunner(options: ProjectorRunnerOptions) {
   async function onRecords(batch: SourceBatch): Promise<BatchDisposition> {
     const tp = { topic: batch.topic, partition: batch.partition };
     const claim = await claims.get(tp);
+    // Fetched before the claim's seek (or a rebalance): the source fetches again from there.
+    if (batch.isStale()) return 'rewound';
     const first = batch.records[0];
     if (first !== undefined && first.offset > claim.nextOffset) {
-      // Kafka is ahead of what the views hold (offsets moved by hand): go back to the checkpoint.
-      log.warn({ ...tp, fetched: first.offset.toString(), checkpoint: claim.nextOffset.toString() }, 'seeking back to checkpoint');
-      source.seek(tp, claim.nextOffset);
-      return 'rewound';
+      // After the claim's seek, a higher first offset is a gap in the log: compaction removed
+      // the records in between (or retention did, on a topic without full history).
+      log.debug({ ...tp, checkpoint: claim.nextOffset.toString(), first: first.offset.toString() }, 'offset gap');
     }
 
     const started = process.hrtime.bigint();
@@ -77,18 +78,17 @@ export function projectorRunner(options: ProjectorRunnerOptions) {
 
     if (outcome.kind === 'fenced') {
       claims.drop(tp);
-      const owner = await retryWithBackoff(() => checkpointOwner(pool, groupId, tp.topic, tp.partition), retry);
-      if (owner !== memberName) {
-        // Another member owns it now; this one will hear of the rebalance. Stop fetching it until then.
-        log.warn({ ...tp, owner }, 'partition taken over by another member; batch dropped');
-        source.pause([tp]);
-        paused.set(key(tp), tp);
+      if (assignment.has(key(tp))) {
+        // Still ours by the last rebalance: another member claimed it meanwhile (it has left
+        // since) or an operator moved the checkpoint. Claim again; the source refetches.
+        log.info({ ...tp }, 'claim fenced; claiming again');
+        await claims.reclaim(tp);
       } else {
-        // The checkpoint was moved (replay): claimed again on the refetched batch.
-        log.info({ ...tp }, 'checkpoint moved; claiming again');
+        log.warn({ ...tp }, 'partition taken over by another member; batch dropped');
       }
       return 'rewound';
     }
+
     if (outcome.kind === 'nothing-new') {
       metrics.events.inc({ table: 'any', outcome: 'already_applied' }, outcome.alreadyApplied);
       // Redelivered records only (Kafka's offset lagged the checkpoint): bring Kafka's offset up.
@@ -131,8 +131,7 @@ export function projectorRunner(options: ProjectorRunnerOptions) {
         onBatch,
         onRevoked: (partitions) => claims.revoked(partitions),
         onAssigned: async (partitions) => {
-          const resumed = partitions.filter((tp) => paused.delete(key(tp)));
-          if (resumed.length > 0) source.resume(resumed);
+          assignment = new Set(partitions.map(key));
           await claims.assigned(partitions);
         },
       });

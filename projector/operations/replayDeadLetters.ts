@@ -17,7 +17,7 @@ export interface ReplayOutcome {
  * guards make applying an old change harmless. The view builder picks up the marks.
  */
 export async function replayDeadLetters(pool: Pool, ids: readonly bigint[] | 'all'): Promise<ReplayOutcome[]> {
-  const { rows } = await pool.query<{ id: string; topic: string; partition: number; offset: string; message_key: string | null; raw_value: string | null }>(
+  const { rows } = await pool.query<{ id: string; topic: string; partition: number; offset: string; message_key: Buffer | null; raw_value: Buffer | null }>(
     `select id::text, topic, partition, "offset"::text, message_key, raw_value from projection_dead_letters
       where replayed_at is null and ($1::bigint[] is null or id = any($1::bigint[])) order by id`,
     [ids === 'all' ? null : ids.map(String)],
@@ -30,8 +30,8 @@ export async function replayDeadLetters(pool: Pool, ids: readonly bigint[] | 'al
     try {
       await client.query('begin');
       const decoded = decodeChangeRecord(position, {
-        key: letter.message_key === null ? null : Buffer.from(letter.message_key),
-        value: letter.raw_value === null ? null : Buffer.from(letter.raw_value),
+        key: letter.message_key,
+        value: letter.raw_value,
       });
       if (decoded.kind === 'change') await applyRefChanges(client, refChangesForBatch([decoded.event]));
       await client.query('update projection_dead_letters set replayed_at = now() where id = $1', [letter.id]);

@@ -79,13 +79,12 @@ export function isNewer(incoming: Versioned, current: Versioned | undefined): bo
 }
 
 /**
- * Friendships are deleted and may be created again with friend_ver back at 1, so across
- * incarnations only the LSN orders them; within one incarnation (same created_at) the version does.
+ * Friendships are deleted and may be created again with friend_ver back at 1 (even with the same
+ * created_at), so versions do not order their incarnations. The LSN does: one row's changes
+ * reach the WAL in commit order. friend_ver is still kept, for the view's version column.
  */
 export function friendshipIsNewer(incoming: FriendshipRef, current: FriendshipRef | undefined): boolean {
-  if (current === undefined) return true;
-  if (incoming.existsNow && current.existsNow && incoming.createdAt === current.createdAt) return isNewer(incoming, current);
-  return incoming.lsn > current.lsn;
+  return current === undefined || incoming.lsn > current.lsn;
 }
 
 /** A message replaces the channel's last message if it is later, or is the same one now recalled. */

@@ -11,6 +11,8 @@ export interface SourceBatch extends TopicPartition {
   readonly highWatermark: bigint;
   /** Keeps the group membership alive during a long batch. */
   heartbeat(): Promise<void>;
+  /** True once a seek or a rebalance has made this batch obsolete: drop it. */
+  isStale(): boolean;
 }
 
 /**

@@ -63,11 +63,12 @@ export function kafkajsChangeSource({
             partition: batch.partition,
             highWatermark: BigInt(batch.highWatermark),
             heartbeat,
+            isStale,
             records: batch.messages.map((m) => ({ offset: BigInt(m.offset), key: m.key ?? null, value: m.value ?? null })),
           });
           // kafkajs fetches a partition again from its last resolved offset: an unresolved batch
           // would come back forever.
-          if (disposition === 'consumed') resolveOffset(batch.lastOffset());
+          if (disposition === 'consumed' && !isStale()) resolveOffset(batch.lastOffset());
         },
       });
     },

@@ -1,5 +1,5 @@
 import type { PoolClient } from 'pg';
-import { markKey } from '../projection/dirtyMark';
+import { markKey, type DirtyMark } from '../projection/dirtyMark';
 import type { RefChanges } from '../projection/refChangesForBatch';
 import { compareInt64, int64s } from './sqlValues';
 
@@ -53,14 +53,24 @@ export async function applyRefChanges(tx: PoolClient, changes: RefChanges): Prom
     );
   }
 
+  // A message new to ref_messages whose seq is not above the channel's last one arrived late
+  // (a snapshot reads in heap order, a dead letter replayed): rows counted on incrementally have
+  // passed it, so the channel is counted afresh.
+  const lateChannels: bigint[] = [];
   if (messages.length > 0) {
-    await tx.query(
-      `insert into ref_messages (channel_id, seq, sender_id, recalled)
-       select * from unnest($1::bigint[], $2::bigint[], $3::bigint[], $4::bool[])
-       on conflict (channel_id, seq) do update set recalled = true
-       where excluded.recalled and not ref_messages.recalled`,
+    const inserted = await tx.query<{ channel_id: bigint }>(
+      `with stored as (
+         insert into ref_messages (channel_id, seq, sender_id, recalled)
+         select * from unnest($1::bigint[], $2::bigint[], $3::bigint[], $4::bool[])
+         on conflict (channel_id, seq) do update set recalled = true
+         where excluded.recalled and not ref_messages.recalled
+         returning channel_id, seq, xmax = 0 as fresh
+       )
+       select distinct s.channel_id from stored s join ref_last_messages l on l.channel_id = s.channel_id
+        where s.fresh and s.seq <= l.seq`,
       [int64s(messages.map((m) => m.channelId)), int64s(messages.map((m) => m.seq)), int64s(messages.map((m) => m.senderId)), messages.map((m) => m.recalled)],
     );
+    for (const row of inserted.rows) lateChannels.push(BigInt(row.channel_id));
   }
 
   if (lastMessages.length > 0) {
@@ -97,11 +107,7 @@ export async function applyRefChanges(tx: PoolClient, changes: RefChanges): Prom
        on conflict (user_id, friend_id) do update
          set remark_name = excluded.remark_name, friend_ver = excluded.friend_ver, created_at = excluded.created_at,
              exists_now = excluded.exists_now, lsn = excluded.lsn
-       where case
-         when excluded.exists_now and ref_friendships.exists_now and excluded.created_at = ref_friendships.created_at
-           then (excluded.friend_ver, excluded.lsn) > (ref_friendships.friend_ver, ref_friendships.lsn)
-         else excluded.lsn > ref_friendships.lsn
-       end`,
+       where excluded.lsn > ref_friendships.lsn`,
       [
         int64s(friendships.map((f) => f.userId)), int64s(friendships.map((f) => f.friendId)), friendships.map((f) => f.remarkName),
         friendships.map((f) => f.ver.toString()), friendships.map((f) => f.createdAt), friendships.map((f) => f.existsNow), int64s(friendships.map((f) => f.lsn)),
@@ -109,9 +115,10 @@ export async function applyRefChanges(tx: PoolClient, changes: RefChanges): Prom
     );
   }
 
-  if (marks.length > 0) {
+  const allMarks = [...marks, ...lateChannels.map((channelId): DirtyMark => ({ kind: 'recount', channelId }))];
+  if (allMarks.length > 0) {
     // A fixed order keeps concurrent batches from locking the same marks in opposite orders.
-    const keys = marks.map(markKey).sort((x, y) => x[0] - y[0] || compareInt64(x[1], y[1]) || compareInt64(x[2], y[2]));
+    const keys = [...new Map(allMarks.map((m) => [markKey(m).join(':'), markKey(m)])).values()].sort((x, y) => x[0] - y[0] || compareInt64(x[1], y[1]) || compareInt64(x[2], y[2]));
     await tx.query(
       `insert into projection_dirty (kind, a, b)
        select * from unnest($1::smallint[], $2::bigint[], $3::bigint[])

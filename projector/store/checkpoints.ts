@@ -46,15 +46,6 @@ export async function advanceCheckpoint(
   return result.rowCount === 1;
 }
 
-/** The member that last claimed the partition. */
-export async function checkpointOwner(pool: Pool, group: string, topic: string, partition: number): Promise<string | null> {
-  const result = await pool.query<{ owner_member: string | null }>(
-    'select owner_member from projection_checkpoints where consumer_group = $1 and topic = $2 and partition = $3',
-    [group, topic, partition],
-  );
-  return result.rows[0]?.owner_member ?? null;
-}
-
 /** Sets every checkpoint of the group back (replay); the next claim starts there. */
 export async function resetCheckpoints(pool: Pool, group: string, topics: readonly string[], offset: bigint): Promise<number> {
   const result = await pool.query(

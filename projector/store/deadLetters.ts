@@ -4,8 +4,8 @@ export interface DeadLetter {
   readonly topic: string;
   readonly partition: number;
   readonly offset: bigint;
-  readonly key: string | null;
-  readonly value: string | null;
+  readonly key: Buffer | null;
+  readonly value: Buffer | null;
   readonly error: string;
   /** 'decode' (the record cannot be read) or 'apply' (it was read, the store refused it). */
   readonly errorKind: 'decode' | 'apply';
@@ -16,11 +16,11 @@ export async function recordDeadLetters(tx: PoolClient, group: string, letters: 
   if (letters.length === 0) return;
   await tx.query(
     `insert into projection_dead_letters (topic, partition, "offset", message_key, raw_value, error, error_kind, consumer_group)
-     select * from unnest($1::text[], $2::int[], $3::bigint[], $4::text[], $5::text[], $6::text[], $7::text[], $8::text[])
+     select * from unnest($1::text[], $2::int[], $3::bigint[], $4::bytea[], $5::bytea[], $6::text[], $7::text[], $8::text[])
      on conflict (consumer_group, topic, partition, "offset") do nothing`,
     [
       letters.map((l) => l.topic), letters.map((l) => l.partition), letters.map((l) => l.offset.toString()),
-      letters.map((l) => l.key), letters.map((l) => l.value), letters.map((l) => l.error),
+      letters.map((l) => l.key), letters.map((l) => l.value), letters.map((l) => l.error.replace(/\0/g, '\\0')),
       letters.map((l) => l.errorKind), letters.map(() => group),
     ],
   );

@@ -41,9 +41,16 @@ export async function runViewBuilderPass(pool: Pool, limit: number): Promise<Pas
     }
     const result = await buildViews(client, marks.rows.map((m) => markFromKey(Number(m.kind), BigInt(m.a), BigInt(m.b))));
     await client.query('commit');
+    // Rows are locked in key order, the order batches upsert marks in, so the two cannot deadlock.
     await client.query(
-      `delete from projection_dirty d using unnest($1::smallint[], $2::bigint[], $3::bigint[], $4::bigint[]) k(kind, a, b, seq)
-        where d.kind = k.kind and d.a = k.a and d.b = k.b and d.seq = k.seq`,
+      `with done as (
+         select d.kind, d.a, d.b from projection_dirty d
+           join unnest($1::smallint[], $2::bigint[], $3::bigint[], $4::bigint[]) k(kind, a, b, seq)
+             on d.kind = k.kind and d.a = k.a and d.b = k.b and d.seq = k.seq
+          order by d.kind, d.a, d.b
+            for update of d
+       )
+       delete from projection_dirty d using done where d.kind = done.kind and d.a = done.a and d.b = done.b`,
       [marks.rows.map((m) => Number(m.kind)), int64s(marks.rows.map((m) => BigInt(m.a))), int64s(marks.rows.map((m) => BigInt(m.b))), int64s(marks.rows.map((m) => BigInt(m.seq)))],
     );
     return { kind: 'built', marks: marks.rows.length, ...result };

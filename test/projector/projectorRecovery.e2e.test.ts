@@ -161,7 +161,7 @@ describe('projector recovery on the real stack', () => {
     await waitUntilCaughtUp(read, env.kafkaBrokers, group);
 
     const letters = await read.query(
-      `select topic, partition, "offset"::text, error, error_kind, raw_value from projection_dead_letters
+      `select topic, partition, "offset"::text, error, error_kind, convert_from(raw_value, 'UTF8') as raw_value from projection_dead_letters
         where consumer_group = $1 and topic = 'im.public.users' and partition = 0 and "offset" = $2`,
       [group, poisonOffset],
     );
@@ -192,7 +192,7 @@ describe('projector recovery on the real stack', () => {
 
     const ghost = freshId();
     const repaired = `{"before":null,"after":{"id":${ghost},"nickname":"repaired","avatar":"","profile_ver":1},"source":{"table":"users","lsn":1,"txId":1,"ts_ms":1},"op":"c"}`;
-    await read.query('update projection_dead_letters set raw_value = $2 where id = $1', [letter, repaired]);
+    await read.query("update projection_dead_letters set raw_value = convert_to($2, 'UTF8') where id = $1", [letter, repaired]);
     expect(await replayDeadLetters(read, [BigInt(letter)])).toEqual([expect.objectContaining({ result: 'applied' })]);
     expect(await replayDeadLetters(read, [BigInt(letter)])).toEqual([]);
     const stored = await read.query('select nickname from ref_users where id = $1', [String(ghost)]);

@@ -181,8 +181,10 @@ CREATE TABLE projection_dead_letters (
   topic       text      NOT NULL,
   partition   integer   NOT NULL,
   "offset"    bigint    NOT NULL,
-  message_key text,
-  raw_value   text,
+  -- The record's bytes as they came: a value that is not text (a NUL byte, another format)
+  -- must still be kept, or the record could not be dead-lettered at all.
+  message_key bytea,
+  raw_value   bytea,
   error       text      NOT NULL,
   error_kind  text      NOT NULL,
   consumer_group text   NOT NULL,
