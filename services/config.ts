@@ -1,5 +1,5 @@
 /**
- * Settings of the write services, parsed from the environment once. Every problem is listed
+ * Settings of the services (write API, query API), parsed from the environment once. Every problem is listed
  * at once, each naming its variable; nothing else in services/ reads process.env.
  */
 
@@ -14,15 +14,29 @@ export interface JwtSettings {
   readonly tokenTtlSeconds: number;
 }
 
-export interface WriteApiConfig {
-  readonly writeDatabaseUrl: string;
+interface CommonSettings {
   readonly databasePoolSize: number;
   readonly http: { readonly host: string; readonly port: number };
   readonly jwt: JwtSettings;
-  /** Snowflake worker id: must differ between processes writing at the same time. */
-  readonly idWorkerId: number;
   readonly logLevel: LogLevel;
   readonly shutdownTimeoutMs: number;
+}
+
+export interface WriteApiConfig extends CommonSettings {
+  readonly writeDatabaseUrl: string;
+  /** Snowflake worker id: must differ between processes writing at the same time. */
+  readonly idWorkerId: number;
+}
+
+export type ServiceApi = 'write' | 'query';
+export const SERVICE_APIS: readonly ServiceApi[] = ['write', 'query'];
+const API_DATABASE: Readonly<Record<ServiceApi, string>> = { write: 'WRITE_DATABASE_URL', query: 'READ_DATABASE_URL' };
+
+/** One process, one port: the write API, the query API, or both (null = not served). */
+export interface ServicesConfig extends CommonSettings {
+  readonly write: { readonly databaseUrl: string; readonly idWorkerId: number } | null;
+  /** The query API reads im_read only, through a read-only pool of databasePoolSize connections. */
+  readonly query: { readonly databaseUrl: string } | null;
 }
 
 export class ConfigError extends Error {
@@ -71,35 +85,82 @@ function readJwtSettings(env: Env, problems: string[]): JwtSettings {
   return { secret, usesDevSecret: false, tokenTtlSeconds };
 }
 
-export function loadWriteApiConfig(env: Env = process.env): WriteApiConfig {
-  const problems: string[] = [];
+/** Settings every API of the process shares, read once whichever APIs it serves. */
+function readCommonSettings(env: Env, problems: string[]): CommonSettings {
   const { raw, integer } = envReader(env, problems);
-
-  const writeDatabaseUrl = raw('WRITE_DATABASE_URL') ?? '';
-  if (writeDatabaseUrl === '') {
-    problems.push('WRITE_DATABASE_URL is required (postgres://user:password@host:port/im_write)');
-  } else if (!/^postgres(ql)?:\/\/\S+$/.test(writeDatabaseUrl)) {
-    problems.push('WRITE_DATABASE_URL must be a postgres:// or postgresql:// URL');
-  }
-
   const logLevel = (raw('LOG_LEVEL') ?? 'info') as LogLevel;
   if (!LOG_LEVELS.includes(logLevel)) problems.push(`LOG_LEVEL=${logLevel} must be one of ${LOG_LEVELS.join(', ')}`);
 
   const host = raw('HTTP_HOST') ?? '127.0.0.1';
   if (!/^[A-Za-z0-9.:\-[\]]+$/.test(host)) problems.push(`HTTP_HOST=${host} is not a host name or address`);
 
-  const config: WriteApiConfig = {
-    writeDatabaseUrl,
+  return {
     databasePoolSize: integer('DATABASE_POOL_SIZE', 10, 1, 200),
     // Port 0 asks the OS for a free port (tests, the in-process workload API).
     http: { host, port: integer('HTTP_PORT', 8080, 0, 65_535) },
     jwt: readJwtSettings(env, problems),
-    idWorkerId: integer('ID_WORKER_ID', 0, 0, 1023),
     logLevel,
     shutdownTimeoutMs: integer('SHUTDOWN_TIMEOUT_MS', 10_000, 100, 600_000),
   };
-  if (problems.length > 0) throw new ConfigError(problems);
+}
+
+/** A postgres URL, or '' after recording why there is none. */
+function readDatabaseUrl(env: Env, problems: string[], name: string, example: string, requiredBecause: string): string {
+  const url = envReader(env, problems).raw(name) ?? '';
+  if (url === '') problems.push(`${name} is required${requiredBecause} (${example})`);
+  else if (!/^postgres(ql)?:\/\/\S+$/.test(url)) problems.push(`${name} must be a postgres:// or postgresql:// URL`);
+  return url;
+}
+
+const WRITE_URL_EXAMPLE = 'postgres://user:password@host:port/im_write';
+const READ_URL_EXAMPLE = 'postgres://user:password@host:port/im_read';
+
+function frozen<T extends CommonSettings>(config: T): T {
   return Object.freeze({ ...config, http: Object.freeze(config.http), jwt: Object.freeze(config.jwt) });
+}
+
+/** The write API alone: what the workload's in-process API needs. */
+export function loadWriteApiConfig(env: Env = process.env): WriteApiConfig {
+  const problems: string[] = [];
+  const writeDatabaseUrl = readDatabaseUrl(env, problems, 'WRITE_DATABASE_URL', WRITE_URL_EXAMPLE, '');
+  const common = readCommonSettings(env, problems);
+  const idWorkerId = envReader(env, problems).integer('ID_WORKER_ID', 0, 0, 1023);
+  if (problems.length > 0) throw new ConfigError(problems);
+  return frozen({ writeDatabaseUrl, ...common, idWorkerId });
+}
+
+/**
+ * What services/main.ts serves. SERVICE_APIS (a comma list of write, query) says which APIs; each
+ * listed one requires its database URL. Without SERVICE_APIS the process serves every API whose
+ * URL is set (both with the stack's environment), and at least one must be.
+ */
+export function loadServicesConfig(env: Env = process.env): ServicesConfig {
+  const problems: string[] = [];
+  const { raw, integer } = envReader(env, problems);
+
+  let apis: ServiceApi[];
+  const listed = raw('SERVICE_APIS');
+  if (listed === undefined) {
+    apis = SERVICE_APIS.filter((api) => raw(API_DATABASE[api]) !== undefined);
+    if (apis.length === 0) problems.push('WRITE_DATABASE_URL (write API) and/or READ_DATABASE_URL (query API) is required');
+  } else {
+    const names = listed.split(',').map((name) => name.trim());
+    const unknown = names.filter((name) => !(SERVICE_APIS as readonly string[]).includes(name));
+    if (unknown.length > 0 || names.length === 0) problems.push(`SERVICE_APIS=${listed} must be a comma list of ${SERVICE_APIS.join(', ')}`);
+    apis = SERVICE_APIS.filter((api) => names.includes(api));
+  }
+
+  // Checked even when the write API is off: a bad value is reported, not ignored until it matters.
+  const idWorkerId = integer('ID_WORKER_ID', 0, 0, 1023);
+  const write = apis.includes('write')
+    ? { databaseUrl: readDatabaseUrl(env, problems, 'WRITE_DATABASE_URL', WRITE_URL_EXAMPLE, ' for the write API'), idWorkerId }
+    : null;
+  const query = apis.includes('query')
+    ? { databaseUrl: readDatabaseUrl(env, problems, 'READ_DATABASE_URL', READ_URL_EXAMPLE, ' for the query API') }
+    : null;
+  const common = readCommonSettings(env, problems);
+  if (problems.length > 0) throw new ConfigError(problems);
+  return frozen({ ...common, write: write && Object.freeze(write), query: query && Object.freeze(query) });
 }
 
 /** What the token CLI needs: only the signing settings, so it runs without a database. */

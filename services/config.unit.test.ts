@@ -1,11 +1,11 @@
-import { ConfigError, DEV_JWT_SECRET, loadTokenIssuerConfig, loadWriteApiConfig } from './config';
+import { ConfigError, DEV_JWT_SECRET, loadServicesConfig, loadTokenIssuerConfig, loadWriteApiConfig } from './config';
 
 const SECRET = 'a-test-secret-that-is-long-enough-0123456789';
 const valid = { WRITE_DATABASE_URL: 'postgres://im:im@127.0.0.1:55432/im_write', JWT_SECRET: SECRET };
 
-const problemsOf = (env: Record<string, string>): readonly string[] => {
+const problemsOf = (env: Record<string, string>, load: (env: Record<string, string>) => unknown = loadWriteApiConfig): readonly string[] => {
   try {
-    loadWriteApiConfig(env);
+    load(env);
   } catch (error) {
     if (error instanceof ConfigError) return error.problems;
     throw error;
@@ -78,6 +78,51 @@ describe('loadWriteApiConfig', () => {
     expect(problemsOf({ WRITE_DATABASE_URL: valid.WRITE_DATABASE_URL, NODE_ENV: 'production' })).toEqual([
       'JWT_SECRET is required when NODE_ENV=production',
     ]);
+  });
+});
+
+describe('loadServicesConfig', () => {
+  const READ_URL = 'postgres://im:im@127.0.0.1:55432/im_read';
+  const servicesProblemsOf = (env: Record<string, string>) => problemsOf(env, loadServicesConfig);
+
+  it('serves both APIs when both database URLs are set', () => {
+    const config = loadServicesConfig({ ...valid, READ_DATABASE_URL: READ_URL });
+    expect(config.write).toEqual({ databaseUrl: valid.WRITE_DATABASE_URL, idWorkerId: 0 });
+    expect(config.query).toEqual({ databaseUrl: READ_URL });
+    expect(config).toMatchObject({ databasePoolSize: 10, http: { host: '127.0.0.1', port: 8080 }, logLevel: 'info' });
+    expect(Object.isFrozen(config)).toBe(true);
+    expect(Object.isFrozen(config.query)).toBe(true);
+  });
+
+  it('serves only the API whose database URL is set', () => {
+    expect(loadServicesConfig(valid).query).toBeNull();
+    const queryOnly = loadServicesConfig({ READ_DATABASE_URL: READ_URL, JWT_SECRET: SECRET });
+    expect(queryOnly.write).toBeNull();
+    expect(queryOnly.query).toEqual({ databaseUrl: READ_URL });
+  });
+
+  it('needs at least one database URL', () => {
+    expect(servicesProblemsOf({ JWT_SECRET: SECRET })).toEqual([
+      'WRITE_DATABASE_URL (write API) and/or READ_DATABASE_URL (query API) is required',
+    ]);
+  });
+
+  it('with SERVICE_APIS, serves what it lists and requires each listed URL', () => {
+    const writeOnly = loadServicesConfig({ ...valid, READ_DATABASE_URL: READ_URL, SERVICE_APIS: 'write' });
+    expect(writeOnly.query).toBeNull();
+    expect(servicesProblemsOf({ ...valid, SERVICE_APIS: 'write, query' })).toEqual([
+      'READ_DATABASE_URL is required for the query API (postgres://user:password@host:port/im_read)',
+    ]);
+  });
+
+  it('lists every bad setting at once', () => {
+    const problems = servicesProblemsOf({ SERVICE_APIS: 'write,read', READ_DATABASE_URL: 'mysql://x/y', WRITE_DATABASE_URL: 'x', HTTP_PORT: '-1' });
+    expect(problems).toEqual([
+      'SERVICE_APIS=write,read must be a comma list of write, query',
+      'WRITE_DATABASE_URL must be a postgres:// or postgresql:// URL',
+      'HTTP_PORT=-1 must be an integer from 0 to 65535',
+    ]);
+    expect(servicesProblemsOf({ READ_DATABASE_URL: 'mysql://x/y' })).toEqual(['READ_DATABASE_URL must be a postgres:// or postgresql:// URL']);
   });
 });
 

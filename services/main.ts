@@ -1,12 +1,12 @@
 import pino from 'pino';
-import { ConfigError, loadWriteApiConfig } from './config';
-import { startWriteService } from './writeService';
+import { ConfigError, loadServicesConfig } from './config';
+import { startServices } from './startServices';
 
-/** Entry point of the write API: wiring only. */
+/** Entry point of the services (write API and/or query API, one port): wiring only. */
 async function main(): Promise<void> {
   let config;
   try {
-    config = loadWriteApiConfig();
+    config = loadServicesConfig();
   } catch (error) {
     if (!(error instanceof ConfigError)) throw error;
     console.error(error.message);
@@ -17,8 +17,9 @@ async function main(): Promise<void> {
     logger.warn({ setting: 'JWT_SECRET' }, 'JWT_SECRET not set: using the public dev secret; anyone can mint tokens');
   }
 
-  const service = await startWriteService({ config, logger });
-  logger.info({ url: service.url, workerId: config.idWorkerId }, 'write api listening');
+  const service = await startServices({ config, logger });
+  // Which APIs follow from SERVICE_APIS, or from which database URLs are set: say it once, plainly.
+  logger.info({ url: service.url, apis: service.apis, workerId: config.write?.idWorkerId }, 'services listening');
 
   let stopping = false;
   const shutdown = (signal: NodeJS.Signals) => {

@@ -1,12 +1,8 @@
 import type { FastifyInstance } from 'fastify';
 import type { Pool } from 'pg';
 import type { Logger } from 'pino';
-import { writeCommands } from './commands/writeCommands';
 import type { WriteApiConfig } from './config';
-import { migrateWriteDatabase } from './db/migrateWriteDatabase';
-import { writePool } from './db/writePool';
-import { buildWriteApi } from './http/writeApi';
-import { idGenerator } from './ids/idGenerator';
+import { startServices } from './startServices';
 
 export interface RunningWriteService {
   readonly app: FastifyInstance;
@@ -17,29 +13,9 @@ export interface RunningWriteService {
   stop(): Promise<void>;
 }
 
-/** The write API, listening, with its pool and id generator: what main.ts and the workload start. */
+/** The write API alone, listening, with its pool and id generator: what the workload starts in-process. */
 export async function startWriteService({ config, logger }: { config: WriteApiConfig; logger: Logger }): Promise<RunningWriteService> {
-  // Idempotent, and serialized across processes; the stack usually did it already.
-  await migrateWriteDatabase(config.writeDatabaseUrl);
-  const pool = writePool({ config, logger });
-  const commands = writeCommands({ pool, ids: idGenerator({ workerId: config.idWorkerId }), logger });
-  const app = await buildWriteApi({ config, logger, commands });
-  try {
-    await app.listen({ host: config.http.host, port: config.http.port });
-  } catch (error) {
-    await pool.end();
-    throw error;
-  }
-  const address = app.server.address();
-  const port = typeof address === 'object' && address !== null ? address.port : config.http.port;
-  const host = config.http.host.includes(':') ? `[${config.http.host}]` : config.http.host;
-  return {
-    app,
-    pool,
-    url: `http://${host}:${port}`,
-    async stop() {
-      await app.close();
-      await pool.end();
-    },
-  };
+  const { writeDatabaseUrl, idWorkerId, ...common } = config;
+  const services = await startServices({ config: { ...common, write: { databaseUrl: writeDatabaseUrl, idWorkerId }, query: null }, logger });
+  return { app: services.app, pool: services.writePool!, url: services.url, stop: () => services.stop() };
 }

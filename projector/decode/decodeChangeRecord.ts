@@ -1,6 +1,6 @@
 import type { ChangeEvent, DecodedRecord, Op, ProjectedTable, Source } from './changeEvent';
 import { DecodeError, type RecordPosition } from './decodeError';
-import { parseLosslessJson } from './parseLosslessJson';
+import { int64Value, parseInt64Json } from './parseInt64Json';
 import { bool, int32, int64, isRawRow, nullableTimestamp, text, timestamp, type RawRow } from './rowFields';
 
 export interface RawRecord {
@@ -21,7 +21,7 @@ export function decodeChangeRecord(position: RecordPosition, record: RawRecord):
 
   let envelope: unknown;
   try {
-    envelope = parseLosslessJson(record.value.toString('utf8'));
+    envelope = parseInt64Json(record.value.toString('utf8'));
   } catch (error) {
     throw new DecodeError(`value is not JSON: ${(error as Error).message}`, position);
   }
@@ -48,11 +48,10 @@ export function decodeChangeRecord(position: RecordPosition, record: RawRecord):
 }
 
 function decodeSource(table: ProjectedTable, source: RawRow): Source {
-  const txId = source.txId;
   return {
     table,
     lsn: int64(source, 'lsn'),
-    txId: typeof txId === 'bigint' ? txId : null,
+    txId: int64Value(source.txId) ?? null,
     tsMs: Number(int64(source, 'ts_ms')),
     snapshot: source.snapshot !== undefined && source.snapshot !== false && source.snapshot !== 'false',
   };

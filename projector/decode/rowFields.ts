@@ -1,6 +1,8 @@
+import { int64Value } from './parseInt64Json';
+
 /**
  * Typed readers for one decoded row object. Each names the column it rejects, so a dead
- * letter says exactly what was wrong. Values come from parseLosslessJson: integers are bigint.
+ * letter says exactly what was wrong. Values come from parseInt64Json: long integers are marked strings (see int64Value).
  */
 export type RawRow = Readonly<Record<string, unknown>>;
 
@@ -13,6 +15,8 @@ export class FieldError extends Error {
 
 function describe(value: unknown): string {
   if (value === undefined) return 'nothing';
+  const integer = int64Value(value);
+  if (integer !== undefined) return `${integer}`;
   if (typeof value === 'bigint') return `${value}`;
   return JSON.stringify(value) ?? String(value);
 }
@@ -21,14 +25,14 @@ const INT64_MIN = -(2n ** 63n);
 const INT64_MAX = 2n ** 63n - 1n;
 
 export function int64(row: RawRow, column: string): bigint {
-  const value = row[column];
-  if (typeof value !== 'bigint' || value < INT64_MIN || value > INT64_MAX) throw new FieldError(column, 'a 64-bit integer', value);
+  const value = int64Value(row[column]);
+  if (value === undefined || value < INT64_MIN || value > INT64_MAX) throw new FieldError(column, 'a 64-bit integer', row[column]);
   return value;
 }
 
 export function int32(row: RawRow, column: string): number {
-  const value = row[column];
-  if (typeof value !== 'bigint' || value < -(2n ** 31n) || value >= 2n ** 31n) throw new FieldError(column, 'a 32-bit integer', value);
+  const value = int64Value(row[column]);
+  if (value === undefined || value < -(2n ** 31n) || value >= 2n ** 31n) throw new FieldError(column, 'a 32-bit integer', row[column]);
   return Number(value);
 }
 

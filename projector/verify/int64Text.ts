@@ -21,7 +21,8 @@ export function compareInt64Text(a: string, b: string): number {
   const bNegative = b.startsWith('-');
   if (aNegative !== bNegative) return aNegative ? -1 : 1;
   const magnitude = compareMagnitude(aNegative ? a.slice(1) : a, bNegative ? b.slice(1) : b);
-  return aNegative ? -magnitude : magnitude;
+  // 0 - x, not -x: equal negatives must compare as 0, not -0.
+  return aNegative ? 0 - magnitude : magnitude;
 }
 
 function compareMagnitude(a: string, b: string): number {

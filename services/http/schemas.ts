@@ -63,3 +63,16 @@ export const errorResponses = { '4xx': errorSchema, '5xx': errorSchema } as cons
 export const noContent = { 204: { type: 'null', description: 'done' }, ...errorResponses } as const;
 
 export const bearerAuth = [{ bearerAuth: [] }];
+
+/**
+ * limit and cursor of a list. Both stay strings here (the API coerces nothing) and are checked
+ * by parsePageRequest, which answers invalid_limit / invalid_cursor with a reason.
+ */
+export const pageQuerystring = {
+  type: 'object',
+  additionalProperties: false,
+  properties: {
+    limit: { type: 'string', description: 'rows per page, 1 to 200; default 50' },
+    cursor: { type: 'string', description: 'the nextCursor of the previous page; omit for the first page' },
+  },
+} as const;

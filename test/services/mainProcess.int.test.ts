@@ -43,10 +43,17 @@ describe('services/main.ts', () => {
     for (const name of ['WRITE_DATABASE_URL', 'HTTP_PORT', 'ID_WORKER_ID', 'JWT_SECRET', 'LOG_LEVEL']) expect(output.stderr).toContain(name);
   });
 
+  it('refuses to start when SERVICE_APIS lists an API whose database URL is missing', async () => {
+    const { output, exited } = start({ SERVICE_APIS: 'write,query', WRITE_DATABASE_URL: stackEnv().writeDatabaseUrl });
+    expect(await exited).toBe(2);
+    expect(output.stderr).toContain('READ_DATABASE_URL is required for the query API');
+  });
+
   it('serves, warns about the dev secret, and on SIGTERM stops cleanly with exit code 0', async () => {
     const { child, exited } = start({ WRITE_DATABASE_URL: stackEnv().writeDatabaseUrl, HTTP_PORT: '0', LOG_LEVEL: 'info' });
     const warned = logLine(child, 'JWT_SECRET not set: using the public dev secret; anyone can mint tokens');
-    const listening = await logLine(child, 'write api listening');
+    const listening = await logLine(child, 'services listening');
+    expect(listening.apis).toEqual(['write']);
     await warned;
     const reply = await fetch(`${listening.url}/users`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"nickname":"proc"}' });
     expect(reply.status).toBe(201);
@@ -55,5 +62,22 @@ describe('services/main.ts', () => {
     child.kill('SIGTERM');
     await stopped;
     expect(await exited).toBe(0);
+  });
+
+  it('serves the write and the query API on one port when both database URLs are set', async () => {
+    const { child, exited } = start({ WRITE_DATABASE_URL: stackEnv().writeDatabaseUrl, READ_DATABASE_URL: stackEnv().readDatabaseUrl, HTTP_PORT: '0', LOG_LEVEL: 'info' });
+    try {
+      const listening = await logLine(child, 'services listening');
+      expect(listening.apis).toEqual(['write', 'query']);
+      const signup = await fetch(`${listening.url}/users`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"nickname":"both"}' });
+      const { token } = (await signup.json()) as { token: string };
+      // A user the projector may not have reached yet: the list is empty, not an error.
+      const list = await fetch(`${listening.url}/me/conversations`, { headers: { authorization: `Bearer ${token}` } });
+      expect(list.status).toBe(200);
+      expect(await list.json()).toEqual({ conversations: [], nextCursor: null });
+    } finally {
+      child.kill('SIGTERM');
+      expect(await exited).toBe(0);
+    }
   });
 });

@@ -1,0 +1,66 @@
+import type { FastifyInstance } from 'fastify';
+import type { Pool } from 'pg';
+import type { Logger } from 'pino';
+import { writeCommands, type WriteCommands } from './commands/writeCommands';
+import type { ServiceApi, ServicesConfig } from './config';
+import { migrateWriteDatabase } from './db/migrateWriteDatabase';
+import { queryPool } from './db/queryPool';
+import { writePool } from './db/writePool';
+import { buildServicesApi } from './http/servicesApi';
+import { idGenerator } from './ids/idGenerator';
+import { readModelQueries } from './queries/readModelQueries';
+
+export interface RunningServices {
+  readonly app: FastifyInstance;
+  readonly apis: readonly ServiceApi[];
+  /** The write API's pool on im_write, or null when it is not served. */
+  readonly writePool: Pool | null;
+  /** The query API's read-only pool on im_read, or null when it is not served. */
+  readonly queryPool: Pool | null;
+  /** Where it listens, e.g. http://127.0.0.1:8080. */
+  readonly url: string;
+  /** Stops accepting, lets in-flight requests finish, then closes the pools. */
+  stop(): Promise<void>;
+}
+
+/**
+ * The write API and/or the query API on one port, as the config says: what main.ts starts.
+ * The query API never migrates im_read; the projector owns that schema.
+ */
+export async function startServices({ config, logger }: { config: ServicesConfig; logger: Logger }): Promise<RunningServices> {
+  // Idempotent, and serialized across processes; the stack usually did it already.
+  if (config.write !== null) await migrateWriteDatabase(config.write.databaseUrl);
+  let write: Pool | null = null;
+  let commands: WriteCommands | null = null;
+  if (config.write !== null) {
+    write = writePool({ config: { writeDatabaseUrl: config.write.databaseUrl, databasePoolSize: config.databasePoolSize }, logger });
+    commands = writeCommands({ pool: write, ids: idGenerator({ workerId: config.write.idWorkerId }), logger });
+  }
+  const read = config.query === null ? null : queryPool({ databaseUrl: config.query.databaseUrl, poolSize: config.databasePoolSize, logger });
+  const closePools = async () => {
+    await Promise.all([write?.end(), read?.end()]);
+  };
+
+  let app: FastifyInstance;
+  try {
+    app = await buildServicesApi({ config, logger, commands, queries: read === null ? null : readModelQueries({ pool: read }) });
+    await app.listen({ host: config.http.host, port: config.http.port });
+  } catch (error) {
+    await closePools();
+    throw error;
+  }
+  const address = app.server.address();
+  const port = typeof address === 'object' && address !== null ? address.port : config.http.port;
+  const host = config.http.host.includes(':') ? `[${config.http.host}]` : config.http.host;
+  return {
+    app,
+    apis: [...(write === null ? [] : ['write' as const]), ...(read === null ? [] : ['query' as const])],
+    writePool: write,
+    queryPool: read,
+    url: `http://${host}:${port}`,
+    async stop() {
+      await app.close();
+      await closePools();
+    },
+  };
+}
