@@ -1,7 +1,12 @@
 import pino from 'pino';
 import { readPool } from '../../projector/db/readPool';
 import { verifyViews } from '../../projector/verify/verifyViews';
-import { writeApiHarness, type TestUser, type WriteApiHarness } from '../services/writeApiHarness';
+import type { FastifyInstance } from 'fastify';
+import type { Pool } from 'pg';
+import { queryPool } from '../../services/db/queryPool';
+import { buildServicesApi } from '../../services/http/servicesApi';
+import { readModelQueries } from '../../services/queries/readModelQueries';
+import { TEST_JWT, writeApiHarness, type TestUser, type WriteApiHarness } from '../services/writeApiHarness';
 import { startProjectorProcess } from '../support/projectorProcess';
 import { waitUntilCaptured, waitUntilCaughtUp } from '../support/projectorProgress';
 import { stackEnv, uniqueName } from '../support/stackEnv';
@@ -16,30 +21,34 @@ const env = stackEnv();
 const group = uniqueName('scenario');
 const read = readPool(env.readDatabaseUrl);
 let api: WriteApiHarness;
+let queryApi: { app: FastifyInstance; baseUrl: string; pool: Pool };
 let projector: ReturnType<typeof startProjectorProcess>;
 const users: TestUser[] = [];
 
 interface ListRow {
-  channel_id: bigint;
-  conversation_type: number;
-  conversation_name: string;
-  peer_user_id: bigint | null;
-  remark_name: string;
-  last_message_content: string;
-  last_message_sender_name: string;
-  unread_count: number;
-  is_pinned: boolean;
+  channelId: string;
+  conversationType: number;
+  conversationName: string;
+  peerUserId: string | null;
+  remarkName: string;
+  lastMessageContent: string;
+  lastMessageSenderName: string;
+  unreadCount: number;
+  isPinned: boolean;
 }
 
-/** The contract's conversation list query, as the query API runs it. */
+/** The conversation list as the user's app reads it: the query API, every page. */
 async function conversationList(user: TestUser): Promise<ListRow[]> {
-  const { rows } = await read.query<ListRow>(
-    `select channel_id, conversation_type, conversation_name, peer_user_id, remark_name, last_message_content,
-            last_message_sender_name, unread_count, is_pinned
-       from user_conversation_view where user_id = $1 and closed_at is null and not is_hidden
-      order by is_pinned desc, last_message_time desc nulls last, channel_id desc`,
-    [user.id],
-  );
+  const rows: ListRow[] = [];
+  let cursor: string | null = null;
+  do {
+    const url: string = `${queryApi.baseUrl}/me/conversations?limit=1${cursor === null ? '' : `&cursor=${cursor}`}`;
+    const response = await fetch(url, { headers: { authorization: `Bearer ${user.token}` } });
+    expect(response.status).toBe(200);
+    const page = (await response.json()) as { conversations: ListRow[]; nextCursor: string | null };
+    rows.push(...page.conversations);
+    cursor = page.nextCursor;
+  } while (cursor !== null);
   return rows;
 }
 
@@ -51,6 +60,10 @@ async function ok<T = any>(reply: Promise<{ status: number; body: T }>): Promise
 
 beforeAll(async () => {
   api = await writeApiHarness();
+  const logger = pino({ level: 'silent' });
+  const pool = queryPool({ databaseUrl: env.readDatabaseUrl, poolSize: 2, logger });
+  const app = await buildServicesApi({ config: { jwt: TEST_JWT }, logger, commands: null, queries: readModelQueries({ pool }) });
+  queryApi = { app, pool, baseUrl: await app.listen({ host: '127.0.0.1', port: 0 }) };
   projector = startProjectorProcess({ READ_DATABASE_URL: env.readDatabaseUrl, KAFKA_BROKERS: env.kafkaBrokers.join(','), PROJECTOR_GROUP_ID: group });
 });
 
@@ -58,6 +71,8 @@ afterAll(async () => {
   projector.child.kill('SIGTERM');
   await projector.exited;
   await api.close();
+  await queryApi.app.close();
+  await queryApi.pool.end();
   await read.end();
 });
 
@@ -119,11 +134,10 @@ describe('the pipeline end to end', () => {
     // What ann sees: the pinned group first, then the chat with bob; the hidden chat with cid
     // and the dissolved group are not listed.
     const list = await conversationList(ann!);
-    expect(list.map((r) => String(r.channel_id))).toEqual([team, annBob]);
-    expect(list[0]).toMatchObject({ conversation_name: 'the team', is_pinned: true, unread_count: 3, last_message_content: 'team 5', last_message_sender_name: 'Robert' });
+    expect(list.map((r) => r.channelId)).toEqual([team, annBob]);
+    expect(list[0]).toMatchObject({ conversationName: 'the team', isPinned: true, unreadCount: 3, lastMessageContent: 'team 5', lastMessageSenderName: 'Robert' });
     // Remark wins over the (new) nickname; bob's recalled message shows as empty and is not unread.
-    expect(list[1]).toMatchObject({ conversation_type: 1, conversation_name: 'Bobby', remark_name: 'Bobby', last_message_content: '', unread_count: 1, last_message_sender_name: 'Robert' });
-    expect(String(list[1]?.peer_user_id)).toBe(bob!.id);
+    expect(list[1]).toMatchObject({ conversationType: 1, conversationName: 'Bobby', remarkName: 'Bobby', lastMessageContent: '', unreadCount: 1, lastMessageSenderName: 'Robert', peerUserId: bob!.id });
 
     // Contacts: ann's only friend is now bob (cid was unfriended, both rows); bob still has both.
     const contacts = await read.query('select contact_user_id::text, display_name, direct_channel_id::text from user_contact_view where user_id = $1', [ann!.id]);
