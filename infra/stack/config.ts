@@ -38,6 +38,8 @@ export interface StackConfig {
   };
   /** Debezium topic prefix of the pipeline's connector. */
   readonly topicPrefix: string;
+  /** Hash partitions of the read side's contract tables (the projector's READ_PARTITIONS). */
+  readonly readPartitions: number;
   /** Where `npm start` runs the services (write and query API) and the projector's metrics. */
   readonly apps: { readonly apiPort: number; readonly metricsPort: number };
 }
@@ -67,6 +69,16 @@ export function loadStackConfig(env: NodeJS.ProcessEnv = process.env): StackConf
     const value = Number(raw);
     if (!Number.isInteger(value) || value < 1 || value > 65535) {
       problems.push(`${name}=${raw} is not a TCP port (1-65535)`);
+      return fallback;
+    }
+    return value;
+  };
+  const count = (name: string, fallback: number): number => {
+    const raw = env[name];
+    if (raw === undefined || raw === '') return fallback;
+    const value = Number(raw);
+    if (!Number.isInteger(value) || value < 1 || value > 1024) {
+      problems.push(`${name}=${raw} must be an integer from 1 to 1024`);
       return fallback;
     }
     return value;
@@ -114,6 +126,7 @@ export function loadStackConfig(env: NodeJS.ProcessEnv = process.env): StackConf
       groupId: 'im-connect',
     },
     topicPrefix: text('STACK_TOPIC_PREFIX', 'im'),
+    readPartitions: count('READ_PARTITIONS', 16),
     apps: { apiPort: port('STACK_API_PORT', 8080), metricsPort: port('STACK_METRICS_PORT', 9464) },
   };
 

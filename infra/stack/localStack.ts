@@ -3,6 +3,7 @@ import path from 'node:path';
 import type { Logger } from 'pino';
 import { loadConnectorDefinition } from '../../connectors/connectorDefinition';
 import { connectorRegistry } from '../../connectors/connectorRegistry';
+import { migrateReadDatabase } from '../../projector/db/migrateReadDatabase';
 import { migrateWriteDatabase } from '../../services/db/migrateWriteDatabase';
 import { stackUrls, type StackConfig, type StackUrls } from './config';
 import { connectWorker } from './connectWorker';
@@ -62,6 +63,9 @@ export function localStack({ config, logger }: { config: StackConfig; logger: Lo
         (async () => {
           await postgres.start();
           await migrateWriteDatabase(urls.WRITE_DATABASE_URL);
+          // The projector migrates im_read too when it starts; doing it here lets the query API
+          // (or a test) run against an empty read side before any projector has.
+          await migrateReadDatabase(urls.READ_DATABASE_URL, config.readPartitions);
           log.info({ url: urls.WRITE_DATABASE_URL }, 'postgres ready');
         })(),
         kafka.start(jvm),
