@@ -30,6 +30,27 @@ export async function createProjector({ config, logger }: { config: ProjectorCon
   }
   await admin.disconnect();
 
+  /**
+   * Debezium makes a table's topic with its first row, so on a new install some may be missing:
+   * wait for them (and say so) rather than fail. The local stack creates them up front.
+   */
+  async function waitForSourceTopics(): Promise<void> {
+    const wanted = sourceTopics(config.topicPrefix);
+    const probe = kafka.admin();
+    await probe.connect();
+    try {
+      for (let attempt = 0; ; attempt += 1) {
+        const existing = new Set(await probe.listTopics());
+        const missing = wanted.filter((t) => !existing.has(t));
+        if (missing.length === 0) return;
+        if (attempt % 10 === 0) logger.warn({ missing }, 'waiting for source topics');
+        await sleep(1000);
+      }
+    } finally {
+      await probe.disconnect();
+    }
+  }
+
   const producer: Producer = kafka.producer({ idempotent: true, maxInFlightRequests: 1 });
   const builder = viewBuilderLoop({
     pool,
@@ -74,6 +95,7 @@ export async function createProjector({ config, logger }: { config: ProjectorCon
     pool,
     metrics,
     async start(): Promise<void> {
+      await waitForSourceTopics();
       await producer.connect();
       if (!config.oneEventPerTransaction) builder.start();
       await runner.start();

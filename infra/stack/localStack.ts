@@ -1,6 +1,8 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import type { Logger } from 'pino';
+import { Kafka, logLevel, type Admin } from 'kafkajs';
+import { ensureCdcTopics } from '../../connectors/cdcTopics';
 import { loadConnectorDefinition } from '../../connectors/connectorDefinition';
 import { connectorRegistry } from '../../connectors/connectorRegistry';
 import { migrateReadDatabase } from '../../projector/db/migrateReadDatabase';
@@ -72,6 +74,8 @@ export function localStack({ config, logger }: { config: StackConfig; logger: Lo
       ]);
       await connect.start(jvm, connectEnv);
       const connector = loadConnectorDefinition();
+      const made = await withKafkaAdmin(urls.KAFKA_BROKERS, (admin) => ensureCdcTopics(admin, connector));
+      if (made.length > 0) log.info({ topics: made }, 'cdc topics created');
       await registry.register(connector);
       log.info({ connector: connector.name, ms: Date.now() - started }, 'stack up');
       return urls;
@@ -120,6 +124,16 @@ export function localStack({ config, logger }: { config: StackConfig; logger: Lo
       };
     },
   };
+}
+
+async function withKafkaAdmin<T>(brokers: string, work: (admin: Admin) => Promise<T>): Promise<T> {
+  const admin = new Kafka({ clientId: 'stack', brokers: [brokers], logLevel: logLevel.NOTHING }).admin();
+  await admin.connect();
+  try {
+    return await work(admin);
+  } finally {
+    await admin.disconnect();
+  }
 }
 
 function readPostmasterPid(dataDir: string): number | undefined {
