@@ -2,6 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import type { Logger } from 'pino';
 import type { StackConfig } from './config';
+import { writeLog4jConsoleConfig, writeProperties as writePropertiesFile } from './jvmConfigFiles';
 import { daemon, logTail, portInUse, runningPid, startDaemon, stopDaemon } from './daemon';
 import type { JvmArtifacts } from './jvmArtifacts';
 import { GiveUp, waitFor } from './waitFor';
@@ -48,21 +49,8 @@ export function connectWorker(config: StackConfig, log: Logger) {
       'config.providers=env',
       'config.providers.env.class=org.apache.kafka.common.config.provider.EnvVarConfigProvider',
     ];
-    fs.writeFileSync(propertiesFile, `${properties.join('\n')}\n`);
-    fs.writeFileSync(
-      log4jFile,
-      [
-        'log4j.rootLogger=INFO, stdout',
-        'log4j.appender.stdout=org.apache.log4j.ConsoleAppender',
-        'log4j.appender.stdout.layout=org.apache.log4j.PatternLayout',
-        'log4j.appender.stdout.layout.ConversionPattern=[%d] %p %X{connector.context}%m (%c)%n',
-        'log4j.logger.org.reflections=ERROR',
-        'log4j.logger.org.apache.kafka.clients=WARN',
-        'log4j.logger.org.eclipse.jetty=WARN',
-        'log4j.logger.org.apache.kafka.connect.runtime.rest=WARN',
-        '',
-      ].join('\n'),
-    );
+    writePropertiesFile(propertiesFile, properties);
+    writeLog4jConsoleConfig(log4jFile, '[%d] %p %X{connector.context}%m (%c)%n', { 'org.reflections': 'ERROR', 'org.apache.kafka.clients': 'WARN', 'org.eclipse.jetty': 'WARN', 'org.apache.kafka.connect.runtime.rest': 'WARN' });
   }
 
   async function restGet(pathname: string): Promise<Response> {

@@ -4,6 +4,7 @@ import path from 'node:path';
 import { Kafka, logLevel } from 'kafkajs';
 import type { Logger } from 'pino';
 import type { StackConfig } from './config';
+import { writeLog4jConsoleConfig, writeProperties as writePropertiesFile } from './jvmConfigFiles';
 import { daemon, logTail, portInUse, runningPid, startDaemon, stopDaemon } from './daemon';
 import type { JvmArtifacts } from './jvmArtifacts';
 import { GiveUp, waitFor } from './waitFor';
@@ -46,24 +47,8 @@ export function kafkaBroker(config: StackConfig, log: Logger) {
       'auto.create.topics.enable=false',
       'delete.topic.enable=true',
     ];
-    fs.writeFileSync(propertiesFile, `${properties.join('\n')}\n`);
-    fs.writeFileSync(
-      log4jFile,
-      [
-        'log4j.rootLogger=INFO, stdout',
-        'log4j.appender.stdout=org.apache.log4j.ConsoleAppender',
-        'log4j.appender.stdout.layout=org.apache.log4j.PatternLayout',
-        'log4j.appender.stdout.layout.ConversionPattern=[%d] %p %m (%c)%n',
-        'log4j.logger.kafka=INFO',
-        'log4j.logger.org.apache.kafka=INFO',
-        'log4j.logger.state.change.logger=WARN',
-        'log4j.logger.kafka.controller=WARN',
-        'log4j.logger.kafka.log.LogCleaner=WARN',
-        'log4j.logger.org.apache.kafka.storage.internals.log=WARN',
-        'log4j.logger.kafka.request.logger=WARN',
-        '',
-      ].join('\n'),
-    );
+    writePropertiesFile(propertiesFile, properties);
+    writeLog4jConsoleConfig(log4jFile, '[%d] %p %m (%c)%n', { 'kafka': 'INFO', 'org.apache.kafka': 'INFO', 'state.change.logger': 'WARN', 'kafka.controller': 'WARN', 'kafka.log.LogCleaner': 'WARN', 'org.apache.kafka.storage.internals.log': 'WARN', 'kafka.request.logger': 'WARN' });
   }
 
   function formatStorageOnce(jvm: JvmArtifacts): void {

@@ -2,7 +2,7 @@
  * Drains the pipeline's own topics (whatever they hold) into a fresh read database with a new
  * consumer group, and reports events/s. For profiling the projector on an existing backlog:
  *
- *   node --cpu-prof --import tsx test/bench/drainTopics.ts
+ *   TOPIC_PREFIX=im node --cpu-prof --import ./node_modules/tsx/dist/loader.mjs test/bench/drainTopics.ts
  */
 import { Kafka, logLevel } from 'kafkajs';
 import pino from 'pino';
@@ -21,11 +21,19 @@ async function main(): Promise<void> {
   const admin = new Kafka({ clientId: 'drain', brokers: [urls.KAFKA_BROKERS], logLevel: logLevel.NOTHING }).admin();
   await admin.connect();
   try {
-    const config = loadProjectorConfig({ READ_DATABASE_URL: readUrl, KAFKA_BROKERS: urls.KAFKA_BROKERS, PROJECTOR_GROUP_ID: name, LOG_LEVEL: 'warn', ...process.env.PROJECTOR_CONCURRENCY ? { PROJECTOR_CONCURRENCY: process.env.PROJECTOR_CONCURRENCY } : {} });
+    const prefix = process.env.TOPIC_PREFIX ?? 'im';
+    const config = loadProjectorConfig({
+      READ_DATABASE_URL: readUrl,
+      KAFKA_BROKERS: urls.KAFKA_BROKERS,
+      PROJECTOR_GROUP_ID: name,
+      TOPIC_PREFIX: prefix,
+      LOG_LEVEL: 'warn',
+      ...(process.env.PROJECTOR_CONCURRENCY === undefined ? {} : { PROJECTOR_CONCURRENCY: process.env.PROJECTOR_CONCURRENCY }),
+    });
     const projector = await createProjector({ config, logger: pino({ level: 'warn' }) });
     const started = Date.now();
     void projector.start();
-    while (!(await isCaughtUp(admin, projector.pool, config.groupId, sourceTopics('im')))) await new Promise((r) => setTimeout(r, 100));
+    while (!(await isCaughtUp(admin, projector.pool, config.groupId, sourceTopics(prefix)))) await new Promise((r) => setTimeout(r, 100));
     const seconds = (Date.now() - started) / 1000;
     const { rows } = await projector.pool.query<{ n: string }>('select sum(next_offset)::text as n from projection_checkpoints where consumer_group = $1', [config.groupId]);
     console.log(`${rows[0]?.n} events in ${seconds.toFixed(1)} s = ${Math.round(Number(rows[0]?.n) / seconds)} events/s`);

@@ -34,6 +34,8 @@ async function main(): Promise<void> {
       rate: { type: 'string', default: '1500' },
       duration: { type: 'string', default: '60' },
       'baseline-seconds': { type: 'string', default: '40' },
+      // Leaves the backlog's topics and write database for profiling (test/bench/drainTopics.ts).
+      keep: { type: 'boolean', default: false },
     },
   });
   const logger = pino({ level: 'warn' });
@@ -84,6 +86,11 @@ async function main(): Promise<void> {
     console.log(`one event per transaction: ${single.events} events in ${single.seconds.toFixed(1)} s = ${Math.round(single.events / single.seconds)} events/s${single.caughtUp ? '' : ' (stopped before the end of the backlog)'}`);
     console.log(`speed-up: ${(batch.events / batch.seconds / (single.events / single.seconds)).toFixed(1)}x`);
   } finally {
+    if (values.keep === true) {
+      console.log(`kept: topics ${prefix}.public.*, database ${names.write}`);
+      await admin.disconnect();
+      return;
+    }
     await stack.registry.remove(id).catch(() => false);
     await waitFor(
       async () => {
