@@ -18,7 +18,7 @@ import { runViewBuilderPass } from './store/viewBuilderPass';
  */
 export async function createProjector({ config, logger }: { config: ProjectorConfig; logger: Logger }) {
   await migrateReadDatabase(config.readDatabaseUrl, config.readPartitions);
-  const pool = readPool(config.readDatabaseUrl, config.concurrency + 4);
+  const pool = readPool(config.readDatabaseUrl, config.concurrency + 4, (error) => logger.warn({ err: error }, 'idle database connection lost'));
   const metrics = projectorMetrics();
   const kafka = new Kafka({ clientId: `projector-${config.memberName}`, brokers: [...config.kafkaBrokers], logCreator: kafkajsLogCreator(logger) });
 

@@ -6,12 +6,16 @@ const TIMESTAMPTZ = 1184;
 /**
  * A pool whose int8 values come back as bigint (never a lossy number) and timestamptz as text
  * in UTC (written back unchanged), as the projector's stores expect.
+ *
+ * synchronous_commit is off: a server crash may lose the last commits, but each commit carries
+ * its partition's checkpoint and WAL keeps commit order, so what is lost is re-read from Kafka
+ * and applied again; nothing is lost or applied twice. Commits then do not wait for a disk flush.
  */
-export function readPool(connectionString: string, max = 10): Pool {
-  return new Pool({
+export function readPool(connectionString: string, max = 10, onIdleError?: (error: Error) => void): Pool {
+  const pool = new Pool({
     connectionString,
     max,
-    options: '-c timezone=UTC',
+    options: '-c timezone=UTC -c synchronous_commit=off',
     types: {
       getTypeParser: ((oid: number, format?: 'text' | 'binary') => {
         if (oid === INT8) return (value: string) => BigInt(value);
@@ -20,4 +24,8 @@ export function readPool(connectionString: string, max = 10): Pool {
       }) as typeof types.getTypeParser,
     },
   });
+  // An idle connection the server dropped (restart, failover) must not crash the process: the
+  // pool replaces it, and the next query on it is retried like any transient error.
+  pool.on('error', (error) => onIdleError?.(error));
+  return pool;
 }

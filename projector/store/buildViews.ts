@@ -19,6 +19,8 @@ const pairKey = (a: bigint, b: bigint) => `${a}:${b}`;
 /**
  * Recomputes every view row the marks point at from the ref_ tables, inside the builder's
  * transaction. Fan-out goes through the reverse indexes and the channel-to-members table.
+ * Lookups by a list of keys are written as LATERAL subqueries: one index probe per key (and one
+ * partition, by run-time pruning), never a hash join that scans every partition.
  */
 export async function buildViews(tx: PoolClient, marks: readonly DirtyMark[]): Promise<BuildResult> {
   const fullChannels = new Set<bigint>();
@@ -68,20 +70,18 @@ export async function buildViews(tx: PoolClient, marks: readonly DirtyMark[]): P
   if (contactMarks.length > 0) {
     // A remark shows on the direct conversations of the pair.
     const direct = await tx.query(
-      `select r.owner_user_id, r.channel_id from conversation_reverse_index r
-         join unnest($1::bigint[], $2::bigint[]) k(owner, peer) on r.peer_user_id = k.peer and r.owner_user_id = k.owner`,
+      `select r.owner_user_id, r.channel_id from unnest($1::bigint[], $2::bigint[]) k(owner, peer)
+         cross join lateral (select * from conversation_reverse_index r where r.peer_user_id = k.peer and r.owner_user_id = k.owner) r`,
       [int64s(contactMarks.map((m) => m.userId)), int64s(contactMarks.map((m) => m.contactUserId))],
     );
     for (const r of direct.rows) addConversation(big(r.owner_user_id), big(r.channel_id));
   }
 
   const built = await buildConversations(tx, fullChannels, recountChannels, [...conversationKeys.values()]);
-  // A direct conversation's pair gets its contact rows rebuilt: direct_channel_id may have changed.
-  for (const row of built.rows) {
-    if (row.peerUserId !== null) {
-      addContact(row.userId, row.peerUserId);
-      addContact(row.peerUserId, row.userId);
-    }
+  // A pair's contact rows show their smallest direct channel: rebuilt when a new one appears.
+  for (const pair of built.newDirectPairs) {
+    addContact(pair.owner, pair.peer);
+    addContact(pair.peer, pair.owner);
   }
   const contacts = await buildContacts(tx, [...contactKeys.values()]);
   return { conversationRows: built.rows.length, conversationRowsChanged: built.changed, contactRows: contacts };
@@ -92,9 +92,9 @@ async function buildConversations(
   fullChannels: ReadonlySet<bigint>,
   recountChannels: ReadonlySet<bigint>,
   keys: ReadonlyArray<{ userId: bigint; channelId: bigint }>,
-): Promise<{ rows: ConversationRow[]; changed: number }> {
+): Promise<{ rows: ConversationRow[]; changed: number; newDirectPairs: Array<{ owner: bigint; peer: bigint }> }> {
   const channelIds = [...new Set([...fullChannels, ...keys.map((k) => k.channelId)])];
-  if (channelIds.length === 0) return { rows: [], changed: 0 };
+  if (channelIds.length === 0) return { rows: [], changed: 0, newDirectPairs: [] };
 
   const channels = new Map<bigint, ChannelRef>();
   for (const r of (await tx.query('select * from ref_channels where id = any($1::bigint[])', [int64s(channelIds)])).rows) {
@@ -113,8 +113,8 @@ async function buildConversations(
       ? []
       : (
           await tx.query(
-            `select m.* from ref_channel_members m join unnest($1::bigint[], $2::bigint[]) k(channel_id, user_id)
-               on m.channel_id = k.channel_id and m.user_id = k.user_id`,
+            `select m.* from unnest($1::bigint[], $2::bigint[]) k(channel_id, user_id)
+               cross join lateral (select * from ref_channel_members m where m.channel_id = k.channel_id and m.user_id = k.user_id) m`,
             [int64s(single.map((k) => k.channelId)), int64s(single.map((k) => k.userId))],
           )
         ).rows),
@@ -134,7 +134,7 @@ async function buildConversations(
       targets.push({ member, channel, peer });
     }
   }
-  if (targets.length === 0) return { rows: [], changed: 0 };
+  if (targets.length === 0) return { rows: [], changed: 0, newDirectPairs: [] };
   const owners = int64s(targets.map((t) => t.member.userId));
   const targetChannels = int64s(targets.map((t) => t.member.channelId));
 
@@ -146,8 +146,8 @@ async function buildConversations(
 
   const readSeqs = new Map<string, bigint>();
   const reads = await tx.query(
-    `select r.user_id, r.channel_id, r.last_read_seq from ref_read_records r
-       join unnest($1::bigint[], $2::bigint[]) k(user_id, channel_id) on r.user_id = k.user_id and r.channel_id = k.channel_id`,
+    `select r.user_id, r.channel_id, r.last_read_seq from unnest($1::bigint[], $2::bigint[]) k(user_id, channel_id)
+       cross join lateral (select * from ref_read_records r where r.user_id = k.user_id and r.channel_id = k.channel_id) r`,
     [owners, targetChannels],
   );
   for (const r of reads.rows) readSeqs.set(pairKey(big(r.user_id), big(r.channel_id)), big(r.last_read_seq));
@@ -155,8 +155,8 @@ async function buildConversations(
   const existing = new Map<string, CountedState & { peerUserId: bigint | null }>();
   const current = await tx.query(
     `select v.user_id, v.channel_id, v.unread_count, v.last_message_seq, v.last_read_seq, v.peer_user_id
-       from user_conversation_view v join unnest($1::bigint[], $2::bigint[]) k(user_id, channel_id)
-         on v.user_id = k.user_id and v.channel_id = k.channel_id`,
+       from unnest($1::bigint[], $2::bigint[]) k(user_id, channel_id)
+       cross join lateral (select * from user_conversation_view v where v.user_id = k.user_id and v.channel_id = k.channel_id) v`,
     [owners, targetChannels],
   );
   for (const r of current.rows) {
@@ -183,8 +183,8 @@ async function buildConversations(
   const friendships = new Map<string, FriendshipRef>();
   if (directPairs.length > 0) {
     const found = await tx.query(
-      `select f.* from ref_friendships f join unnest($1::bigint[], $2::bigint[]) k(user_id, friend_id)
-         on f.user_id = k.user_id and f.friend_id = k.friend_id`,
+      `select f.* from unnest($1::bigint[], $2::bigint[]) k(user_id, friend_id)
+         cross join lateral (select * from ref_friendships f where f.user_id = k.user_id and f.friend_id = k.friend_id) f`,
       [int64s(directPairs.map((t) => t.member.userId)), int64s(directPairs.map((t) => t.peer!.userId))],
     );
     for (const r of found.rows) {
@@ -209,8 +209,8 @@ async function buildConversations(
   const newMessages = new Map<bigint, MessageRef[]>();
   if (countFrom.size > 0) {
     const found = await tx.query(
-      `select m.channel_id, m.seq, m.sender_id, m.recalled from ref_messages m
-         join unnest($1::bigint[], $2::bigint[]) k(channel_id, after_seq) on m.channel_id = k.channel_id and m.seq > k.after_seq`,
+      `select m.channel_id, m.seq, m.sender_id, m.recalled from unnest($1::bigint[], $2::bigint[]) k(channel_id, after_seq)
+         cross join lateral (select * from ref_messages m where m.channel_id = k.channel_id and m.seq > k.after_seq) m`,
       [int64s([...countFrom.keys()]), int64s([...countFrom.values()])],
     );
     for (const r of found.rows) {
@@ -260,7 +260,10 @@ async function buildConversations(
     return before !== null && before !== r.peerUserId ? [{ peer: before, owner: r.userId, channel: r.channelId }] : [];
   });
   await syncConversationReverseIndex(tx, wanted, stale);
-  return { rows, changed };
+  const newDirectPairs = rows.flatMap((r) =>
+    r.peerUserId !== null && existing.get(pairKey(r.userId, r.channelId))?.peerUserId !== r.peerUserId ? [{ owner: r.userId, peer: r.peerUserId }] : [],
+  );
+  return { rows, changed, newDirectPairs };
 }
 
 async function buildContacts(tx: PoolClient, keys: ReadonlyArray<{ userId: bigint; contactUserId: bigint }>): Promise<number> {
@@ -270,8 +273,8 @@ async function buildContacts(tx: PoolClient, keys: ReadonlyArray<{ userId: bigin
 
   const friendships = new Map<string, FriendshipRef>();
   const found = await tx.query(
-    `select f.* from ref_friendships f join unnest($1::bigint[], $2::bigint[]) k(user_id, friend_id)
-       on f.user_id = k.user_id and f.friend_id = k.friend_id`,
+    `select f.* from unnest($1::bigint[], $2::bigint[]) k(user_id, friend_id)
+       cross join lateral (select * from ref_friendships f where f.user_id = k.user_id and f.friend_id = k.friend_id) f`,
     [owners, contactsIds],
   );
   for (const r of found.rows) {
@@ -286,9 +289,10 @@ async function buildContacts(tx: PoolClient, keys: ReadonlyArray<{ userId: bigin
   // The pair's direct channels are exactly the reverse index entries (peer = contact, owner = user).
   const directChannels = new Map<string, bigint>();
   const direct = await tx.query(
-    `select r.owner_user_id, r.peer_user_id, min(r.channel_id) as channel_id from conversation_reverse_index r
-       join unnest($1::bigint[], $2::bigint[]) k(owner, peer) on r.peer_user_id = k.peer and r.owner_user_id = k.owner
-      group by r.owner_user_id, r.peer_user_id`,
+    `select k.owner as owner_user_id, k.peer as peer_user_id, r.channel_id from unnest($1::bigint[], $2::bigint[]) k(owner, peer)
+       cross join lateral (select min(channel_id) as channel_id from conversation_reverse_index r
+                            where r.peer_user_id = k.peer and r.owner_user_id = k.owner) r
+      where r.channel_id is not null`,
     [owners, contactsIds],
   );
   for (const r of direct.rows) directChannels.set(pairKey(big(r.owner_user_id), big(r.peer_user_id)), big(r.channel_id));
