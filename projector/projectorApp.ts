@@ -1,5 +1,5 @@
 import { setTimeout as sleep } from 'node:timers/promises';
-import { Kafka, type Producer } from 'kafkajs';
+import { Kafka, Partitioners, type Producer } from 'kafkajs';
 import type { Logger } from 'pino';
 import { sourceTopics, type ProjectorConfig } from './config';
 import { projectorRunner } from './consumer/projectorRunner';
@@ -51,7 +51,8 @@ export async function createProjector({ config, logger }: { config: ProjectorCon
     }
   }
 
-  const producer: Producer = kafka.producer({ idempotent: true, maxInFlightRequests: 1 });
+  // Dead letters carry their position as key; the default (murmur2, Java-compatible) partitioner.
+  const producer: Producer = kafka.producer({ idempotent: true, maxInFlightRequests: 1, createPartitioner: Partitioners.DefaultPartitioner });
   const builder = viewBuilderLoop({
     pool,
     logger,
