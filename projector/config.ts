@@ -16,6 +16,8 @@ export interface ProjectorConfig {
   readonly deadLetterTopic: string;
   readonly logLevel: string;
   readonly memberName: string;
+  /** Dirty marks one view builder pass takes: larger passes rebuild a busy channel's rows less often. */
+  readonly marksPerBuild: number;
   /** Benchmark baseline only: one event per transaction, views built after each. */
   readonly oneEventPerTransaction: boolean;
 }
@@ -75,6 +77,7 @@ export function loadProjectorConfig(env: NodeJS.ProcessEnv = process.env): Proje
     topicPrefix,
     readPartitions: integer('READ_PARTITIONS', 16, 1, 1024),
     concurrency: integer('PROJECTOR_CONCURRENCY', 4, 1, 64),
+    marksPerBuild: integer('PROJECTOR_MARKS_PER_BUILD', 5000, 1, 1_000_000),
     metricsPort: integer('METRICS_PORT', 9464, 0, 65535),
     metricsHost: env.METRICS_HOST ?? '127.0.0.1',
     deadLetterTopic: name('DEAD_LETTER_TOPIC', `${topicPrefix}.projector.dead-letters`),

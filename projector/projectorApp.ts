@@ -56,6 +56,7 @@ export async function createProjector({ config, logger }: { config: ProjectorCon
   const builder = viewBuilderLoop({
     pool,
     logger,
+    marksPerPass: config.marksPerBuild,
     onPass: (pass, ms) => {
       metrics.viewRowsBuilt.inc({ view: 'user_conversation_view' }, pass.conversationRows);
       metrics.viewRowsBuilt.inc({ view: 'user_contact_view' }, pass.contactRows);
@@ -75,7 +76,7 @@ export async function createProjector({ config, logger }: { config: ProjectorCon
       ? {
           oneEventPerTransaction: {
             buildViewsNow: async () => {
-              while ((await runViewBuilderPass(pool, 5000)).kind === 'busy') await sleep(5);
+              while ((await runViewBuilderPass(pool, config.marksPerBuild)).kind === 'busy') await sleep(5);
             },
           },
         }

@@ -29,6 +29,7 @@ async function main(): Promise<void> {
       TOPIC_PREFIX: prefix,
       LOG_LEVEL: 'warn',
       ...(process.env.PROJECTOR_CONCURRENCY === undefined ? {} : { PROJECTOR_CONCURRENCY: process.env.PROJECTOR_CONCURRENCY }),
+      ...(process.env.PROJECTOR_MARKS_PER_BUILD === undefined ? {} : { PROJECTOR_MARKS_PER_BUILD: process.env.PROJECTOR_MARKS_PER_BUILD }),
     });
     const projector = await createProjector({ config, logger: pino({ level: 'warn' }) });
     const started = Date.now();
