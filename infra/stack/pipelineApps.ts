@@ -4,6 +4,7 @@ import path from 'node:path';
 import type { Logger } from 'pino';
 import type { StackConfig, StackUrls } from './config';
 import { daemon, logTail, portInUse, runningPid, startDaemon, stopDaemon } from './daemon';
+import { nodeEntryArgs } from './nodeEntry';
 import { GiveUp, waitFor } from './waitFor';
 
 /**
@@ -12,11 +13,10 @@ import { GiveUp, waitFor } from './waitFor';
  */
 export function pipelineApps(config: StackConfig, logger: Logger) {
   const log = logger.child({ part: 'apps' });
-  const tsx = path.join(config.rootDir, 'node_modules', 'tsx', 'dist', 'cli.mjs');
-  const projectorMain = path.join(config.rootDir, 'projector', 'main.ts');
-  const servicesMain = path.join(config.rootDir, 'services', 'main.ts');
-  const projector = daemon('projector', config.runDir, config.logDir, projectorMain);
-  const services = daemon('services', config.runDir, config.logDir, servicesMain);
+  const projectorMain = path.join('projector', 'main.ts');
+  const servicesMain = path.join('services', 'main.ts');
+  const projector = daemon('projector', config.runDir, config.logDir, path.join(config.rootDir, projectorMain));
+  const services = daemon('services', config.runDir, config.logDir, path.join(config.rootDir, servicesMain));
   const apiUrl = `http://127.0.0.1:${config.apps.apiPort}`;
   const metricsUrl = `http://127.0.0.1:${config.apps.metricsPort}/metrics`;
 
@@ -33,7 +33,7 @@ export function pipelineApps(config: StackConfig, logger: Logger) {
   async function ensure(d: typeof projector, main: string, port: number, env: NodeJS.ProcessEnv, readyUrl: string): Promise<void> {
     if (runningPid(d) === undefined) {
       if (await portInUse('127.0.0.1', port)) throw new Error(`port ${port} is taken by a process that is not this pipeline's ${d.name}`);
-      startDaemon(d, { command: process.execPath, args: [tsx, main], env: { ...process.env, ...env }, cwd: config.rootDir });
+      startDaemon(d, { command: process.execPath, args: nodeEntryArgs(config.rootDir, main), env: { ...process.env, ...env }, cwd: config.rootDir });
     }
     await waitFor(
       async () => {

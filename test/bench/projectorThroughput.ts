@@ -17,6 +17,7 @@ import pino from 'pino';
 import { loadConnectorDefinition, withOverrides } from '../../connectors/connectorDefinition';
 import { loadStackConfig } from '../../infra/stack/config';
 import { localStack } from '../../infra/stack/localStack';
+import { nodeEntryArgs } from '../../infra/stack/nodeEntry';
 import { waitFor } from '../../infra/stack/waitFor';
 import { loadProjectorConfig, sourceTopics } from '../../projector/config';
 import { isCaughtUp } from '../../projector/operations/partitionLag';
@@ -159,7 +160,7 @@ async function main(): Promise<void> {
 
 function runWorkload(writeUrl: string, args: string[]): Promise<void> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [path.join(ROOT, 'node_modules', 'tsx', 'dist', 'cli.mjs'), path.join(ROOT, 'services', 'workload', 'main.ts'), ...args], {
+    const child = spawn(process.execPath, nodeEntryArgs(ROOT, path.join('services', 'workload', 'main.ts'), ...args), {
       cwd: ROOT,
       env: { ...process.env, WRITE_DATABASE_URL: writeUrl },
       stdio: ['ignore', 'inherit', 'inherit'],

@@ -2,6 +2,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { nodeEntryArgs } from '../../infra/stack/nodeEntry';
 
 const ROOT = path.resolve(__dirname, '..', '..');
 const running = new Set<ChildProcess>();
@@ -14,7 +15,8 @@ process.once('exit', () => {
 export function startProjectorProcess(env: Record<string, string>): { child: ChildProcess; logFile: string; exited: Promise<number | null> } {
   const logFile = path.join(os.tmpdir(), `projector-${env.PROJECTOR_GROUP_ID ?? 'test'}-${Date.now()}.log`);
   const out = fs.openSync(logFile, 'a');
-  const child = spawn(process.execPath, [path.join(ROOT, 'node_modules', 'tsx', 'dist', 'cli.mjs'), path.join(ROOT, 'projector', 'main.ts')], {
+  // One process, so SIGKILL kills the projector itself (the tsx CLI would leave its child running).
+  const child = spawn(process.execPath, nodeEntryArgs(ROOT, path.join('projector', 'main.ts')), {
     cwd: ROOT,
     env: { ...process.env, METRICS_PORT: '0', LOG_LEVEL: 'info', ...env },
     stdio: ['ignore', out, out],
