@@ -1,4 +1,5 @@
 import { hostname } from 'node:os';
+import { PROJECTED_TABLES } from './decode/changeEvent';
 
 /**
  * The projector's settings, parsed once from the environment. Every problem is listed at
@@ -91,5 +92,5 @@ export function loadProjectorConfig(env: NodeJS.ProcessEnv = process.env): Proje
 
 /** The CDC topics the projector reads, one per projected source table. */
 export function sourceTopics(topicPrefix: string): string[] {
-  return ['users', 'channels', 'channel_members', 'messages', 'channel_read_records', 'friendships'].map((t) => `${topicPrefix}.public.${t}`);
+  return PROJECTED_TABLES.map((t) => `${topicPrefix}.public.${t}`);
 }

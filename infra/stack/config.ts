@@ -36,8 +36,6 @@ export interface StackConfig {
     readonly heap: string;
     readonly groupId: string;
   };
-  /** Debezium topic prefix of the pipeline's connector. */
-  readonly topicPrefix: string;
   /** Hash partitions of the read side's contract tables (the projector's READ_PARTITIONS). */
   readonly readPartitions: number;
   /** Where `npm start` runs the services (write and query API) and the projector's metrics. */
@@ -125,7 +123,6 @@ export function loadStackConfig(env: NodeJS.ProcessEnv = process.env): StackConf
       heap: heap('STACK_CONNECT_HEAP', '1g'),
       groupId: 'im-connect',
     },
-    topicPrefix: text('STACK_TOPIC_PREFIX', 'im'),
     readPartitions: count('READ_PARTITIONS', 16),
     apps: { apiPort: port('STACK_API_PORT', 8080), metricsPort: port('STACK_METRICS_PORT', 9464) },
   };

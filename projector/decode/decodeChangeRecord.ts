@@ -1,4 +1,4 @@
-import type { ChangeEvent, DecodedRecord, Op, ProjectedTable, Source } from './changeEvent';
+import { PROJECTED_TABLES, type ChangeEvent, type DecodedRecord, type Op, type ProjectedTable, type Source } from './changeEvent';
 import { DecodeError, type RecordPosition } from './decodeError';
 import { int64Value, parseInt64Json } from './parseInt64Json';
 import { bool, int32, int64, isRawRow, nullableTimestamp, text, timestamp, type RawRow } from './rowFields';
@@ -8,7 +8,7 @@ export interface RawRecord {
   readonly value: Buffer | null;
 }
 
-const PROJECTED = new Set<string>(['users', 'channels', 'channel_members', 'messages', 'channel_read_records', 'friendships']);
+const PROJECTED = new Set<string>(PROJECTED_TABLES);
 
 /**
  * Decodes one Debezium record (JsonConverter, no embedded schema) into a typed change event.

@@ -7,11 +7,6 @@ export const int64s = (values: readonly bigint[]): string[] => values.map((v) =>
 export const nullableInt64s = (values: ReadonlyArray<bigint | null>): Array<string | null> =>
   values.map((v) => (v === null ? null : v.toString()));
 
-/** Column arrays from rows: columns(rows, r => r.id, r => r.name) → [ids[], names[]]. */
-export function column<T, V>(rows: readonly T[], pick: (row: T) => V): V[] {
-  return rows.map(pick);
-}
-
 export function compareInt64(a: bigint, b: bigint): number {
   return a < b ? -1 : a > b ? 1 : 0;
 }

@@ -1,8 +1,9 @@
 import { Kafka, logLevel } from 'kafkajs';
-import { Client } from 'pg';
+import { Client, Pool } from 'pg';
 import { loadConnectorDefinition, withOverrides } from '../../connectors/connectorDefinition';
 import { connectorRegistry } from '../../connectors/connectorRegistry';
 import { waitFor } from '../../infra/stack/waitFor';
+import { waitUntilCaptured } from '../support/projectorProgress';
 import { stackEnv, uniqueName } from '../support/stackEnv';
 import { topicReader, type ReadRecord, type TopicReader } from '../support/topicReader';
 
@@ -196,25 +197,12 @@ describe('Debezium change events on the real stack', () => {
 
 describe('the pipeline connector im-write', () => {
   it('moves its slot past new WAL, so the write side does not pin WAL', async () => {
-    const client = new Client({ connectionString: env.writeDatabaseUrl });
-    await client.connect();
+    const pool = new Pool({ connectionString: env.writeDatabaseUrl, max: 1 });
     try {
-      await client.query("insert into users (id, nickname) values ($1, 'wal-probe')", [id(999)]);
-      const { rows } = await client.query<{ lsn: string }>('select pg_current_wal_lsn()::text as lsn');
-      const written = rows[0]!.lsn;
-      await waitFor(
-        async () => {
-          const slot = await client.query<{ behind: string }>(
-            "select pg_wal_lsn_diff($1::pg_lsn, confirmed_flush_lsn)::text as behind from pg_replication_slots where slot_name = 'im_write_cdc'",
-            [written],
-          );
-          const behind = slot.rows[0]?.behind;
-          return behind !== undefined && Number(behind) <= 0 ? true : undefined;
-        },
-        { what: 'slot im_write_cdc confirming the new WAL', timeoutMs: 60_000 },
-      );
+      await pool.query("insert into users (id, nickname) values ($1, 'wal-probe')", [id(999)]);
+      await waitUntilCaptured(pool);
     } finally {
-      await client.end();
+      await pool.end();
     }
   });
 });

@@ -2,6 +2,7 @@ import { Kafka, logLevel } from 'kafkajs';
 import { Pool } from 'pg';
 import pino from 'pino';
 import { waitFor } from '../../infra/stack/waitFor';
+import { sourceTopics } from '../../projector/config';
 import { readPool } from '../../projector/db/readPool';
 import { replayDeadLetters } from '../../projector/operations/replayDeadLetters';
 import { resetCheckpoints } from '../../projector/store/checkpoints';
@@ -29,7 +30,7 @@ const projectorEnv = {
   PROJECTOR_GROUP_ID: group,
   DEAD_LETTER_TOPIC: deadLetterTopic,
 };
-const TOPICS = ['users', 'channels', 'channel_members', 'messages', 'channel_read_records', 'friendships'].map((t) => `im.public.${t}`);
+const TOPICS = sourceTopics('im');
 
 const members = Array.from({ length: 40 }, () => freshId());
 const channel = freshId();
