@@ -4,7 +4,7 @@ import { decodeChangeRecord } from '../decode/decodeChangeRecord';
 import { DecodeError } from '../decode/decodeError';
 import { refChangesForBatch } from '../projection/refChangesForBatch';
 import { applyRefChanges } from '../store/applyRefChanges';
-import { advanceCheckpoint, type PartitionClaim } from '../store/checkpoints';
+import { advanceCheckpoint, type CheckpointRefusal, type PartitionClaim } from '../store/checkpoints';
 import { isDataError } from '../store/databaseErrors';
 import { recordDeadLetters, type DeadLetter } from '../store/deadLetters';
 
@@ -31,8 +31,8 @@ export type BatchOutcome =
       readonly skipped: number;
     }
   | { readonly kind: 'nothing-new'; readonly alreadyApplied: number }
-  /** Another member owns the partition now; nothing was written. */
-  | { readonly kind: 'fenced' };
+  /** The checkpoint is not where this member's claim says it is; nothing was written. */
+  | { readonly kind: 'fenced'; readonly reason: CheckpointRefusal };
 
 interface Decoded {
   readonly record: SourceRecord;
@@ -79,9 +79,10 @@ export async function applyBatch(pool: Pool, group: string, claim: PartitionClai
     }
     await recordDeadLetters(tx, group, deadLetters);
     const nextOffset = last.offset + 1n;
-    if (!(await advanceCheckpoint(tx, group, claim, nextOffset, lastSourceTsMs))) {
+    const advance = await advanceCheckpoint(tx, group, claim, nextOffset, lastSourceTsMs);
+    if (advance.kind === 'refused') {
       await tx.query('rollback');
-      return { kind: 'fenced' };
+      return { kind: 'fenced', reason: advance.reason };
     }
     await tx.query('commit');
     const refused = new Set(deadLetters.map((d) => d.offset));

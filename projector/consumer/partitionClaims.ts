@@ -1,7 +1,7 @@
 import type { Pool } from 'pg';
 import type { Logger } from 'pino';
 import type { ChangeSource, TopicPartition } from '../source/changeSource';
-import { claimPartition, type PartitionClaim } from '../store/checkpoints';
+import { claimPartition, readCheckpoints, type PartitionClaim } from '../store/checkpoints';
 
 const key = (tp: TopicPartition) => `${tp.topic}/${tp.partition}`;
 
@@ -60,23 +60,25 @@ export function partitionClaims({ pool, source, groupId, memberName, logger, wit
     revoked(partitions: readonly TopicPartition[]): void {
       for (const tp of partitions) claims.delete(key(tp));
     },
-    /** Claims again, and seeks, every partition whose checkpoint an operator moved. */
+    /**
+     * Claims again, and seeks, every partition whose checkpoint moved under this member: an
+     * operator's replay (a new epoch), or a read database that came back without its last
+     * commits (the stored offset is behind the claim). The second needs this check because
+     * nothing else would notice it on a partition that receives no more records.
+     */
     async refresh(): Promise<void> {
       const held = await Promise.all(
         [...claims.values()].map((c) => c.then((claim) => claim, () => undefined)),
       );
       const mine = held.filter((c): c is PartitionClaim => c !== undefined);
       if (mine.length === 0) return;
-      const { rows } = await pool.query<{ topic: string; partition: number; owner_epoch: string; owner_member: string | null }>(
-        `select c.topic, c.partition, c.owner_epoch::text, c.owner_member from projection_checkpoints c
-           join unnest($2::text[], $3::int[]) k(topic, partition) on c.topic = k.topic and c.partition = k.partition
-          where c.consumer_group = $1`,
-        [groupId, mine.map((c) => c.topic), mine.map((c) => c.partition)],
-      );
-      for (const row of rows) {
+      const stored = await readCheckpoints(pool, groupId, mine);
+      for (const row of stored) {
         const claim = mine.find((c) => c.topic === row.topic && c.partition === row.partition);
-        if (claim === undefined || BigInt(row.owner_epoch) === claim.epoch || row.owner_member !== memberName) continue;
-        logger.info({ topic: row.topic, partition: row.partition }, 'checkpoint moved; claiming again');
+        if (claim === undefined || row.ownerMember !== memberName) continue;
+        const reason = row.epoch !== claim.epoch ? 'epoch changed' : row.nextOffset < claim.nextOffset ? 'offset behind claim' : undefined;
+        if (reason === undefined) continue;
+        logger.warn({ topic: row.topic, partition: row.partition, reason, stored: row.nextOffset.toString(), claimed: claim.nextOffset.toString() }, 'checkpoint moved; claiming again');
         await claimAndSeek({ topic: row.topic, partition: row.partition });
       }
     },

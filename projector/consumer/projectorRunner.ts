@@ -80,11 +80,12 @@ export function projectorRunner(options: ProjectorRunnerOptions) {
       claims.drop(tp);
       if (assignment.has(key(tp))) {
         // Still ours by the last rebalance: another member claimed it meanwhile (it has left
-        // since) or an operator moved the checkpoint. Claim again; the source refetches.
-        log.info({ ...tp }, 'claim fenced; claiming again');
+        // since), an operator moved the checkpoint, or the database lost its last commits.
+        // Claim again and seek to the stored offset; the source refetches from there.
+        log.warn({ ...tp, reason: outcome.reason, claimed: current.nextOffset.toString() }, 'checkpoint moved; claiming again');
         await claims.reclaim(tp);
       } else {
-        log.warn({ ...tp }, 'partition taken over by another member; batch dropped');
+        log.warn({ ...tp, reason: outcome.reason }, 'partition taken over by another member; batch dropped');
       }
       return 'rewound';
     }

@@ -26,9 +26,22 @@ export async function claimPartition(pool: Pool, group: string, member: string, 
   return { topic, partition, nextOffset: BigInt(row.next_offset), epoch: BigInt(row.owner_epoch) };
 }
 
+/** Why a batch's checkpoint did not move; the batch must roll back and the partition be claimed again. */
+export type CheckpointRefusal =
+  /** Another member claimed the partition since, or an operator moved the checkpoint (replay). */
+  | 'CLAIMED_ELSEWHERE'
+  /**
+   * The stored offset is not where this claim left it, under the same epoch: the read database
+   * lost its last commits (a crash with asynchronous commit, a failover to a lagging standby).
+   */
+  | 'OFFSET_MOVED';
+
+export type CheckpointAdvance = { readonly kind: 'advanced' } | { readonly kind: 'refused'; readonly reason: CheckpointRefusal };
+
 /**
- * Moves the checkpoint inside the batch's transaction. False means the partition was claimed by
- * another member since (or the checkpoint is already past this batch): the batch must roll back.
+ * Moves the checkpoint inside the batch's transaction, from exactly where the claim says it
+ * stands to `nextOffset`. Any other stored offset means the database and this member disagree
+ * about what is applied: committing would skip (or repeat) records, so the move is refused.
  */
 export async function advanceCheckpoint(
   tx: PoolClient,
@@ -36,14 +49,39 @@ export async function advanceCheckpoint(
   claim: PartitionClaim,
   nextOffset: bigint,
   lastSourceTsMs: number | null,
-): Promise<boolean> {
-  const result = await tx.query(
-    `update projection_checkpoints
-        set next_offset = $4, last_source_ts_ms = coalesce($6, last_source_ts_ms), updated_at = now()
-      where consumer_group = $1 and topic = $2 and partition = $3 and owner_epoch = $5 and next_offset <= $4`,
-    [group, claim.topic, claim.partition, nextOffset.toString(), claim.epoch.toString(), lastSourceTsMs],
+): Promise<CheckpointAdvance> {
+  const result = await tx.query<{ owner_epoch: string; next_offset: string }>(
+    `with moved as (
+       update projection_checkpoints
+          set next_offset = $4, last_source_ts_ms = coalesce($7, last_source_ts_ms), updated_at = now()
+        where consumer_group = $1 and topic = $2 and partition = $3 and owner_epoch = $5 and next_offset = $6
+        returning 1)
+     select owner_epoch::text, next_offset::text, exists (select from moved) as moved
+       from projection_checkpoints where consumer_group = $1 and topic = $2 and partition = $3`,
+    [group, claim.topic, claim.partition, nextOffset.toString(), claim.epoch.toString(), claim.nextOffset.toString(), lastSourceTsMs],
   );
-  return result.rowCount === 1;
+  const row = result.rows[0] as { owner_epoch: string; moved: boolean } | undefined;
+  if (row?.moved === true) return { kind: 'advanced' };
+  return { kind: 'refused', reason: row !== undefined && BigInt(row.owner_epoch) === claim.epoch ? 'OFFSET_MOVED' : 'CLAIMED_ELSEWHERE' };
+}
+
+export interface StoredCheckpoint {
+  readonly topic: string;
+  readonly partition: number;
+  readonly nextOffset: bigint;
+  readonly epoch: bigint;
+  readonly ownerMember: string | null;
+}
+
+/** The stored checkpoints of these partitions (one statement for all of them). */
+export async function readCheckpoints(pool: Pool, group: string, partitions: ReadonlyArray<{ topic: string; partition: number }>): Promise<StoredCheckpoint[]> {
+  const { rows } = await pool.query<{ topic: string; partition: number; next_offset: string; owner_epoch: string; owner_member: string | null }>(
+    `select c.topic, c.partition, c.next_offset::text, c.owner_epoch::text, c.owner_member from projection_checkpoints c
+       join unnest($2::text[], $3::int[]) k(topic, partition) on c.topic = k.topic and c.partition = k.partition
+      where c.consumer_group = $1`,
+    [group, partitions.map((p) => p.topic), partitions.map((p) => p.partition)],
+  );
+  return rows.map((r) => ({ topic: r.topic, partition: r.partition, nextOffset: BigInt(r.next_offset), epoch: BigInt(r.owner_epoch), ownerMember: r.owner_member }));
 }
 
 /** Sets every checkpoint of the group back (replay); the next claim starts there. */
