@@ -18,6 +18,8 @@ import {
  * The write side, database im_write: the only source of truth (see CONTRACT.md).
  * Names and types are the contract's; ids are given by the writer (no sequences).
  * bigint columns are read as JS bigint so ids above 2^53 survive.
+ * users, channels, messages and friendships have REPLICA IDENTITY FULL, set by the custom
+ * migration 0001_replica_identity_full.sql (drizzle-kit cannot express it; connectors/README.md says why).
  */
 
 const id = (name: string) => bigint(name, { mode: 'bigint' });
