@@ -76,6 +76,13 @@ export function connectorRegistry({ connectUrl, timeoutMs = 120_000 }: { connect
       return waitUntilRunning(definition.name);
     },
 
+    /** Restarts the connector and every task (Connect 3.0+), then waits until they run. */
+    async restart(name: string): Promise<ConnectorStatus> {
+      const response = await call('POST', `/connectors/${encodeURIComponent(name)}/restart?includeTasks=true&onlyFailed=false`);
+      if (!response.ok) throw new ConnectorError(`restarting ${name}: HTTP ${response.status} ${await response.text()}`, name, response.status >= 500);
+      return waitUntilRunning(name);
+    },
+
     async remove(name: string): Promise<boolean> {
       const response = await call('DELETE', `/connectors/${encodeURIComponent(name)}`);
       if (response.status === 404) return false;

@@ -40,6 +40,8 @@ export interface StackConfig {
   readonly readPartitions: number;
   /** Where `npm start` runs the services (write and query API) and the projector's metrics. */
   readonly apps: { readonly apiPort: number; readonly metricsPort: number };
+  /** How often the supervisor `npm start` leaves running probes and heals the stack. */
+  readonly supervisor: { readonly intervalMs: number };
 }
 
 export interface StackUrls {
@@ -125,6 +127,7 @@ export function loadStackConfig(env: NodeJS.ProcessEnv = process.env): StackConf
     },
     readPartitions: count('READ_PARTITIONS', 16),
     apps: { apiPort: port('STACK_API_PORT', 8080), metricsPort: port('STACK_METRICS_PORT', 9464) },
+    supervisor: { intervalMs: 1000 * count('STACK_SUPERVISE_SECONDS', 5) },
   };
 
   const ports = [config.postgres.port, config.kafka.port, config.kafka.controllerPort, config.connect.port, config.apps.apiPort, config.apps.metricsPort];

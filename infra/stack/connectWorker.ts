@@ -99,7 +99,12 @@ export function connectWorker(config: StackConfig, log: Logger) {
       return outcome;
     },
 
-    stop: () => stopDaemon(proc, 60_000),
+    /** Whether the REST API answers and the worker has joined its group. */
+    async answers(): Promise<boolean> {
+      return restGet('/connectors').then((r) => r.ok, () => false);
+    },
+
+    stop: (graceMs = 60_000) => stopDaemon(proc, graceMs),
   };
 }
 

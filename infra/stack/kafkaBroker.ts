@@ -85,6 +85,7 @@ export function kafkaBroker(config: StackConfig, log: Logger) {
   return {
     daemon: proc,
     isRunning: () => runningPid(proc) !== undefined,
+    isReady,
 
     async start(jvm: JvmArtifacts): Promise<'started' | 'reused'> {
       let outcome: 'started' | 'reused' = 'reused';

@@ -7,22 +7,18 @@ import { loadConnectorDefinition } from '../../connectors/connectorDefinition';
 import { connectorRegistry } from '../../connectors/connectorRegistry';
 import { migrateReadDatabase } from '../../projector/db/migrateReadDatabase';
 import { migrateWriteDatabase } from '../../services/db/migrateWriteDatabase';
+import { Client } from 'pg';
 import { stackUrls, type StackConfig, type StackUrls } from './config';
+import { connectorHealth } from './connectorHealth';
 import { connectWorker } from './connectWorker';
-import { runningPid } from './daemon';
-import { ensureJvmArtifacts } from './jvmArtifacts';
+import { daemon, runningPid, startDaemon, stopDaemon, type Daemon } from './daemon';
+import { nodeEntryArgs } from './nodeEntry';
+import type { PartHealth, PartName } from './partHealth';
+import { ensureJvmArtifacts, type JvmArtifacts } from './jvmArtifacts';
 import { kafkaBroker } from './kafkaBroker';
 import { pipelineApps } from './pipelineApps';
 import { postgresCluster } from './postgres';
 import { checkPrerequisites } from './prerequisites';
-
-export interface ComponentStatus {
-  readonly name: string;
-  readonly running: boolean;
-  readonly pid?: number;
-  readonly listens: string;
-  readonly log: string;
-}
 
 /** The embedded local stack: PostgreSQL, Kafka (KRaft), Kafka Connect + Debezium, the CDC connector. */
 export function localStack({ config, logger }: { config: StackConfig; logger: Logger }) {
@@ -33,6 +29,20 @@ export function localStack({ config, logger }: { config: StackConfig; logger: Lo
   const urls = stackUrls(config);
   const registry = connectorRegistry({ connectUrl: urls.CONNECT_URL });
   const apps = pipelineApps(config, log);
+  const supervisor = daemon('supervisor', config.runDir, config.logDir, path.join(config.rootDir, SUPERVISOR_MAIN));
+  const connectorDefinition = loadConnectorDefinition();
+  const cdc = connectorHealth({
+    definition: connectorDefinition,
+    registry,
+    kafkaBrokers: urls.KAFKA_BROKERS,
+    writeClient: async () => {
+      const client = new Client({ connectionString: urls.WRITE_DATABASE_URL, connectionTimeoutMillis: 5000 });
+      await client.connect();
+      return client;
+    },
+  });
+  let jvm: JvmArtifacts | undefined;
+  const jvmArtifacts = () => (jvm ??= ensureJvmArtifacts(config, log));
 
   /** What the Connect worker's EnvVarConfigProvider resolves ${env:CDC_DATABASE_*} from. */
   const connectEnv = {
@@ -42,6 +52,13 @@ export function localStack({ config, logger }: { config: StackConfig; logger: Lo
     CDC_DATABASE_PASSWORD: config.postgres.password,
     CDC_DATABASE_NAME: config.postgres.writeDatabase,
   };
+
+  /** Topics first (the projector subscribes to all of them), then the idempotent PUT. */
+  async function registerConnector(): Promise<void> {
+    const made = await withKafkaAdmin(urls.KAFKA_BROKERS, (admin) => ensureCdcTopics(admin, connectorDefinition));
+    if (made.length > 0) log.info({ topics: made }, 'cdc topics created');
+    await registry.register(connectorDefinition);
+  }
 
   return {
     urls,
@@ -53,6 +70,10 @@ export function localStack({ config, logger }: { config: StackConfig; logger: Lo
     async start(): Promise<StackUrls> {
       await this.up();
       await apps.start(urls);
+      if (runningPid(supervisor) === undefined) {
+        startDaemon(supervisor, { command: process.execPath, args: nodeEntryArgs(config.rootDir, SUPERVISOR_MAIN), cwd: config.rootDir });
+        log.info({ log: supervisor.logFile }, 'supervisor started');
+      }
       return urls;
     },
 
@@ -60,7 +81,7 @@ export function localStack({ config, logger }: { config: StackConfig; logger: Lo
     async up(): Promise<StackUrls> {
       const started = Date.now();
       checkPrerequisites(config);
-      const jvm = ensureJvmArtifacts(config, log);
+      const jvm = jvmArtifacts();
       await Promise.all([
         (async () => {
           await postgres.start();
@@ -73,16 +94,15 @@ export function localStack({ config, logger }: { config: StackConfig; logger: Lo
         kafka.start(jvm),
       ]);
       await connect.start(jvm, connectEnv);
-      const connector = loadConnectorDefinition();
-      const made = await withKafkaAdmin(urls.KAFKA_BROKERS, (admin) => ensureCdcTopics(admin, connector));
-      if (made.length > 0) log.info({ topics: made }, 'cdc topics created');
-      await registry.register(connector);
-      log.info({ connector: connector.name, ms: Date.now() - started }, 'stack up');
+      await registerConnector();
+      log.info({ connector: connectorDefinition.name, ms: Date.now() - started }, 'stack up');
       return urls;
     },
 
     /** Stops the processes; data stays for the next `up`. */
     async down(): Promise<void> {
+      // The supervisor first, or it would start again what is being stopped.
+      if (await stopDaemon(supervisor, 30_000)) log.info('supervisor stopped');
       await apps.stop();
       // Connect first, so the connector does not log errors while the broker goes away.
       if (await connect.stop()) log.info('connect stopped');
@@ -99,19 +119,101 @@ export function localStack({ config, logger }: { config: StackConfig; logger: Lo
       log.info({ stateDir: config.stateDir }, 'stack reset');
     },
 
-    status(): ComponentStatus[] {
+    /** Every part as it really is: probed, not read from pid files alone. */
+    async health(): Promise<PartHealth[]> {
+      const listens = { postgres: `${config.postgres.host}:${config.postgres.port}`, kafka: urls.KAFKA_BROKERS, connect: urls.CONNECT_URL };
+      const files = this.logFiles();
+      const part = (name: PartName, found: Omit<PartHealth, 'name' | 'log' | 'listens'>, where = ''): PartHealth => ({ name, log: files[name] ?? '', listens: where, ...found });
+
       const pgPid = postgres.isRunning() ? readPostmasterPid(config.postgres.dataDir) : undefined;
+      const pgHealth = pgPid === undefined
+        ? part('postgres', { state: 'DOWN', reason: 'server not running' }, listens.postgres)
+        : await postgres.superClient().then(
+            async (client) => {
+              await client.query('select 1');
+              await client.end();
+              return part('postgres', { state: 'RUNNING', reason: 'answers queries', pid: pgPid }, listens.postgres);
+            },
+            (error: unknown) => part('postgres', { state: 'DOWN', reason: `does not answer: ${(error as Error).message}`, pid: pgPid }, listens.postgres),
+          );
       const kafkaPid = runningPid(kafka.daemon);
+      const kafkaHealth = kafkaPid === undefined
+        ? part('kafka', { state: 'DOWN', reason: 'broker process not running' }, listens.kafka)
+        : (await kafka.isReady().catch(() => false))
+          ? part('kafka', { state: 'RUNNING', reason: 'broker and controller answer', pid: kafkaPid }, listens.kafka)
+          : part('kafka', { state: 'DOWN', reason: 'process runs but the broker does not answer metadata requests', pid: kafkaPid }, listens.kafka);
       const connectPid = runningPid(connect.daemon);
-      const projectorPid = runningPid(apps.projector);
-      const servicesPid = runningPid(apps.services);
+      const connectHealth = connectPid === undefined
+        ? part('connect', { state: 'DOWN', reason: 'worker process not running' }, listens.connect)
+        : (await connect.answers())
+          ? part('connect', { state: 'RUNNING', reason: 'REST API and worker group answer', pid: connectPid }, listens.connect)
+          : part('connect', { state: 'DOWN', reason: 'process runs but its REST API does not answer', pid: connectPid }, listens.connect);
+      const connector = [pgHealth, kafkaHealth, connectHealth].every((p) => p.state === 'RUNNING')
+        ? await cdc.probe().catch((error: unknown) => ({ state: 'DOWN', reason: `probe failed: ${(error as Error).message}`, notRegistered: false }) as const)
+        : ({ state: 'DOWN', reason: 'needs postgres, kafka and connect', notRegistered: false } as const);
+      const connectorHealthPart = part('connector', { state: connector.state === 'FAILED' ? 'STALLED' : connector.state, reason: connector.reason, connector }, `${connectorDefinition.name} → slot ${cdc.slotName}`);
+
       return [
-        { name: 'postgres', running: pgPid !== undefined, ...(pgPid === undefined ? {} : { pid: pgPid }), listens: `${config.postgres.host}:${config.postgres.port}`, log: path.join(config.logDir, 'postgres.log') },
-        { name: 'kafka', running: kafkaPid !== undefined, ...(kafkaPid === undefined ? {} : { pid: kafkaPid }), listens: urls.KAFKA_BROKERS, log: kafka.daemon.logFile },
-        { name: 'connect', running: connectPid !== undefined, ...(connectPid === undefined ? {} : { pid: connectPid }), listens: urls.CONNECT_URL, log: connect.daemon.logFile },
-        { name: 'projector', running: projectorPid !== undefined, ...(projectorPid === undefined ? {} : { pid: projectorPid }), listens: apps.metricsUrl, log: apps.projector.logFile },
-        { name: 'services', running: servicesPid !== undefined, ...(servicesPid === undefined ? {} : { pid: servicesPid }), listens: apps.apiUrl, log: apps.services.logFile },
+        pgHealth,
+        kafkaHealth,
+        connectHealth,
+        connectorHealthPart,
+        await appHealth('projector', apps.projector, apps.metricsUrl.replace(/\/metrics$/, '/healthz'), apps.metricsUrl),
+        await appHealth('services', apps.services, `${apps.apiUrl}/health`, apps.apiUrl),
+        daemonHealth('supervisor', supervisor),
       ];
+    },
+
+    /** Starts one part that is down (the watchdog's remedy for a dead process). */
+    async startPart(name: PartName): Promise<void> {
+      switch (name) {
+        case 'postgres':
+          await postgres.start();
+          return;
+        case 'kafka':
+          await kafka.start(jvmArtifacts());
+          return;
+        case 'connect':
+          await connect.start(jvmArtifacts(), connectEnv);
+          return;
+        case 'connector':
+          await registerConnector();
+          return;
+        case 'projector':
+        case 'services':
+          await apps.startOne(name, urls);
+          return;
+        case 'supervisor':
+          throw new Error('the supervisor is started by `npm start`');
+        default: {
+          const never: never = name;
+          throw new Error(`unknown part ${String(never)}`);
+        }
+      }
+    },
+
+    /** Ends the walsender that holds the connector's slot (only a connection of the connector's own role). */
+    async terminateSlotHolder(pid: number): Promise<boolean> {
+      const client = await postgres.superClient(config.postgres.writeDatabase);
+      try {
+        const { rows } = await client.query<{ ended: boolean }>(
+          `select pg_terminate_backend(a.pid) as ended from pg_stat_activity a join pg_replication_slots s on s.active_pid = a.pid
+            where a.pid = $1 and s.slot_name = $2 and a.usename = $3 and a.backend_type = 'walsender'`,
+          [pid, cdc.slotName, config.postgres.user],
+        );
+        return rows[0]?.ended === true;
+      } finally {
+        await client.end();
+      }
+    },
+
+    /** Restarts the connector and all its tasks through the REST API. */
+    restartConnectorTasks: () => registry.restart(connectorDefinition.name),
+
+    /** Stops the Connect worker (SIGKILL if it does not stop in time) and starts it again. */
+    async restartConnect(): Promise<void> {
+      await connect.stop(15_000);
+      await connect.start(jvmArtifacts(), connectEnv);
     },
 
     logFiles(): Record<string, string> {
@@ -121,9 +223,32 @@ export function localStack({ config, logger }: { config: StackConfig; logger: Lo
         connect: connect.daemon.logFile,
         projector: apps.projector.logFile,
         services: apps.services.logFile,
+        supervisor: supervisor.logFile,
       };
     },
   };
+}
+
+const SUPERVISOR_MAIN = path.join('infra', 'stack', 'supervisor.ts');
+
+/**
+ * A daemon that is not a stack part: STOPPED without a pid file (never started, or stopped by
+ * `down`), DOWN when its pid file is left but the process is gone (it died).
+ */
+function daemonHealth(name: PartName, d: Daemon): PartHealth {
+  const pid = runningPid(d);
+  if (pid !== undefined) return { name, state: 'RUNNING', reason: 'process runs', pid, listens: '', log: d.logFile };
+  const died = fs.existsSync(d.pidFile);
+  return { name, state: died ? 'DOWN' : 'STOPPED', reason: died ? 'process died' : 'not started', listens: '', log: d.logFile };
+}
+
+async function appHealth(name: PartName, d: Daemon, healthUrl: string, listens: string): Promise<PartHealth> {
+  const base = daemonHealth(name, d);
+  if (base.state !== 'RUNNING') return { ...base, listens };
+  const answer = await fetch(healthUrl, { signal: AbortSignal.timeout(3000) }).then((r) => r.status, (error: unknown) => (error as Error).message);
+  return answer === 200
+    ? { ...base, listens, reason: `${healthUrl} answers` }
+    : { ...base, listens, state: 'STALLED', reason: `process runs but ${healthUrl} answers ${answer}` };
 }
 
 async function withKafkaAdmin<T>(brokers: string, work: (admin: Admin) => Promise<T>): Promise<T> {

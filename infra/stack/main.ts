@@ -2,17 +2,24 @@ import fs from 'node:fs';
 import pino from 'pino';
 import pretty from 'pino-pretty';
 import { loadStackConfig, type StackUrls } from './config';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { localStack } from './localStack';
+import { CORE_PARTS, formatHealth } from './partHealth';
+import { watchdog } from './watchdog';
 
 const USAGE = `usage: npm run stack -- <command>
 
   up       start PostgreSQL, Kafka, Connect and register the CDC connector (reuses what runs)
   down     stop every process (services, projector, stack); data is kept
-  status   what runs, its pid and where it listens
+  status   each part RUNNING, STALLED, DOWN or STOPPED, with the reason (exit 0 only when the
+           stack's own parts and the connector work)
+  heal     one watchdog round after another until every part works (or 3 minutes pass); prints
+           each action with its reason
   logs     [postgres|kafka|connect] [lines]   the end of a component's log (all three by default)
   reset    stop and wipe data and logs (keeps the downloaded jars)
   env      print the running stack's settings as shell exports: eval "$(npm run -s stack -- env)"
-  start    up, then the projector and the services; prints where each part listens`;
+  start    up, then the projector, the services and the supervisor (which heals the stack while
+           it runs); prints where each part listens`;
 
 async function main(argv: readonly string[]): Promise<number> {
   const [command = 'help', ...rest] = argv;
@@ -27,7 +34,7 @@ async function main(argv: readonly string[]): Promise<number> {
       return 0;
     case 'start': {
       const urls = await stack.start();
-      printListening(urls, stack.apps, stack.status().map((s) => ({ name: s.name, log: s.log })));
+      printListening(urls, stack.apps, Object.entries(stack.logFiles()).map(([name, log]) => ({ name, log })));
       return 0;
     }
     case 'down':
@@ -37,17 +44,26 @@ async function main(argv: readonly string[]): Promise<number> {
       await stack.reset();
       return 0;
     case 'status': {
-      const status = stack.status();
-      for (const s of status) {
-        console.log(`${s.name.padEnd(9)} ${(s.running ? `running (pid ${s.pid})` : 'stopped').padEnd(22)} ${s.listens.padEnd(24)} ${s.log}`);
+      const health = await stack.health();
+      console.log(formatHealth(health));
+      return health.filter((p) => CORE_PARTS.includes(p.name)).every((p) => p.state === 'RUNNING') ? 0 : 3;
+    }
+    case 'heal': {
+      const dog = watchdog({ stack, logger });
+      const deadline = Date.now() + 180_000;
+      for (;;) {
+        const { health, actions } = await dog.round();
+        const core = health.filter((p) => CORE_PARTS.includes(p.name));
+        if (actions.length === 0 && core.every((p) => p.state === 'RUNNING')) {
+          console.log(formatHealth(health));
+          return 0;
+        }
+        if (Date.now() > deadline || core.some((p) => p.connector?.state === 'STALLED' && p.connector.lost)) {
+          console.log(formatHealth(health));
+          return 3;
+        }
+        await sleep(2000);
       }
-      if (status.find((s) => s.name === 'connect')?.running === true) {
-        const connector = await stack.registry.status('im-write').catch(() => undefined);
-        const tasks = connector?.tasks.map((t) => `task ${t.id} ${t.state}`).join(', ') ?? '';
-        console.log(`connector im-write: ${connector === undefined ? 'not registered' : `${connector.connector.state}; ${tasks}`}`);
-      }
-      // The stack's own parts decide; the projector and services run only after `start`.
-      return status.filter((s) => ['postgres', 'kafka', 'connect'].includes(s.name)).every((s) => s.running) ? 0 : 3;
     }
     case 'logs': {
       const files = stack.logFiles();

@@ -54,8 +54,17 @@ export function pipelineApps(config: StackConfig, logger: Logger) {
     jwtSecret,
 
     async start(urls: StackUrls): Promise<void> {
+      await this.startOne('projector', urls);
+      await this.startOne('services', urls);
+    },
+
+    /** Starts one app unless it runs, and waits until it answers its health URL. */
+    async startOne(name: 'projector' | 'services', urls: StackUrls): Promise<void> {
       const common = { ...urls, LOG_LEVEL: process.env.LOG_LEVEL ?? 'info' };
-      await ensure(projector, projectorMain, config.apps.metricsPort, { ...common, METRICS_PORT: String(config.apps.metricsPort) }, `http://127.0.0.1:${config.apps.metricsPort}/healthz`);
+      if (name === 'projector') {
+        await ensure(projector, projectorMain, config.apps.metricsPort, { ...common, METRICS_PORT: String(config.apps.metricsPort) }, `http://127.0.0.1:${config.apps.metricsPort}/healthz`);
+        return;
+      }
       await ensure(
         services,
         servicesMain,
