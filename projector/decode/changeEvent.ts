@@ -1,3 +1,5 @@
+import type { RecordPosition } from './decodeError';
+
 /**
  * Typed, readonly change events decoded from Debezium records. Everything past the decoder
  * works with these; a record that does not fit never reaches projection code.
@@ -15,18 +17,33 @@ export interface Source {
   readonly snapshot: boolean;
 }
 
+/**
+ * A text column the event does not carry: Debezium sent its placeholder because an UPDATE left an
+ * out-of-line (TOASTed) value unchanged and the table's replica identity did not log the old row.
+ * It names the column and the record, so whoever cannot fill it in can say what is missing where.
+ */
+export interface UnavailableText {
+  readonly kind: 'unavailable';
+  readonly table: ProjectedTable;
+  readonly column: string;
+  readonly position: RecordPosition;
+}
+
+/** A text column's value as an event carries it: the value, or unavailable (see UnavailableText). */
+export type SourceText = string | UnavailableText;
+
 export interface UserRow {
   readonly id: bigint;
-  readonly nickname: string;
-  readonly avatar: string;
+  readonly nickname: SourceText;
+  readonly avatar: SourceText;
   readonly profileVer: number;
 }
 
 export interface ChannelRow {
   readonly id: bigint;
   readonly channelType: 1 | 2;
-  readonly channelName: string;
-  readonly channelAvatar: string;
+  readonly channelName: SourceText;
+  readonly channelAvatar: SourceText;
   readonly channelInfoVer: number;
   readonly dissolvedAt: string | null;
 }
@@ -48,7 +65,7 @@ export interface MessageRow {
   readonly seq: bigint;
   readonly senderId: bigint;
   readonly msgType: number;
-  readonly content: string;
+  readonly content: SourceText;
   readonly createdAt: string;
   readonly recalledAt: string | null;
 }
@@ -62,7 +79,7 @@ export interface ReadRecordRow {
 export interface FriendshipRow {
   readonly userId: bigint;
   readonly friendId: bigint;
-  readonly remarkName: string;
+  readonly remarkName: SourceText;
   readonly friendVer: number;
   readonly createdAt: string;
 }

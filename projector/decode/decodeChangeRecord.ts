@@ -1,7 +1,8 @@
 import { PROJECTED_TABLES, type ChangeEvent, type DecodedRecord, type Op, type ProjectedTable, type Source } from './changeEvent';
 import { DecodeError, type RecordPosition } from './decodeError';
 import { int64Value, parseInt64Json } from './parseInt64Json';
-import { bool, int32, int64, isRawRow, nullableTimestamp, text, timestamp, type RawRow } from './rowFields';
+import { bool, int32, int64, isRawRow, nullableTimestamp, timestamp, type RawRow } from './rowFields';
+import { sourceText } from './sourceText';
 
 export interface RawRecord {
   readonly key: Buffer | null;
@@ -40,7 +41,7 @@ export function decodeChangeRecord(position: RecordPosition, record: RawRecord):
   if (op !== 'c' && op !== 'u' && op !== 'd' && op !== 'r') throw new DecodeError(`unknown op ${String(op)}`, position);
 
   try {
-    return { kind: 'change', event: toEvent(table as ProjectedTable, op, body, decodeSource(table as ProjectedTable, source)) };
+    return { kind: 'change', event: toEvent(table as ProjectedTable, op, body, decodeSource(table as ProjectedTable, source), position) };
   } catch (error) {
     if (error instanceof DecodeError) throw error;
     throw new DecodeError(`${table} ${op}: ${(error as Error).message}`, position);
@@ -63,23 +64,24 @@ function rowOf(body: RawRow, side: 'before' | 'after'): RawRow {
   return row;
 }
 
-function toEvent(table: ProjectedTable, op: Op, body: RawRow, source: Source): ChangeEvent {
+function toEvent(table: ProjectedTable, op: Op, body: RawRow, source: Source, position: RecordPosition): ChangeEvent {
   if (op === 'd') {
     if (table !== 'friendships') throw new Error(`delete of ${table}: the contract never deletes these rows`);
     const before = rowOf(body, 'before');
     return { table, op, key: { userId: int64(before, 'user_id'), friendId: int64(before, 'friend_id') }, source };
   }
   const r = rowOf(body, 'after');
+  const longText = (column: string) => sourceText(r, column, { table, op, position });
   switch (table) {
     case 'users':
-      return { table, op, source, row: { id: int64(r, 'id'), nickname: text(r, 'nickname'), avatar: text(r, 'avatar'), profileVer: int32(r, 'profile_ver') } };
+      return { table, op, source, row: { id: int64(r, 'id'), nickname: longText('nickname'), avatar: longText('avatar'), profileVer: int32(r, 'profile_ver') } };
     case 'channels': {
       const channelType = int32(r, 'channel_type');
       if (channelType !== 1 && channelType !== 2) throw new Error(`column channel_type: expected 1 or 2, got ${channelType}`);
       return {
         table, op, source,
         row: {
-          id: int64(r, 'id'), channelType, channelName: text(r, 'channel_name'), channelAvatar: text(r, 'channel_avatar'),
+          id: int64(r, 'id'), channelType, channelName: longText('channel_name'), channelAvatar: longText('channel_avatar'),
           channelInfoVer: int32(r, 'channel_info_ver'), dissolvedAt: nullableTimestamp(r, 'dissolved_at'),
         },
       };
@@ -97,7 +99,7 @@ function toEvent(table: ProjectedTable, op: Op, body: RawRow, source: Source): C
         table, op, source,
         row: {
           id: int64(r, 'id'), channelId: int64(r, 'channel_id'), seq: int64(r, 'seq'), senderId: int64(r, 'sender_id'),
-          msgType: int32(r, 'msg_type'), content: text(r, 'content'), createdAt: timestamp(r, 'created_at'), recalledAt: nullableTimestamp(r, 'recalled_at'),
+          msgType: int32(r, 'msg_type'), content: longText('content'), createdAt: timestamp(r, 'created_at'), recalledAt: nullableTimestamp(r, 'recalled_at'),
         },
       };
     case 'channel_read_records':
@@ -105,7 +107,7 @@ function toEvent(table: ProjectedTable, op: Op, body: RawRow, source: Source): C
     case 'friendships':
       return {
         table, op, source,
-        row: { userId: int64(r, 'user_id'), friendId: int64(r, 'friend_id'), remarkName: text(r, 'remark_name'), friendVer: int32(r, 'friend_ver'), createdAt: timestamp(r, 'created_at') },
+        row: { userId: int64(r, 'user_id'), friendId: int64(r, 'friend_id'), remarkName: longText('remark_name'), friendVer: int32(r, 'friend_ver'), createdAt: timestamp(r, 'created_at') },
       };
     default: {
       const unreachable: never = table;

@@ -32,6 +32,40 @@ describe('decodeChangeRecord', () => {
     });
   });
 
+  describe("Debezium's placeholder for an unchanged TOASTed value", () => {
+    const placeholder = '__debezium_unavailable_value';
+    const after = {
+      users: { id: 7, nickname: 'ann', avatar: placeholder, profile_ver: 2 },
+      channels: { id: 8, channel_type: 2, channel_name: placeholder, channel_avatar: placeholder, channel_info_ver: 3, dissolved_at: null },
+      messages: { id: 9, channel_id: 8, seq: 4, sender_id: 7, msg_type: 1, content: placeholder, created_at: '2026-11-21T10:00:00Z', recalled_at: '2026-11-21T10:01:00Z' },
+      friendships: { user_id: 7, friend_id: 6, remark_name: placeholder, friend_ver: 5, created_at: '2026-11-21T10:00:00Z' },
+    };
+    const unavailable = (table: string, column: string) => ({ kind: 'unavailable', table, column, position });
+
+    it.each([
+      ['users', { nickname: 'ann', avatar: unavailable('users', 'avatar') }],
+      ['channels', { channelName: unavailable('channels', 'channel_name'), channelAvatar: unavailable('channels', 'channel_avatar') }],
+      ['messages', { content: unavailable('messages', 'content'), recalledAt: '2026-11-21T10:01:00Z' }],
+      ['friendships', { remarkName: unavailable('friendships', 'remark_name'), friendVer: 5 }],
+    ] as const)('given an update of %s carrying it, when decoded, then that column is unavailable, naming the column and the record', (table, expected) => {
+      // given
+      const value = { before: null, after: after[table], source: source(table), op: 'u' };
+      // when
+      const decoded = decodeChangeRecord(position, record(value));
+      // then
+      expect(decoded).toMatchObject({ kind: 'change', event: { table, op: 'u', row: expected } });
+    });
+
+    it.each(['c', 'r'])('given an event with op %s carrying the same characters, when decoded, then they are text a writer stored', (op) => {
+      // given: an INSERT or a snapshot read carries whole rows, never the placeholder
+      const value = { before: null, after: after.users, source: source('users'), op };
+      // when
+      const decoded = decodeChangeRecord(position, record(value));
+      // then
+      expect(decoded).toMatchObject({ kind: 'change', event: { row: { avatar: placeholder } } });
+    });
+  });
+
   it.each([
     ['not JSON', '{"after": ', /value is not JSON/],
     ['no source block', { after: {}, op: 'c' }, /no source block/],

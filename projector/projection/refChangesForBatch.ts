@@ -5,38 +5,46 @@ import {
   friendshipIsNewer,
   isNewer,
   lastMessageIsNewer,
-  type ChannelRef,
-  type FriendshipRef,
-  type LastMessageRef,
+  type ChannelCandidate,
+  type FriendshipCandidate,
+  type LastMessageCandidate,
   type MemberRef,
   type MessageRef,
   type ReadRecordRef,
-  type UserRef,
+  type UserCandidate,
 } from './refRows';
+import { channelText, friendshipText, lastMessageText, userText } from './unavailableText';
 
 /**
  * What a batch of change events does to the reference copies: at most one candidate row per key
- * (the newest in the batch, by the same rule the store's guards use), and the view keys to
- * rebuild. The store writes each candidate only if it is newer than the stored row.
+ * (the newest in the batch, by the same rule the store's guards use, with any text its event did
+ * not carry taken from an older one where it may be), and the view keys to rebuild. The store
+ * writes each candidate only if it is newer than the stored row.
  */
 export interface RefChanges {
-  readonly users: readonly UserRef[];
-  readonly channels: readonly ChannelRef[];
+  readonly users: readonly UserCandidate[];
+  readonly channels: readonly ChannelCandidate[];
   readonly members: readonly MemberRef[];
   readonly messages: readonly MessageRef[];
-  readonly lastMessages: readonly LastMessageRef[];
+  readonly lastMessages: readonly LastMessageCandidate[];
   readonly readRecords: readonly ReadRecordRef[];
-  readonly friendships: readonly FriendshipRef[];
+  readonly friendships: readonly FriendshipCandidate[];
   readonly marks: readonly DirtyMark[];
 }
 
 class NewestByKey<T> {
   private readonly rows = new Map<string, T>();
 
-  constructor(private readonly newer: (incoming: T, current: T | undefined) => boolean) {}
+  constructor(
+    private readonly newer: (incoming: T, current: T | undefined) => boolean,
+    private readonly lend: (candidate: T, lender: T | undefined) => T = (candidate) => candidate,
+  ) {}
 
   offer(key: string, row: T): void {
-    if (this.newer(row, this.rows.get(key))) this.rows.set(key, row);
+    const current = this.rows.get(key);
+    // The row that loses may still hold a text the winner's event did not carry (unavailableText.ts).
+    if (this.newer(row, current)) this.rows.set(key, this.lend(row, current));
+    else if (current !== undefined) this.rows.set(key, this.lend(current, row));
   }
 
   values(): T[] {
@@ -45,13 +53,13 @@ class NewestByKey<T> {
 }
 
 export function refChangesForBatch(events: readonly ChangeEvent[]): RefChanges {
-  const users = new NewestByKey<UserRef>(isNewer);
-  const channels = new NewestByKey<ChannelRef>(isNewer);
+  const users = new NewestByKey<UserCandidate>(isNewer, userText.lend);
+  const channels = new NewestByKey<ChannelCandidate>(isNewer, channelText.lend);
   const members = new NewestByKey<MemberRef>(isNewer);
   const messages = new NewestByKey<MessageRef>((incoming, current) => current === undefined || (incoming.recalled && !current.recalled));
-  const lastMessages = new NewestByKey<LastMessageRef>(lastMessageIsNewer);
+  const lastMessages = new NewestByKey<LastMessageCandidate>(lastMessageIsNewer, lastMessageText.lend);
   const readRecords = new NewestByKey<ReadRecordRef>(isNewer);
-  const friendships = new NewestByKey<FriendshipRef>(friendshipIsNewer);
+  const friendships = new NewestByKey<FriendshipCandidate>(friendshipIsNewer, friendshipText.lend);
   const marks = new Map<string, DirtyMark>();
   const mark = (m: DirtyMark) => marks.set(markKey(m).join(':'), m);
 
@@ -100,7 +108,7 @@ export function refChangesForBatch(events: readonly ChangeEvent[]): RefChanges {
         break;
       }
       case 'friendships': {
-        const ref: FriendshipRef =
+        const ref: FriendshipCandidate =
           event.op === 'd'
             ? { userId: event.key.userId, friendId: event.key.friendId, remarkName: '', createdAt: null, existsNow: false, ver: 0n, lsn }
             : {

@@ -1,3 +1,5 @@
+import type { SourceText } from '../decode/changeEvent';
+
 /**
  * Reference copies of source rows, as the projector keeps them in im_read. Each carries the
  * version it came from; `isNewer` is the one rule deciding whether a row replaces another.
@@ -68,6 +70,26 @@ export interface FriendshipRef extends Versioned {
 }
 
 /**
+ * A reference row as change events offer it: a text column may be unavailable (see
+ * UnavailableText). projection/unavailableText.ts fills it from an earlier row or refuses it;
+ * only complete rows are stored.
+ */
+export type UserCandidate = Omit<UserRef, 'nickname' | 'avatar'> & UnavailableSince & { readonly nickname: SourceText; readonly avatar: SourceText };
+export type ChannelCandidate = Omit<ChannelRef, 'channelName' | 'channelAvatar'> &
+  UnavailableSince & { readonly channelName: SourceText; readonly channelAvatar: SourceText };
+export type LastMessageCandidate = Omit<LastMessageRef, 'content'> & { readonly content: SourceText };
+export type FriendshipCandidate = Omit<FriendshipRef, 'remarkName'> & UnavailableSince & { readonly remarkName: SourceText };
+
+export interface UnavailableSince {
+  /**
+   * Set when the candidate's unavailable texts were also unavailable in an older event of its batch
+   * that could lend to it: that event's version, from which they are unchanged. A stored row that
+   * may lend to that version may lend to the candidate. Absent, the candidate's own version.
+   */
+  readonly unavailableSince?: bigint;
+}
+
+/**
  * Whether `incoming` replaces `current`. Versions first; the LSN breaks ties, since the LSNs of
  * one row's changes grow in commit order. A delete (of a friendship) has no version of its own:
  * it is compared by LSN alone (see friendshipIsNewer).
@@ -83,12 +105,14 @@ export function isNewer(incoming: Versioned, current: Versioned | undefined): bo
  * created_at), so versions do not order their incarnations. The LSN does: one row's changes
  * reach the WAL in commit order. friend_ver is still kept, for the view's version column.
  */
-export function friendshipIsNewer(incoming: FriendshipRef, current: FriendshipRef | undefined): boolean {
+export function friendshipIsNewer(incoming: Versioned, current: Versioned | undefined): boolean {
   return current === undefined || incoming.lsn > current.lsn;
 }
 
+type MessagePlace = Pick<LastMessageRef, 'seq' | 'recalled'>;
+
 /** A message replaces the channel's last message if it is later, or is the same one now recalled. */
-export function lastMessageIsNewer(incoming: LastMessageRef, current: LastMessageRef | undefined): boolean {
+export function lastMessageIsNewer(incoming: MessagePlace, current: MessagePlace | undefined): boolean {
   if (current === undefined) return true;
   if (incoming.seq !== current.seq) return incoming.seq > current.seq;
   return incoming.recalled && !current.recalled;

@@ -1,15 +1,18 @@
 import type { PoolClient } from 'pg';
 import { markKey, type DirtyMark } from '../projection/dirtyMark';
 import type { RefChanges } from '../projection/refChangesForBatch';
+import { completeRefChanges } from './completeRefChanges';
 import { compareInt64, int64s } from './sqlValues';
 
 /**
  * Writes a batch's reference-row candidates, each only where it is newer than the stored row
  * (the same rule as projection/refRows.ts, here as ON CONFLICT ... WHERE guards), and upserts the
- * dirty marks. Runs inside the batch transaction: it takes a client, never a pool.
+ * dirty marks. A text the event did not carry is first filled from the stored row, or the event
+ * refused (completeRefChanges): no placeholder is ever written. Runs inside the batch
+ * transaction: it takes a client, never a pool.
  */
 export async function applyRefChanges(tx: PoolClient, changes: RefChanges): Promise<void> {
-  const { users, channels, members, messages, lastMessages, readRecords, friendships, marks } = changes;
+  const { users, channels, members, messages, lastMessages, readRecords, friendships, marks } = await completeRefChanges(tx, changes);
 
   if (users.length > 0) {
     await tx.query(

@@ -1,3 +1,5 @@
+import { UnavailableValueError } from './unavailableValueError';
+
 /**
  * PostgreSQL errors by what to do about them. Transient ones (connection loss, deadlock,
  * serialization failure, shutdown, lack of resources) are retried with backoff and never
@@ -20,8 +22,12 @@ export function isTransientDatabaseError(error: unknown): boolean {
   return TRANSIENT_CODES.has(code) || NETWORK_CODES.has(code) || TRANSIENT_CLASSES.some((c) => code.startsWith(c));
 }
 
-/** Data exceptions (22) and integrity violations (23): this event's values cannot be stored. */
+/**
+ * Data exceptions (22), integrity violations (23) and values the store refuses itself
+ * (UnavailableValueError): this event's values cannot be stored.
+ */
 export function isDataError(error: unknown): boolean {
+  if (error instanceof UnavailableValueError) return true;
   const code = codeOf(error);
   return code !== undefined && (code.startsWith('22') || code.startsWith('23'));
 }
