@@ -6,6 +6,7 @@ const testPathIgnorePatterns = ['/node_modules/', '/infra/\\.local/'];
 module.exports = {
   // Stack tests wait for real processes; each waits on conditions with its own deadline.
   testTimeout: 180000,
+  testSequencer: '<rootDir>/test/support/faultsLastSequencer.js',
   projects: [
     {
       displayName: 'unit',

@@ -15,7 +15,9 @@ async function main(): Promise<void> {
     throw error;
   }
   const logger = pino({ level: config.logLevel, base: { service: 'projector' } });
-  const projector = await createProjector({ config, logger });
+  // Exits non-zero when a part gives up for good, so a supervisor (the stack's, Kubernetes)
+  // restarts the process instead of leaving it alive and idle.
+  const projector = await createProjector({ config, logger, onFatal: (error) => shutdown('fatal', error) });
 
   const metricsServer = http.createServer((request, response) => {
     if (request.url === '/metrics') {
@@ -34,21 +36,25 @@ async function main(): Promise<void> {
   });
 
   let stopping = false;
-  const shutdown = (signal: string) => {
+  function shutdown(signal: string, cause?: Error): void {
     if (stopping) return;
     stopping = true;
-    logger.info({ signal }, 'stopping');
+    if (cause === undefined) logger.info({ signal }, 'stopping');
+    else logger.fatal({ err: cause }, 'stopping after a fatal error');
+    const exitCode = cause === undefined ? 0 : 1;
+    // A stop that hangs on a dead broker or database must not keep a broken process alive.
+    setTimeout(() => process.exit(exitCode || 1), 30_000).unref();
     projector
       .stop()
       .then(() => metricsServer.close())
       .then(
-        () => process.exit(0),
+        () => process.exit(exitCode),
         (error: unknown) => {
           logger.error({ err: error }, 'stop failed');
           process.exit(1);
         },
       );
-  };
+  }
   process.on('SIGTERM', () => shutdown('SIGTERM'));
   process.on('SIGINT', () => shutdown('SIGINT'));
 

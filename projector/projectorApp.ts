@@ -16,7 +16,7 @@ import { runViewBuilderPass } from './store/viewBuilderPass';
  * metrics. `start` returns once the consumer runs; `stop` finishes the running batches, commits
  * and leaves the group.
  */
-export async function createProjector({ config, logger }: { config: ProjectorConfig; logger: Logger }) {
+export async function createProjector({ config, logger, onFatal }: { config: ProjectorConfig; logger: Logger; onFatal?: (error: Error) => void }) {
   await migrateReadDatabase(config.readDatabaseUrl, config.readPartitions);
   const pool = readPool(config.readDatabaseUrl, config.concurrency + 4, (error) => logger.warn({ err: error }, 'idle database connection lost'));
   const metrics = projectorMetrics();
@@ -57,6 +57,7 @@ export async function createProjector({ config, logger }: { config: ProjectorCon
     pool,
     logger,
     marksPerPass: config.marksPerBuild,
+    ...(onFatal === undefined ? {} : { onFatal }),
     onPass: (pass, ms) => {
       metrics.viewRowsBuilt.inc({ view: 'user_conversation_view' }, pass.conversationRows);
       metrics.viewRowsBuilt.inc({ view: 'user_contact_view' }, pass.contactRows);
@@ -72,6 +73,7 @@ export async function createProjector({ config, logger }: { config: ProjectorCon
     logger,
     metrics,
     onCommitted: () => builder.wake(),
+    ...(onFatal === undefined ? {} : { onFatal }),
     ...(config.oneEventPerTransaction
       ? {
           oneEventPerTransaction: {

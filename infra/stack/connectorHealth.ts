@@ -9,7 +9,7 @@ export interface SlotState {
   readonly name: string;
   readonly active: boolean;
   /** The walsender holding the slot, and when that connection started. */
-  readonly holder: { readonly pid: number; readonly since: string } | null;
+  readonly holder: { readonly pid: number; readonly since: string; readonly sinceMs: number } | null;
   /** `reserved`, `extended`, `unreserved` or `lost` (pg_replication_slots.wal_status). */
   readonly walStatus: string;
   readonly confirmedLsn: string;
@@ -65,10 +65,10 @@ export function connectorHealth({ definition, registry, kafkaBrokers, writeClien
     const client = await writeClient();
     try {
       const { rows } = await client.query<{
-        active: boolean; active_pid: number | null; since: string | null; wal_status: string | null;
+        active: boolean; active_pid: number | null; since: string | null; since_ms: string | null; wal_status: string | null;
         confirmed: string | null; retained: string | null; safe: string | null;
       }>(
-        `select s.active, s.active_pid, a.backend_start::text as since, s.wal_status, s.confirmed_flush_lsn::text as confirmed,
+        `select s.active, s.active_pid, a.backend_start::text as since, (extract(epoch from a.backend_start) * 1000)::bigint::text as since_ms, s.wal_status, s.confirmed_flush_lsn::text as confirmed,
                 pg_wal_lsn_diff(pg_current_wal_lsn(), s.restart_lsn)::text as retained, s.safe_wal_size::text as safe
            from pg_replication_slots s left join pg_stat_activity a on a.pid = s.active_pid
           where s.slot_name = $1`,
@@ -79,7 +79,7 @@ export function connectorHealth({ definition, registry, kafkaBrokers, writeClien
       return {
         name: slotName,
         active: row.active,
-        holder: row.active_pid === null ? null : { pid: row.active_pid, since: row.since ?? '' },
+        holder: row.active_pid === null ? null : { pid: row.active_pid, since: row.since ?? '', sinceMs: Number(row.since_ms ?? 0) },
         walStatus: row.wal_status ?? 'lost',
         confirmedLsn: row.confirmed ?? '',
         retainedBytes: Number(row.retained ?? 0),

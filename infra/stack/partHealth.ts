@@ -17,6 +17,8 @@ export interface PartHealth {
   readonly state: PartState;
   readonly reason: string;
   readonly pid?: number;
+  /** When the process was started (its pid file written), for daemons the stack starts. */
+  readonly startedAt?: number;
   readonly listens: string;
   readonly log: string;
   /** The connector's own findings (slot, silence), for the watchdog's decisions. */

@@ -77,7 +77,9 @@ export function postgresCluster(config: StackConfig, log: Logger) {
   }
 
   async function superClient(database = 'postgres'): Promise<Client> {
-    const client = new Client({ host: pg.host, port: pg.port, user: 'postgres', password: pg.superPassword, database });
+    const client = new Client({ host: pg.host, port: pg.port, user: 'postgres', password: pg.superPassword, database, connectionTimeoutMillis: 5000 });
+    // A server that goes away mid-query rejects the query; the event must not crash the caller.
+    client.on('error', () => undefined);
     await client.connect();
     return client;
   }
@@ -126,6 +128,14 @@ export function postgresCluster(config: StackConfig, log: Logger) {
       );
       await ensureRoleAndDatabases();
       return outcome;
+    },
+
+    /** A crash: `pg_ctl stop -m immediate` (no shutdown checkpoint; recovery replays WAL on start). */
+    crash(): boolean {
+      if (!isRunning()) return false;
+      const stopped = run('pg_ctl', ['stop', '-D', pg.dataDir, '-m', 'immediate', '-w', '-t', '60']);
+      if (stopped.status !== 0) throw new Error(`PostgreSQL did not stop:\n${stopped.stdout}\n${stopped.stderr}`);
+      return true;
     },
 
     stop(): boolean {

@@ -43,7 +43,7 @@ export interface HealAction {
  * Every action is one log line with its reason. State lives in memory: a new watchdog (the
  * one-shot `heal`) starts from the first step.
  */
-export function watchdog({ stack, logger, now = Date.now, settleMs = 15_000, connectRestartAfterMs = 25_000, maxBackoffMs = 60_000 }: WatchdogOptions) {
+export function watchdog({ stack, logger, now = Date.now, settleMs = 10_000, connectRestartAfterMs = 20_000, maxBackoffMs = 60_000 }: WatchdogOptions) {
   const log = logger.child({ component: 'watchdog' });
   const backoff = new Map<PartName, { attempts: number; notBefore: number }>();
   /** Until when a stalled connector is left alone: a part it needs was just (re)started. */
@@ -71,7 +71,7 @@ export function watchdog({ stack, logger, now = Date.now, settleMs = 15_000, con
     }
   }
 
-  async function healConnector(connector: PartHealth, done: HealAction[]): Promise<void> {
+  async function healConnector(connector: PartHealth, kafkaStartedAt: number, done: HealAction[]): Promise<void> {
     const found = connector.connector;
     if (found === undefined) return;
     if (found.state === 'RUNNING') {
@@ -107,8 +107,24 @@ export function watchdog({ stack, logger, now = Date.now, settleMs = 15_000, con
     }
     if (now() < settleUntil) return;
     const since = heal === undefined ? Infinity : now() - heal.at;
-    if (heal === undefined || (heal.step === 'connect-restarted' && since > 2 * connectRestartAfterMs)) {
-      const holder = found.slot?.holder;
+    const holder = found.slot?.holder;
+    if (heal === undefined && holder !== null && holder !== undefined && holder.sinceMs < kafkaStartedAt) {
+      // The broker-crash wedge (FIELD-NOTES): the slot is held by a replication connection
+      // opened before the broker last started, by a task Connect has since replaced. A task
+      // restart does not help there (the new task first waits about 2 minutes for the old
+      // one's JMX names), so the worker is restarted at once.
+      await act(
+        'connect',
+        `end walsender ${holder.pid} holding the slot, restart worker`,
+        `slot held since ${holder.since}, before the broker started; ${found.reason}`,
+        async () => {
+          await stack.terminateSlotHolder(holder.pid);
+          await stack.restartConnect();
+        },
+        done,
+      );
+      heal = { step: 'connect-restarted', at: now() };
+    } else if (heal === undefined || (heal.step === 'connect-restarted' && since > 2 * connectRestartAfterMs)) {
       await act(
         'connector',
         holder === null || holder === undefined ? 'restart task' : `end walsender ${holder.pid} holding the slot, restart task`,
@@ -151,7 +167,7 @@ export function watchdog({ stack, logger, now = Date.now, settleMs = 15_000, con
       }
 
       const connector = byName.get('connector');
-      if (connector !== undefined && (NEEDS.connector ?? []).every(up)) await healConnector(connector, actions);
+      if (connector !== undefined && (NEEDS.connector ?? []).every(up)) await healConnector(connector, byName.get('kafka')?.startedAt ?? 0, actions);
       return { health, actions };
     },
   };

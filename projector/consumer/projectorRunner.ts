@@ -27,6 +27,8 @@ export interface ProjectorRunnerOptions {
   readonly oneEventPerTransaction?: { readonly buildViewsNow: () => Promise<void> };
   /** How often claimed checkpoints are checked for an operator's move (replay). */
   readonly checkpointRefreshMs?: number;
+  /** The source stopped for good; the process should exit so that its supervisor restarts it. */
+  readonly onFatal?: (error: Error) => void;
 }
 
 const key = (tp: TopicPartition) => `${tp.topic}/${tp.partition}`;
@@ -130,6 +132,7 @@ export function projectorRunner(options: ProjectorRunnerOptions) {
     async start(): Promise<void> {
       await source.run({
         onBatch,
+        ...(options.onFatal === undefined ? {} : { onFatal: options.onFatal }),
         onRevoked: (partitions) => claims.revoked(partitions),
         onAssigned: async (partitions) => {
           assignment = new Set(partitions.map(key));

@@ -11,13 +11,15 @@ export interface ViewBuilderLoopOptions {
   /** How often to look for marks left by other instances (or a crash) when nothing wakes us. */
   readonly idleMs?: number;
   readonly onPass?: (pass: Extract<PassResult, { kind: 'built' }>, ms: number) => void;
+  /** The loop stopped on an error it cannot retry; the process should exit. */
+  readonly onFatal?: (error: Error) => void;
 }
 
 /**
  * Builds view rows from dirty marks, in passes, as long as there are marks; batches wake it
  * after each commit. Errors are retried with backoff (a transient one silently, others logged).
  */
-export function viewBuilderLoop({ pool, logger, marksPerPass = 5000, idleMs = 250, onPass }: ViewBuilderLoopOptions) {
+export function viewBuilderLoop({ pool, logger, marksPerPass = 5000, idleMs = 250, onPass, onFatal }: ViewBuilderLoopOptions) {
   const log = logger.child({ component: 'view-builder' });
   let running = false;
   let wakeUp: (() => void) | undefined;
@@ -58,7 +60,10 @@ export function viewBuilderLoop({ pool, logger, marksPerPass = 5000, idleMs = 25
     start(): void {
       if (running) return;
       running = true;
-      done = loop().catch((error: unknown) => log.fatal({ err: error }, 'view builder stopped'));
+      done = loop().catch((error: unknown) => {
+        log.fatal({ err: error }, 'view builder stopped');
+        onFatal?.(error instanceof Error ? error : new Error(String(error)));
+      });
     },
     wake(): void {
       wakeUp?.();

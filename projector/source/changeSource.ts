@@ -27,6 +27,8 @@ export interface ChangeSourceHandlers {
   onAssigned?(partitions: readonly TopicPartition[]): Promise<void> | void;
   /** Partitions this member had and lost in a rebalance. */
   onRevoked?(partitions: readonly TopicPartition[]): Promise<void> | void;
+  /** The transport gave up for good (it will not restart itself): the process should exit. */
+  onFatal?(error: Error): void;
 }
 
 /**

@@ -48,7 +48,12 @@ export function kafkajsChangeSource({
         if (revoked.length > 0) await handlers.onRevoked?.(revoked);
         await handlers.onAssigned?.([...next.values()]);
       });
-      consumer.on(consumer.events.CRASH, ({ payload }) => log.error({ err: payload.error, restart: payload.restart }, 'consumer crashed'));
+      consumer.on(consumer.events.CRASH, ({ payload }) => {
+        log.error({ err: payload.error, restart: payload.restart }, 'consumer crashed');
+        // kafkajs restarts itself after retriable errors; after any other it stays stopped
+        // while the process lives on, consuming nothing.
+        if (!payload.restart) handlers.onFatal?.(payload.error);
+      });
 
       await consumer.connect();
       await consumer.subscribe({ topics: [...topics], fromBeginning: true });
