@@ -12,7 +12,7 @@ import { waitFor } from '../../infra/stack/waitFor';
 import { readPool } from '../../projector/db/readPool';
 import { verifyViews } from '../../projector/verify/verifyViews';
 import { waitUntilCaptured, waitUntilCaughtUp } from '../support/projectorProgress';
-import { seededRandom } from '../support/writeLoad';
+import { seededRandom } from '../../services/workload/seededRandom';
 import { createGroup, createUsers, freshId } from '../support/writeSide';
 
 const USAGE = `usage: npm run chaos -- [--kills N] [--seed S] [--rate R]
@@ -44,7 +44,8 @@ async function main(argv: readonly string[]): Promise<number> {
     console.error(`--kills, --seed and --rate take positive integers\n\n${USAGE}`);
     return 2;
   }
-  const random = seededRandom(seed);
+  const rng = seededRandom(seed);
+  const random = () => rng.next();
   const logger = pino({ level: 'warn' });
   const config = loadStackConfig();
   const stack = localStack({ config, logger });

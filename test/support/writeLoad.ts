@@ -1,5 +1,6 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { Pool } from 'pg';
+import { seededRandom } from '../../services/workload/seededRandom';
 import { createGroup, createUsers, freshId } from './writeSide';
 
 /**
@@ -34,24 +35,13 @@ export async function createLoadWorld(pool: Pool, prefix: string, users = 24, gr
   return { users: ids, groups: made };
 }
 
-/** A small deterministic generator (mulberry32), so a run can be repeated with its seed. */
-export function seededRandom(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 export function startWriteLoad(writeUrl: string, world: LoadWorld, { perSecond = 40, seed = 1 }: { perSecond?: number; seed?: number } = {}) {
   // Its own pool with short timeouts: a dead server must fail a write quickly, not hang it.
   const pool = new Pool({ connectionString: writeUrl, max: 4, connectionTimeoutMillis: 2000, query_timeout: 10_000 });
   pool.on('error', () => undefined);
-  const random = seededRandom(seed);
-  const pick = <T>(items: readonly T[]): T => items[Math.floor(random() * items.length)]!;
+  const rng = seededRandom(seed);
+  const random = () => rng.next();
+  const pick = <T>(items: readonly T[]): T => rng.pick(items)!;
   const stats: LoadStats = { committed: 0, failed: 0 };
   let running = true;
 
