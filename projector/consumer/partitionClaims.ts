@@ -73,13 +73,20 @@ export function partitionClaims({ pool, source, groupId, memberName, logger, wit
       const mine = held.filter((c): c is PartitionClaim => c !== undefined);
       if (mine.length === 0) return;
       const stored = await readCheckpoints(pool, groupId, mine);
-      for (const row of stored) {
-        const claim = mine.find((c) => c.topic === row.topic && c.partition === row.partition);
-        if (claim === undefined || row.ownerMember !== memberName) continue;
-        const reason = row.epoch !== claim.epoch ? 'epoch changed' : row.nextOffset < claim.nextOffset ? 'offset behind claim' : undefined;
+      for (const claim of mine) {
+        const row = stored.find((r) => r.topic === claim.topic && r.partition === claim.partition);
+        // Claims commit durably, so a missing row or an older epoch should not happen; if a
+        // restore from backup makes one, the claim is made again rather than trusted.
+        const reason =
+          row === undefined ? 'checkpoint missing'
+          : row.epoch < claim.epoch ? 'checkpoint older than the claim'
+          : row.ownerMember !== memberName ? undefined // claimed by another member: its next batch is refused
+          : row.epoch !== claim.epoch ? 'epoch changed'
+          : row.nextOffset < claim.nextOffset ? 'offset behind claim'
+          : undefined;
         if (reason === undefined) continue;
-        logger.warn({ topic: row.topic, partition: row.partition, reason, stored: row.nextOffset.toString(), claimed: claim.nextOffset.toString() }, 'checkpoint moved; claiming again');
-        await claimAndSeek({ topic: row.topic, partition: row.partition });
+        logger.warn({ topic: claim.topic, partition: claim.partition, reason, stored: row?.nextOffset.toString(), claimed: claim.nextOffset.toString() }, 'checkpoint moved; claiming again');
+        await claimAndSeek({ topic: claim.topic, partition: claim.partition });
       }
     },
   };

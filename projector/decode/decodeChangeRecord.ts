@@ -71,7 +71,8 @@ function toEvent(table: ProjectedTable, op: Op, body: RawRow, source: Source, po
     return { table, op, key: { userId: int64(before, 'user_id'), friendId: int64(before, 'friend_id') }, source };
   }
   const r = rowOf(body, 'after');
-  const longText = (column: string) => sourceText(r, column, { table, op, position });
+  const hasBefore = isRawRow(body.before);
+  const longText = (column: string) => sourceText(r, column, { table, op, hasBefore, position });
   switch (table) {
     case 'users':
       return { table, op, source, row: { id: int64(r, 'id'), nickname: longText('nickname'), avatar: longText('avatar'), profileVer: int32(r, 'profile_ver') } };

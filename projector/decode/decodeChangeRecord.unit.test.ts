@@ -64,6 +64,16 @@ describe('decodeChangeRecord', () => {
       // then
       expect(decoded).toMatchObject({ kind: 'change', event: { row: { avatar: placeholder } } });
     });
+
+    it('given an update with the old row (REPLICA IDENTITY FULL) whose new value is those characters, when decoded, then they are text a writer stored', () => {
+      // given: Debezium fills unchanged out-of-line values from `before`, so `after` holds what
+      // the row now says, even a nickname a user chose to spell like the placeholder
+      const value = { before: { ...after.users, nickname: 'ann', avatar: 'a' }, after: { ...after.users, nickname: placeholder }, source: source('users'), op: 'u' };
+      // when
+      const decoded = decodeChangeRecord(position, record(value));
+      // then
+      expect(decoded).toMatchObject({ kind: 'change', event: { row: { nickname: placeholder, avatar: placeholder } } });
+    });
   });
 
   it.each([

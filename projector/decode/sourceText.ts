@@ -13,16 +13,20 @@ export const UNAVAILABLE_VALUE_PLACEHOLDER = '__debezium_unavailable_value';
 export interface TextContext {
   readonly table: ProjectedTable;
   readonly op: Op;
+  /** Whether the event carries the old row (`before`): the table's replica identity is FULL. */
+  readonly hasBefore: boolean;
   readonly position: RecordPosition;
 }
 
 /**
- * Reads a text column of a row an event carries. Only an update can carry the placeholder
- * (inserts and snapshot reads carry whole rows), so there it decodes as unavailable; in any other
- * event the same characters are text a writer stored.
+ * Reads a text column of a row an event carries. Only an update without the old row can carry
+ * the placeholder: inserts and snapshot reads carry whole rows, and with REPLICA IDENTITY FULL
+ * (an update with `before`) Debezium copies an unchanged out-of-line value from the old row into
+ * `after`. There it decodes as unavailable; anywhere else the same characters are text a writer
+ * stored (nothing stops a user from naming themselves that), and are kept as such.
  */
-export function sourceText(row: RawRow, column: string, { table, op, position }: TextContext): SourceText {
+export function sourceText(row: RawRow, column: string, { table, op, hasBefore, position }: TextContext): SourceText {
   const value = text(row, column);
-  if (op === 'u' && value === UNAVAILABLE_VALUE_PLACEHOLDER) return { kind: 'unavailable', table, column, position };
+  if (op === 'u' && !hasBefore && value === UNAVAILABLE_VALUE_PLACEHOLDER) return { kind: 'unavailable', table, column, position };
   return value;
 }

@@ -12,18 +12,35 @@ export interface PartitionClaim {
 /**
  * Takes ownership of a partition's checkpoint: bumps its epoch, so a member that lost the
  * partition (and still holds the old epoch) can no longer commit a batch for it.
+ *
+ * The claim commits durably, unlike batches (the pool's sessions use asynchronous commit): a
+ * read database that crashes and comes back without its last commits then still has this claim
+ * and everything before it, so whatever it lost afterwards is a checkpoint behind this member's
+ * claim, which the member notices (see partitionClaims.refresh), and never another member's name
+ * on a partition this member goes on consuming.
  */
 export async function claimPartition(pool: Pool, group: string, member: string, topic: string, partition: number): Promise<PartitionClaim> {
-  const result = await pool.query<{ next_offset: string; owner_epoch: string }>(
-    `insert into projection_checkpoints (consumer_group, topic, partition, owner_epoch, owner_member)
-     values ($1, $2, $3, 1, $4)
-     on conflict (consumer_group, topic, partition)
-       do update set owner_epoch = projection_checkpoints.owner_epoch + 1, owner_member = excluded.owner_member, updated_at = now()
-     returning next_offset::text, owner_epoch::text`,
-    [group, topic, partition, member],
-  );
-  const row = result.rows[0]!;
-  return { topic, partition, nextOffset: BigInt(row.next_offset), epoch: BigInt(row.owner_epoch) };
+  const tx = await pool.connect();
+  try {
+    await tx.query('begin');
+    await tx.query('set local synchronous_commit = on');
+    const result = await tx.query<{ next_offset: string; owner_epoch: string }>(
+      `insert into projection_checkpoints (consumer_group, topic, partition, owner_epoch, owner_member)
+       values ($1, $2, $3, 1, $4)
+       on conflict (consumer_group, topic, partition)
+         do update set owner_epoch = projection_checkpoints.owner_epoch + 1, owner_member = excluded.owner_member, updated_at = now()
+       returning next_offset::text, owner_epoch::text`,
+      [group, topic, partition, member],
+    );
+    await tx.query('commit');
+    const row = result.rows[0]!;
+    return { topic, partition, nextOffset: BigInt(row.next_offset), epoch: BigInt(row.owner_epoch) };
+  } catch (error) {
+    await tx.query('rollback').catch(() => undefined);
+    throw error;
+  } finally {
+    tx.release();
+  }
 }
 
 /** Why a batch's checkpoint did not move; the batch must roll back and the partition be claimed again. */

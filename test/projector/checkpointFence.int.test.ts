@@ -88,3 +88,24 @@ test('given a quiet partition whose last commits were lost, when claims are refr
   expect(seeks[1]).toEqual({ tp, offset: 1n });
   expect((await claims.get(tp)).nextOffset).toBe(1n);
 });
+
+test("given the database lost this member's claim too, when claims are refreshed, then the member claims again instead of trusting the other member's name", async () => {
+  const group = uniqueName('fence');
+  const topic = uniqueName('topic');
+  const tp = { topic, partition: 0 };
+  await claimPartition(pool, group, 'member-a', topic, 0);
+  const seeks: bigint[] = [];
+  const source = { seek: (_tp: TopicPartition, offset: bigint) => seeks.push(offset) } as unknown as ChangeSource;
+  const claims = partitionClaims({ pool, source, groupId: group, memberName: 'member-b', logger, withRetry: (work) => work() });
+  const claim = await claims.get(tp);
+  expect(claim.epoch).toBe(2n);
+  await applyBatch(pool, group, claim, { ...tp, records: records(0, 1, 2) });
+  claims.advance(tp, { ...claim, nextOffset: 3n });
+
+  // What a restore to before member-b's claim leaves: member-a's name, its epoch, offset 0.
+  await pool.query("update projection_checkpoints set owner_epoch = 1, owner_member = 'member-a', next_offset = 0 where consumer_group = $1", [group]);
+  await claims.refresh();
+
+  expect(seeks).toEqual([0n, 0n]);
+  expect(await claims.get(tp)).toMatchObject({ nextOffset: 0n, epoch: 2n });
+});
