@@ -1,4 +1,5 @@
 import { Pool, types } from 'pg';
+import { surviveConnectionLoss } from '../../infra/db/connectionLoss';
 
 const INT8 = 20;
 const TIMESTAMPTZ = 1184;
@@ -24,8 +25,7 @@ export function readPool(connectionString: string, max = 10, onIdleError?: (erro
       }) as typeof types.getTypeParser,
     },
   });
-  // An idle connection the server dropped (restart, failover) must not crash the process: the
-  // pool replaces it, and the next query on it is retried like any transient error.
-  pool.on('error', (error) => onIdleError?.(error));
-  return pool;
+  // A connection the server dropped (restart, failover) must not crash the process: the pool
+  // replaces it, and the statement that failed is retried like any transient error.
+  return surviveConnectionLoss(pool, (error) => onIdleError?.(error));
 }

@@ -1,5 +1,6 @@
 import { Pool, types } from 'pg';
 import type { Logger } from 'pino';
+import { surviveConnectionLoss } from '../../infra/db/connectionLoss';
 
 const INT8 = 20;
 const TIMESTAMPTZ = 1184;
@@ -27,7 +28,5 @@ export function queryPool({ databaseUrl, poolSize, logger }: { databaseUrl: stri
       }) as typeof types.getTypeParser,
     },
   });
-  // An idle connection dropped by the server must not crash the process; the pool replaces it.
-  pool.on('error', (error) => logger.warn({ err: error }, 'idle database connection lost'));
-  return pool;
+  return surviveConnectionLoss(pool, (error) => logger.warn({ err: error }, 'idle database connection lost'));
 }

@@ -1,5 +1,6 @@
 import { Pool } from 'pg';
 import type { Logger } from 'pino';
+import { surviveConnectionLoss } from '../../infra/db/connectionLoss';
 import type { WriteApiConfig } from '../config';
 
 /** The pool every command borrows its transaction connection from. */
@@ -12,7 +13,5 @@ export function writePool({ config, logger }: { config: Pick<WriteApiConfig, 'wr
     idleTimeoutMillis: 30_000,
     application_name: 'im-write-api',
   });
-  // An idle connection dropped by the server must not crash the process; the pool replaces it.
-  pool.on('error', (error) => logger.warn({ err: error }, 'idle database connection lost'));
-  return pool;
+  return surviveConnectionLoss(pool, (error) => logger.warn({ err: error }, 'idle database connection lost'));
 }
