@@ -3,6 +3,7 @@ import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { parseArgs } from 'node:util';
 import { Pool } from 'pg';
+import { surviveConnectionLoss } from '../../infra/db/connectionLoss';
 import pino from 'pino';
 import { loadStackConfig } from '../../infra/stack/config';
 import { injectFault, FAULTS, FAULT_PART, type Fault } from '../../infra/stack/faultInjection';
@@ -50,8 +51,7 @@ async function main(argv: readonly string[]): Promise<number> {
   const config = loadStackConfig();
   const stack = localStack({ config, logger });
   const urls = await stack.start();
-  const writePool = new Pool({ connectionString: urls.WRITE_DATABASE_URL, max: 2, connectionTimeoutMillis: 2000 });
-  writePool.on('error', () => undefined);
+  const writePool = surviveConnectionLoss(new Pool({ connectionString: urls.WRITE_DATABASE_URL, max: 2, connectionTimeoutMillis: 2000 }), () => undefined);
   const read = readPool(urls.READ_DATABASE_URL, 2, () => undefined);
   const deadLettersBefore = await countDeadLetters(read);
   console.log(`chaos: ${kills} kills, seed ${seed}, workload ${rate} commands/s against ${stack.apps.apiUrl}`);

@@ -1,4 +1,5 @@
 import { Pool } from 'pg';
+import { surviveConnectionLoss } from '../../infra/db/connectionLoss';
 import pino from 'pino';
 import { loadStackConfig } from '../../infra/stack/config';
 import { runningPid } from '../../infra/stack/daemon';
@@ -27,8 +28,7 @@ const env = stackEnv();
 const logger = pino({ level: 'warn' });
 const stack = localStack({ config: loadStackConfig(), logger });
 const GROUP = 'im-projector'; // the group of the projector `npm start` runs
-const writePool = new Pool({ connectionString: env.writeDatabaseUrl });
-writePool.on('error', () => undefined);
+const writePool = surviveConnectionLoss(new Pool({ connectionString: env.writeDatabaseUrl }), () => undefined);
 const read = readPool(env.readDatabaseUrl, 4, () => undefined);
 let world: LoadWorld;
 let startedPipeline = false;
