@@ -2,12 +2,12 @@ import fs from 'node:fs';
 import path from 'node:path';
 import type { Logger } from 'pino';
 import { Kafka, logLevel, type Admin } from 'kafkajs';
+import { Client } from 'pg';
 import { ensureCdcTopics } from '../../connectors/cdcTopics';
 import { loadConnectorDefinition } from '../../connectors/connectorDefinition';
 import { connectorRegistry } from '../../connectors/connectorRegistry';
 import { migrateReadDatabase } from '../../projector/db/migrateReadDatabase';
 import { migrateWriteDatabase } from '../../services/db/migrateWriteDatabase';
-import { Client } from 'pg';
 import { stackUrls, type StackConfig, type StackUrls } from './config';
 import { connectorHealth } from './connectorHealth';
 import { connectWorker } from './connectWorker';
@@ -135,16 +135,10 @@ export function localStack({ config, logger }: { config: StackConfig; logger: Lo
       const part = (name: PartName, found: Omit<PartHealth, 'name' | 'log' | 'listens'>, where = ''): PartHealth => ({ name, log: files[name] ?? '', listens: where, ...found });
 
       const pgPid = postgres.isRunning() ? readPostmasterPid(config.postgres.dataDir) : undefined;
-      const pgHealth = pgPid === undefined
-        ? part('postgres', { state: 'DOWN', reason: 'server not running' }, listens.postgres)
-        : await postgres.superClient().then(
-            async (client) => {
-              await client.query('select 1');
-              await client.end();
-              return part('postgres', { state: 'RUNNING', reason: 'answers queries', pid: pgPid }, listens.postgres);
-            },
-            (error: unknown) => part('postgres', { state: 'DOWN', reason: `does not answer: ${(error as Error).message}`, pid: pgPid }, listens.postgres),
-          );
+      const pgAnswer = pgPid === undefined ? 'server not running' : await postgres.answers();
+      const pgHealth = pgAnswer === true
+        ? part('postgres', { state: 'RUNNING', reason: 'answers queries', ...(pgPid === undefined ? {} : { pid: pgPid }) }, listens.postgres)
+        : part('postgres', { state: 'DOWN', reason: pgAnswer, ...(pgPid === undefined ? {} : { pid: pgPid }) }, listens.postgres);
       const kafkaPid = runningPid(kafka.daemon);
       const kafkaHealth = kafkaPid === undefined
         ? part('kafka', { state: 'DOWN', reason: 'broker process not running' }, listens.kafka)

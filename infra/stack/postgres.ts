@@ -130,6 +130,21 @@ export function postgresCluster(config: StackConfig, log: Logger) {
       return outcome;
     },
 
+    /** True when the server answers a query, else why not. */
+    async answers(): Promise<true | string> {
+      try {
+        const client = await superClient();
+        try {
+          await client.query('select 1');
+          return true;
+        } finally {
+          await client.end();
+        }
+      } catch (error) {
+        return `does not answer: ${(error as Error).message}`;
+      }
+    },
+
     /** A crash: `pg_ctl stop -m immediate` (no shutdown checkpoint; recovery replays WAL on start). */
     crash(): boolean {
       if (!isRunning()) return false;
