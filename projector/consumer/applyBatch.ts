@@ -1,4 +1,4 @@
-import type { Pool, PoolClient } from 'pg';
+import type { Pool } from 'pg';
 import type { ChangeEvent } from '../decode/changeEvent';
 import { decodeChangeRecord } from '../decode/decodeChangeRecord';
 import { DecodeError } from '../decode/decodeError';
@@ -7,6 +7,7 @@ import { applyRefChanges } from '../store/applyRefChanges';
 import { advanceCheckpoint, type CheckpointRefusal, type PartitionClaim } from '../store/checkpoints';
 import { isDataError } from '../store/databaseErrors';
 import { recordDeadLetters, type DeadLetter } from '../store/deadLetters';
+import { inTransaction, withSavepoint, type Transaction, type TransactionOutcome } from '../store/transaction';
 
 export interface SourceRecord {
   readonly offset: bigint;
@@ -66,53 +67,42 @@ export async function applyBatch(pool: Pool, group: string, claim: PartitionClai
   }
 
   const lastSourceTsMs = decoded.length > 0 ? Math.max(...decoded.map((d) => d.event.source.tsMs)) : null;
-  const tx = await pool.connect();
-  try {
-    await tx.query('begin');
+  const nextOffset = last.offset + 1n;
+  return inTransaction(pool, async (tx): Promise<TransactionOutcome<BatchOutcome>> => {
+    let refused: DeadLetter[] = [];
     try {
-      await applyRefChanges(tx, refChangesForBatch(decoded.map((d) => d.event)));
+      await withSavepoint(tx, 'whole_batch', () => applyRefChanges(tx, refChangesForBatch(decoded.map((d) => d.event))));
     } catch (error) {
       if (!isDataError(error)) throw error;
-      await tx.query('rollback');
-      await tx.query('begin');
-      deadLetters.push(...(await applyOneByOne(tx, batch, decoded)));
+      refused = await applyOneByOne(tx, batch, decoded);
     }
-    await recordDeadLetters(tx, group, deadLetters);
-    const nextOffset = last.offset + 1n;
+    const letters = [...deadLetters, ...refused];
+    await recordDeadLetters(tx, group, letters);
     const advance = await advanceCheckpoint(tx, group, claim, nextOffset, lastSourceTsMs);
-    if (advance.kind === 'refused') {
-      await tx.query('rollback');
-      return { kind: 'fenced', reason: advance.reason };
-    }
-    await tx.query('commit');
-    const refused = new Set(deadLetters.map((d) => d.offset));
+    if (advance.kind === 'refused') return { commit: false, value: { kind: 'fenced', reason: advance.reason } };
+    const refusedOffsets = new Set(refused.map((d) => d.offset));
     return {
-      kind: 'applied',
-      nextOffset,
-      events: decoded.filter((d) => !refused.has(d.record.offset)).map((d) => d.event),
-      deadLetters,
-      alreadyApplied,
-      skipped,
+      commit: true,
+      value: {
+        kind: 'applied',
+        nextOffset,
+        events: decoded.filter((d) => !refusedOffsets.has(d.record.offset)).map((d) => d.event),
+        deadLetters: letters,
+        alreadyApplied,
+        skipped,
+      },
     };
-  } catch (error) {
-    await tx.query('rollback').catch(() => undefined);
-    throw error;
-  } finally {
-    tx.release();
-  }
+  });
 }
 
 /** Finds the events the store refuses, each behind a savepoint; the others are applied. */
-async function applyOneByOne(tx: PoolClient, batch: PartitionBatch, decoded: readonly Decoded[]): Promise<DeadLetter[]> {
+async function applyOneByOne(tx: Transaction, batch: PartitionBatch, decoded: readonly Decoded[]): Promise<DeadLetter[]> {
   const refused: DeadLetter[] = [];
   for (const d of decoded) {
-    await tx.query('savepoint one_event');
     try {
-      await applyRefChanges(tx, refChangesForBatch([d.event]));
-      await tx.query('release savepoint one_event');
+      await withSavepoint(tx, 'one_event', () => applyRefChanges(tx, refChangesForBatch([d.event])));
     } catch (error) {
       if (!isDataError(error)) throw error;
-      await tx.query('rollback to savepoint one_event');
       refused.push(deadLetter(batch, d.record, (error as Error).message, 'apply'));
     }
   }

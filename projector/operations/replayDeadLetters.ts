@@ -2,6 +2,8 @@ import type { Pool } from 'pg';
 import { decodeChangeRecord } from '../decode/decodeChangeRecord';
 import { refChangesForBatch } from '../projection/refChangesForBatch';
 import { applyRefChanges } from '../store/applyRefChanges';
+import { markReplayed, unreplayedDeadLetters } from '../store/deadLetters';
+import { inTransaction } from '../store/transaction';
 
 export interface ReplayOutcome {
   readonly id: bigint;
@@ -17,31 +19,20 @@ export interface ReplayOutcome {
  * guards make applying an old change harmless. The view builder picks up the marks.
  */
 export async function replayDeadLetters(pool: Pool, ids: readonly bigint[] | 'all'): Promise<ReplayOutcome[]> {
-  const { rows } = await pool.query<{ id: string; topic: string; partition: number; offset: string; message_key: Buffer | null; raw_value: Buffer | null }>(
-    `select id::text, topic, partition, "offset"::text, message_key, raw_value from projection_dead_letters
-      where replayed_at is null and ($1::bigint[] is null or id = any($1::bigint[])) order by id`,
-    [ids === 'all' ? null : ids.map(String)],
-  );
   const outcomes: ReplayOutcome[] = [];
-  for (const letter of rows) {
-    const position = { topic: letter.topic, partition: letter.partition, offset: letter.offset };
+  for (const letter of await unreplayedDeadLetters(pool, ids)) {
+    const position = { topic: letter.topic, partition: letter.partition, offset: letter.offset.toString() };
     const label = `${letter.topic}/${letter.partition}@${letter.offset}`;
-    const client = await pool.connect();
     try {
-      await client.query('begin');
-      const decoded = decodeChangeRecord(position, {
-        key: letter.message_key,
-        value: letter.raw_value,
+      const applied = await inTransaction(pool, async (tx) => {
+        const decoded = decodeChangeRecord(position, { key: letter.key, value: letter.value });
+        if (decoded.kind === 'change') await applyRefChanges(tx, refChangesForBatch([decoded.event]));
+        await markReplayed(tx, letter.id);
+        return { commit: true, value: decoded.kind === 'change' };
       });
-      if (decoded.kind === 'change') await applyRefChanges(client, refChangesForBatch([decoded.event]));
-      await client.query('update projection_dead_letters set replayed_at = now() where id = $1', [letter.id]);
-      await client.query('commit');
-      outcomes.push({ id: BigInt(letter.id), position: label, result: decoded.kind === 'change' ? 'applied' : 'skipped' });
+      outcomes.push({ id: letter.id, position: label, result: applied ? 'applied' : 'skipped' });
     } catch (error) {
-      await client.query('rollback').catch(() => undefined);
-      outcomes.push({ id: BigInt(letter.id), position: label, result: 'failed', error: (error as Error).message });
-    } finally {
-      client.release();
+      outcomes.push({ id: letter.id, position: label, result: 'failed', error: (error as Error).message });
     }
   }
   return outcomes;

@@ -1,4 +1,5 @@
-import type { Pool, PoolClient } from 'pg';
+import type { Pool } from 'pg';
+import { inTransaction, type Transaction } from './transaction';
 
 export interface PartitionClaim {
   readonly topic: string;
@@ -20,27 +21,22 @@ export interface PartitionClaim {
  * on a partition this member goes on consuming.
  */
 export async function claimPartition(pool: Pool, group: string, member: string, topic: string, partition: number): Promise<PartitionClaim> {
-  const tx = await pool.connect();
-  try {
-    await tx.query('begin');
-    await tx.query('set local synchronous_commit = on');
-    const result = await tx.query<{ next_offset: string; owner_epoch: string }>(
-      `insert into projection_checkpoints (consumer_group, topic, partition, owner_epoch, owner_member)
-       values ($1, $2, $3, 1, $4)
-       on conflict (consumer_group, topic, partition)
-         do update set owner_epoch = projection_checkpoints.owner_epoch + 1, owner_member = excluded.owner_member, updated_at = now()
-       returning next_offset::text, owner_epoch::text`,
-      [group, topic, partition, member],
-    );
-    await tx.query('commit');
-    const row = result.rows[0]!;
-    return { topic, partition, nextOffset: BigInt(row.next_offset), epoch: BigInt(row.owner_epoch) };
-  } catch (error) {
-    await tx.query('rollback').catch(() => undefined);
-    throw error;
-  } finally {
-    tx.release();
-  }
+  const row = await inTransaction(
+    pool,
+    async (tx) => {
+      const result = await tx.query<{ next_offset: string; owner_epoch: string }>(
+        `insert into projection_checkpoints (consumer_group, topic, partition, owner_epoch, owner_member)
+         values ($1, $2, $3, 1, $4)
+         on conflict (consumer_group, topic, partition)
+           do update set owner_epoch = projection_checkpoints.owner_epoch + 1, owner_member = excluded.owner_member, updated_at = now()
+         returning next_offset::text, owner_epoch::text`,
+        [group, topic, partition, member],
+      );
+      return { commit: true, value: result.rows[0]! };
+    },
+    { durable: true },
+  );
+  return { topic, partition, nextOffset: BigInt(row.next_offset), epoch: BigInt(row.owner_epoch) };
 }
 
 /** Why a batch's checkpoint did not move; the batch must roll back and the partition be claimed again. */
@@ -61,7 +57,7 @@ export type CheckpointAdvance = { readonly kind: 'advanced' } | { readonly kind:
  * about what is applied: committing would skip (or repeat) records, so the move is refused.
  */
 export async function advanceCheckpoint(
-  tx: PoolClient,
+  tx: Transaction,
   group: string,
   claim: PartitionClaim,
   nextOffset: bigint,
@@ -88,6 +84,18 @@ export interface StoredCheckpoint {
   readonly nextOffset: bigint;
   readonly epoch: bigint;
   readonly ownerMember: string | null;
+}
+
+/** Every stored checkpoint of a group, with the source time of its last applied event. */
+export async function checkpointsOfGroup(pool: Pool, group: string): Promise<Array<StoredCheckpoint & { readonly lastSourceTsMs: number | null }>> {
+  const { rows } = await pool.query<{ topic: string; partition: number; next_offset: string; owner_epoch: string; owner_member: string | null; last_source_ts_ms: string | null }>(
+    'select topic, partition, next_offset::text, owner_epoch::text, owner_member, last_source_ts_ms::text from projection_checkpoints where consumer_group = $1',
+    [group],
+  );
+  return rows.map((r) => ({
+    topic: r.topic, partition: r.partition, nextOffset: BigInt(r.next_offset), epoch: BigInt(r.owner_epoch), ownerMember: r.owner_member,
+    lastSourceTsMs: r.last_source_ts_ms === null ? null : Number(r.last_source_ts_ms),
+  }));
 }
 
 /** The stored checkpoints of these partitions (one statement for all of them). */

@@ -1,4 +1,5 @@
-import type { Pool, PoolClient } from 'pg';
+import type { Pool } from 'pg';
+import type { Transaction } from './transaction';
 
 export interface DeadLetter {
   readonly topic: string;
@@ -12,7 +13,7 @@ export interface DeadLetter {
 }
 
 /** Records dead letters in the batch's transaction, so they commit with the checkpoint that skips them. */
-export async function recordDeadLetters(tx: PoolClient, group: string, letters: readonly DeadLetter[]): Promise<void> {
+export async function recordDeadLetters(tx: Transaction, group: string, letters: readonly DeadLetter[]): Promise<void> {
   if (letters.length === 0) return;
   await tx.query(
     `insert into projection_dead_letters (topic, partition, "offset", message_key, raw_value, error, error_kind, consumer_group)
@@ -26,6 +27,36 @@ export async function recordDeadLetters(tx: PoolClient, group: string, letters: 
   );
 }
 
+/** Dead letters not replayed yet (all of them, or those with these ids), oldest first. */
+export async function unreplayedDeadLetters(pool: Pool, ids: readonly bigint[] | 'all'): Promise<StoredDeadLetter[]> {
+  const result = await pool.query<DeadLetterRow>(
+    `${SELECT_DEAD_LETTERS} where replayed_at is null and ($1::bigint[] is null or id = any($1::bigint[])) order by id`,
+    [ids === 'all' ? null : ids.map(String)],
+  );
+  return result.rows.map(storedDeadLetter);
+}
+
+/** Marks a letter replayed, in the transaction that applied it, so it is never applied twice. */
+export async function markReplayed(tx: Transaction, id: bigint): Promise<void> {
+  await tx.query('update projection_dead_letters set replayed_at = now() where id = $1', [id.toString()]);
+}
+
+const SELECT_DEAD_LETTERS = `select id, topic, partition, "offset", message_key, raw_value, error, error_kind, created_at::text, replayed_at::text
+  from projection_dead_letters`;
+
+interface DeadLetterRow {
+  readonly id: string | bigint; readonly topic: string; readonly partition: number; readonly offset: string | bigint;
+  readonly message_key: Buffer | null; readonly raw_value: Buffer | null; readonly error: string;
+  readonly error_kind: DeadLetter['errorKind']; readonly created_at: string; readonly replayed_at: string | null;
+}
+
+function storedDeadLetter(r: DeadLetterRow): StoredDeadLetter {
+  return {
+    id: BigInt(r.id), topic: r.topic, partition: Number(r.partition), offset: BigInt(r.offset), key: r.message_key,
+    value: r.raw_value, error: r.error, errorKind: r.error_kind, createdAt: r.created_at, replayedAt: r.replayed_at,
+  };
+}
+
 export interface StoredDeadLetter extends DeadLetter {
   readonly id: bigint;
   readonly createdAt: string;
@@ -33,13 +64,6 @@ export interface StoredDeadLetter extends DeadLetter {
 }
 
 export async function listDeadLetters(pool: Pool, { includeReplayed = false, limit = 100 } = {}): Promise<StoredDeadLetter[]> {
-  const result = await pool.query(
-    `select id, topic, partition, "offset", message_key, raw_value, error, error_kind, created_at::text, replayed_at::text
-       from projection_dead_letters where $1 or replayed_at is null order by id limit $2`,
-    [includeReplayed, limit],
-  );
-  return result.rows.map((r) => ({
-    id: BigInt(r.id), topic: r.topic, partition: Number(r.partition), offset: BigInt(r.offset), key: r.message_key,
-    value: r.raw_value, error: r.error, errorKind: r.error_kind, createdAt: r.created_at, replayedAt: r.replayed_at,
-  }));
+  const result = await pool.query<DeadLetterRow>(`${SELECT_DEAD_LETTERS} where $1 or replayed_at is null order by id limit $2`, [includeReplayed, limit]);
+  return result.rows.map(storedDeadLetter);
 }

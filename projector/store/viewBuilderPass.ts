@@ -63,6 +63,12 @@ export async function runViewBuilderPass(pool: Pool, limit: number): Promise<Pas
   }
 }
 
+/** Whether any mark waits to be built (cheaper than counting them). */
+export async function hasPendingMarks(pool: Pool): Promise<boolean> {
+  const result = await pool.query<{ pending: boolean }>('select exists (select 1 from projection_dirty) as pending');
+  return result.rows[0]?.pending === true;
+}
+
 /** Marks waiting to be built: 0 means the views reflect every applied event. */
 export async function pendingMarks(pool: Pool): Promise<number> {
   const result = await pool.query<{ n: string }>('select count(*)::text as n from projection_dirty');

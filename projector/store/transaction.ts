@@ -1,0 +1,58 @@
+import type { Pool, PoolClient } from 'pg';
+
+declare const inTransactionBrand: unique symbol;
+
+/**
+ * A connection inside BEGIN … COMMIT, handed out by `inTransaction` only. Functions that must
+ * commit with a batch (checkpoints, dead letters) take this type, not a pool or a bare client,
+ * so they cannot run on their own.
+ */
+export type Transaction = PoolClient & { readonly [inTransactionBrand]: true };
+
+/** What the work decided: commit, or roll back (an expected outcome such as a fenced batch). */
+export type TransactionOutcome<T> = { readonly commit: boolean; readonly value: T };
+
+export interface TransactionOptions {
+  /** `begin` options, e.g. 'isolation level repeatable read'. */
+  readonly begin?: string;
+  /** Wait for the WAL flush at commit even where the session commits asynchronously. */
+  readonly durable?: boolean;
+}
+
+/**
+ * Runs `work` in one transaction on its own connection: commits or rolls back as the work
+ * decides, rolls back on an error (and rethrows it), and destroys a connection whose rollback
+ * failed instead of returning it to the pool.
+ */
+export async function inTransaction<T>(pool: Pool, work: (tx: Transaction) => Promise<TransactionOutcome<T>>, options: TransactionOptions = {}): Promise<T> {
+  const client = await pool.connect();
+  let broken: Error | undefined;
+  try {
+    await client.query(options.begin === undefined ? 'begin' : `begin ${options.begin}`);
+    if (options.durable === true) await client.query('set local synchronous_commit = on');
+    const outcome = await work(client as Transaction);
+    await client.query(outcome.commit ? 'commit' : 'rollback');
+    return outcome.value;
+  } catch (error) {
+    await client.query('rollback').catch((rollbackError: unknown) => {
+      broken = rollbackError instanceof Error ? rollbackError : new Error(String(rollbackError));
+    });
+    throw error;
+  } finally {
+    client.release(broken);
+  }
+}
+
+/** Runs `work` behind a savepoint: on an error its writes are undone and the error rethrown. */
+export async function withSavepoint<T>(tx: Transaction, name: string, work: () => Promise<T>): Promise<T> {
+  await tx.query(`savepoint ${name}`);
+  try {
+    const value = await work();
+    await tx.query(`release savepoint ${name}`);
+    return value;
+  } catch (error) {
+    // If even this fails, the transaction is lost anyway: the work's error is the one to report.
+    await tx.query(`rollback to savepoint ${name}`).catch(() => undefined);
+    throw error;
+  }
+}
