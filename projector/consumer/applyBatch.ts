@@ -68,14 +68,8 @@ export async function applyBatch(pool: Pool, group: string, claim: PartitionClai
 
   const lastSourceTsMs = decoded.length > 0 ? Math.max(...decoded.map((d) => d.event.source.tsMs)) : null;
   const nextOffset = last.offset + 1n;
-  return inTransaction(pool, async (tx): Promise<TransactionOutcome<BatchOutcome>> => {
-    let refused: DeadLetter[] = [];
-    try {
-      await withSavepoint(tx, 'whole_batch', () => applyRefChanges(tx, refChangesForBatch(decoded.map((d) => d.event))));
-    } catch (error) {
-      if (!isDataError(error)) throw error;
-      refused = await applyOneByOne(tx, batch, decoded);
-    }
+  /** The batch's writes after its reference rows: dead letters, then the fenced checkpoint. */
+  async function commitWith(tx: Transaction, refused: readonly DeadLetter[]): Promise<TransactionOutcome<BatchOutcome>> {
     const letters = [...deadLetters, ...refused];
     await recordDeadLetters(tx, group, letters);
     const advance = await advanceCheckpoint(tx, group, claim, nextOffset, lastSourceTsMs);
@@ -92,7 +86,19 @@ export async function applyBatch(pool: Pool, group: string, claim: PartitionClai
         skipped,
       },
     };
-  });
+  }
+
+  try {
+    // The whole batch at once: the common case, one transaction and no savepoint.
+    return await inTransaction(pool, async (tx) => {
+      await applyRefChanges(tx, refChangesForBatch(decoded.map((d) => d.event)));
+      return commitWith(tx, []);
+    });
+  } catch (error) {
+    if (!isDataError(error)) throw error;
+    // Some event's values are refused: again, event by event, to find and dead-letter them.
+    return inTransaction(pool, async (tx) => commitWith(tx, await applyOneByOne(tx, batch, decoded)));
+  }
 }
 
 /** Finds the events the store refuses, each behind a savepoint; the others are applied. */

@@ -3,6 +3,7 @@ import { decodeChangeRecord } from '../decode/decodeChangeRecord';
 import { refChangesForBatch } from '../projection/refChangesForBatch';
 import { applyRefChanges } from '../store/applyRefChanges';
 import { markReplayed, unreplayedDeadLetters } from '../store/deadLetters';
+import { isTransientDatabaseError } from '../store/databaseErrors';
 import { inTransaction } from '../store/transaction';
 
 export interface ReplayOutcome {
@@ -32,6 +33,8 @@ export async function replayDeadLetters(pool: Pool, ids: readonly bigint[] | 'al
       });
       outcomes.push({ id: letter.id, position: label, result: applied ? 'applied' : 'skipped' });
     } catch (error) {
+      // The database went away: stop here rather than fail every remaining letter the same way.
+      if (isTransientDatabaseError(error)) throw error;
       outcomes.push({ id: letter.id, position: label, result: 'failed', error: (error as Error).message });
     }
   }

@@ -31,7 +31,9 @@ export async function inTransaction<T>(pool: Pool, work: (tx: Transaction) => Pr
     await client.query(options.begin === undefined ? 'begin' : `begin ${options.begin}`);
     if (options.durable === true) await client.query('set local synchronous_commit = on');
     const outcome = await work(client as Transaction);
-    await client.query(outcome.commit ? 'commit' : 'rollback');
+    const end = await client.query(outcome.commit ? 'commit' : 'rollback');
+    // PostgreSQL answers COMMIT of a transaction an error aborted with ROLLBACK, not an error.
+    if (outcome.commit && end.command !== 'COMMIT') throw new Error(`transaction was rolled back at commit (${end.command})`);
     return outcome.value;
   } catch (error) {
     await client.query('rollback').catch((rollbackError: unknown) => {
