@@ -7,7 +7,7 @@ import { applyRefChanges } from '../store/applyRefChanges';
 import { advanceCheckpoint, type CheckpointRefusal, type PartitionClaim } from '../store/checkpoints';
 import { isDataError } from '../store/databaseErrors';
 import { recordDeadLetters, type DeadLetter } from '../store/deadLetters';
-import { inTransaction, withSavepoint, type Transaction, type TransactionOutcome } from '../store/transaction';
+import { inTransaction, withSavepoint, type Transaction, type TransactionOutcome } from '../../infra/db/transaction';
 
 export interface SourceRecord {
   readonly offset: bigint;

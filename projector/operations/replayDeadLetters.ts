@@ -4,7 +4,7 @@ import { refChangesForBatch } from '../projection/refChangesForBatch';
 import { applyRefChanges } from '../store/applyRefChanges';
 import { markReplayed, unreplayedDeadLetters } from '../store/deadLetters';
 import { isTransientDatabaseError } from '../store/databaseErrors';
-import { inTransaction } from '../store/transaction';
+import { inTransaction } from '../../infra/db/transaction';
 
 export interface ReplayOutcome {
   readonly id: bigint;

@@ -1,5 +1,5 @@
 import type { Pool } from 'pg';
-import { inTransaction, type Transaction } from './transaction';
+import { inTransaction, type Transaction } from '../../infra/db/transaction';
 
 export interface PartitionClaim {
   readonly topic: string;

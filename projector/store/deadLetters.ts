@@ -1,5 +1,5 @@
 import type { Pool } from 'pg';
-import type { Transaction } from './transaction';
+import type { Transaction } from '../../infra/db/transaction';
 
 export interface DeadLetter {
   readonly topic: string;

@@ -1,5 +1,6 @@
 import { drizzle, type NodePgDatabase } from 'drizzle-orm/node-postgres';
 import type { Pool } from 'pg';
+import { inTransaction } from '../../infra/db/transaction';
 
 /** A drizzle handle bound to one pooled connection inside BEGIN ... COMMIT. */
 export type WriteTransaction = NodePgDatabase;
@@ -10,27 +11,16 @@ export interface TransactionOutcome {
 }
 
 /**
- * Runs `work` in one transaction on its own connection. Unlike drizzle's pool transaction, a
- * connection whose ROLLBACK failed is destroyed instead of returned to the pool, and the work
- * decides between commit and rollback without throwing.
+ * Runs `work` in one transaction on its own connection (the shared helper: a connection whose
+ * ROLLBACK failed is destroyed, a commit PostgreSQL turned into a rollback is an error), with a
+ * drizzle handle; the work decides between commit and rollback without throwing.
  */
 export async function inWriteTransaction<T extends TransactionOutcome>(
   pool: Pool,
   work: (tx: WriteTransaction) => Promise<T>,
 ): Promise<T> {
-  const client = await pool.connect();
-  let broken: Error | undefined;
-  try {
-    await client.query('begin');
+  return inTransaction(pool, async (client) => {
     const result = await work(drizzle({ client }));
-    await client.query(result.commit ? 'commit' : 'rollback');
-    return result;
-  } catch (error) {
-    await client.query('rollback').catch((rollbackError: unknown) => {
-      broken = rollbackError instanceof Error ? rollbackError : new Error(String(rollbackError));
-    });
-    throw error;
-  } finally {
-    client.release(broken);
-  }
+    return { commit: result.commit, value: result };
+  });
 }

@@ -1,5 +1,5 @@
 import { readPool } from '../../projector/db/readPool';
-import { inTransaction, withSavepoint } from '../../projector/store/transaction';
+import { inTransaction, withSavepoint } from '../../infra/db/transaction';
 import { stackEnv } from '../support/stackEnv';
 
 /**

@@ -3,9 +3,9 @@ import type { Pool, PoolClient } from 'pg';
 declare const inTransactionBrand: unique symbol;
 
 /**
- * A connection inside BEGIN … COMMIT, handed out by `inTransaction` only. Functions that must
- * commit with a batch (checkpoints, dead letters) take this type, not a pool or a bare client,
- * so they cannot run on their own.
+ * A connection inside BEGIN … COMMIT, handed out by `inTransaction` only. Functions that must run
+ * inside their caller's transaction (the projector's checkpoint and dead-letter writes, which
+ * commit with the batch) take this type, not a pool or a bare client, so they cannot run alone.
  */
 export type Transaction = PoolClient & { readonly [inTransactionBrand]: true };
 
