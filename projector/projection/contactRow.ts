@@ -1,18 +1,6 @@
+import type { ContactRow } from '../views/userContactView';
 import type { FriendshipRef, UserRef } from './refRows';
 
-/** A user_contact_view row. */
-export interface ContactRow {
-  readonly userId: bigint;
-  readonly contactUserId: bigint;
-  readonly remarkName: string;
-  readonly nickname: string;
-  readonly avatar: string;
-  readonly displayName: string;
-  readonly directChannelId: bigint | null;
-  readonly friendsSince: string;
-  readonly friendVer: bigint;
-  readonly contactProfileVer: bigint;
-}
 
 /**
  * The contract's contact row for a friendship, or null when the friendship does not exist now
@@ -38,3 +26,5 @@ export function contactRow(
     contactProfileVer: contact?.ver ?? 0n,
   };
 }
+
+export type { ContactRow };

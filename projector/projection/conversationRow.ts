@@ -1,33 +1,6 @@
+import type { ConversationRow } from '../views/userConversationView';
 import type { ChannelRef, FriendshipRef, LastMessageRef, MemberRef, UserRef } from './refRows';
 
-/** A user_conversation_view row, exactly the contract's columns plus the versions it was built from. */
-export interface ConversationRow {
-  readonly userId: bigint;
-  readonly channelId: bigint;
-  readonly conversationType: 1 | 2;
-  readonly peerUserId: bigint | null;
-  readonly peerNickname: string;
-  readonly peerAvatar: string;
-  readonly remarkName: string;
-  readonly conversationName: string;
-  readonly conversationAvatar: string;
-  readonly lastMessageId: bigint | null;
-  readonly lastMessageSeq: bigint;
-  readonly lastMessageType: number | null;
-  readonly lastMessageContent: string;
-  readonly lastMessageSenderId: bigint | null;
-  readonly lastMessageSenderName: string;
-  readonly lastMessageTime: string | null;
-  readonly unreadCount: number;
-  readonly isPinned: boolean;
-  readonly isMuted: boolean;
-  readonly isHidden: boolean;
-  readonly closedAt: string | null;
-  readonly memberVer: bigint;
-  readonly channelInfoVer: bigint;
-  readonly peerProfileVer: bigint;
-  readonly lastReadSeq: bigint;
-}
 
 export interface ConversationInputs {
   readonly member: MemberRef;
@@ -79,3 +52,5 @@ export function conversationRow(input: ConversationInputs): ConversationRow {
     lastReadSeq: input.lastReadSeq,
   };
 }
+
+export type { ConversationRow };

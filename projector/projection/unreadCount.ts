@@ -1,4 +1,5 @@
 import type { MessageRef } from './refRows';
+import { pairKey } from './pairKey';
 
 /** What a conversation row held when it was last built: enough to count on from there. */
 export interface CountedState {
@@ -39,4 +40,35 @@ export function countOn(
 /** The contract's unread count from scratch (used by tests and the in-memory model). */
 export function unreadFromScratch(userId: bigint, lastReadSeq: bigint, messages: readonly MessageRef[]): number {
   return messages.filter((m) => m.seq > lastReadSeq && m.senderId !== userId && !m.recalled).length;
+}
+
+export interface PlannedCount {
+  readonly userId: bigint;
+  readonly channelId: bigint;
+  readonly lastReadSeq: bigint;
+  readonly plan: UnreadPlan;
+}
+
+/**
+ * Each row's plan, and for each channel with an incremental plan the seq after which its
+ * messages must be read: the lowest any of its rows counted up to.
+ */
+export function planUnreadCounts(
+  rows: ReadonlyArray<{ readonly userId: bigint; readonly channelId: bigint }>,
+  stored: ReadonlyMap<string, CountedState>,
+  readSeqs: ReadonlyMap<string, bigint>,
+  recountChannels: ReadonlySet<bigint>,
+): { readonly plans: readonly PlannedCount[]; readonly messagesAfter: ReadonlyMap<bigint, bigint> } {
+  const messagesAfter = new Map<bigint, bigint>();
+  const plans = rows.map(({ userId, channelId }) => {
+    const key = pairKey(userId, channelId);
+    const lastReadSeq = readSeqs.get(key) ?? 0n;
+    const plan = unreadPlan(stored.get(key), lastReadSeq, recountChannels.has(channelId));
+    if (plan.kind === 'incremental') {
+      const from = messagesAfter.get(channelId);
+      if (from === undefined || plan.countedTo < from) messagesAfter.set(channelId, plan.countedTo);
+    }
+    return { userId, channelId, lastReadSeq, plan };
+  });
+  return { plans, messagesAfter };
 }

@@ -1,6 +1,9 @@
 import fc from 'fast-check';
 import { compareViewRows, ViewRowsError, type ViewRow } from './compareViewRows';
-import { contactReverseIndex, userContactView, type ContractView } from './contractViews';
+import { contractView, type ContractView } from './contractViews';
+
+const userContactView = contractView('user_contact_view');
+const contactReverseIndex = contractView('contact_reverse_index');
 
 async function* stream(rows: readonly ViewRow[]): AsyncGenerator<ViewRow> {
   for (const row of rows) yield row;

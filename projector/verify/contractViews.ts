@@ -1,13 +1,17 @@
+import { CONTRACT_VIEWS as DEFINITIONS } from '../views/contractViews';
+import { SQL_TYPES, type SqlType } from '../views/viewColumn';
+import { columnOf, contractFields, keyFields, type ContractTable, type Field, type ViewShape } from '../views/viewDefinition';
+
 /**
- * The four public views of CONTRACT.md as verify sees them: the key, the contract columns in
- * the contract's order, and the column naming the row's owner. Columns the projector adds for
- * itself (member_ver, projected_at, ...) are deliberately absent, so they are never compared.
+ * The four public views as verify sees them, derived from their definitions: the key, the
+ * contract columns in the contract's order, and the column naming the row's owner. Columns the
+ * projector adds for itself (member_ver, projected_at, ...) are absent, so they are never compared.
  */
 
-export type ViewName = 'user_conversation_view' | 'user_contact_view' | 'conversation_reverse_index' | 'contact_reverse_index';
+export type ViewName = ContractTable;
 
 /** PostgreSQL type of a contract column; only the report's formatting depends on it. */
-export type ColumnType = 'bigint' | 'integer' | 'smallint' | 'text' | 'boolean' | 'timestamptz';
+export type ColumnType = SqlType;
 
 export interface ContractColumn {
   readonly name: string;
@@ -24,72 +28,20 @@ export interface ContractView {
   readonly ownerColumn: string;
 }
 
-const bigint = (name: string): ContractColumn => ({ name, type: 'bigint' });
-const text = (name: string): ContractColumn => ({ name, type: 'text' });
-const boolean = (name: string): ContractColumn => ({ name, type: 'boolean' });
-const timestamptz = (name: string): ContractColumn => ({ name, type: 'timestamptz' });
+const toColumn = ({ column }: Field): ContractColumn => ({ name: column.name, type: SQL_TYPES[column.kind] });
 
-export const userConversationView: ContractView = {
-  name: 'user_conversation_view',
-  key: [bigint('user_id'), bigint('channel_id')],
-  values: [
-    { name: 'conversation_type', type: 'smallint' },
-    bigint('peer_user_id'),
-    text('peer_nickname'),
-    text('peer_avatar'),
-    text('remark_name'),
-    text('conversation_name'),
-    text('conversation_avatar'),
-    bigint('last_message_id'),
-    bigint('last_message_seq'),
-    { name: 'last_message_type', type: 'smallint' },
-    text('last_message_content'),
-    bigint('last_message_sender_id'),
-    text('last_message_sender_name'),
-    timestamptz('last_message_time'),
-    { name: 'unread_count', type: 'integer' },
-    boolean('is_pinned'),
-    boolean('is_muted'),
-    boolean('is_hidden'),
-    timestamptz('closed_at'),
-  ],
-  ownerColumn: 'user_id',
-};
+function verifiedView(view: ViewShape): ContractView {
+  return {
+    name: view.table,
+    key: keyFields(view).map(toColumn),
+    values: contractFields(view)
+      .filter((f) => !view.key.includes(f.field))
+      .map(toColumn),
+    ownerColumn: columnOf(view, view.owner).name,
+  };
+}
 
-export const userContactView: ContractView = {
-  name: 'user_contact_view',
-  key: [bigint('user_id'), bigint('contact_user_id')],
-  values: [
-    text('remark_name'),
-    text('nickname'),
-    text('avatar'),
-    text('display_name'),
-    bigint('direct_channel_id'),
-    timestamptz('friends_since'),
-  ],
-  ownerColumn: 'user_id',
-};
-
-export const conversationReverseIndex: ContractView = {
-  name: 'conversation_reverse_index',
-  key: [bigint('peer_user_id'), bigint('owner_user_id'), bigint('channel_id')],
-  values: [],
-  ownerColumn: 'owner_user_id',
-};
-
-export const contactReverseIndex: ContractView = {
-  name: 'contact_reverse_index',
-  key: [bigint('contact_user_id'), bigint('owner_user_id')],
-  values: [],
-  ownerColumn: 'owner_user_id',
-};
-
-export const CONTRACT_VIEWS: readonly ContractView[] = [
-  userConversationView,
-  userContactView,
-  conversationReverseIndex,
-  contactReverseIndex,
-];
+export const CONTRACT_VIEWS: readonly ContractView[] = DEFINITIONS.map(verifiedView);
 
 export const VIEW_NAMES: readonly ViewName[] = CONTRACT_VIEWS.map((view) => view.name);
 

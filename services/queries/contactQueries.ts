@@ -1,47 +1,17 @@
 import type { Pool } from 'pg';
+import { userContactView, type Contact } from '../../projector/views/userContactView';
+import { contractColumnList } from '../../projector/views/viewDefinition';
 import { encodeContactCursor, type ContactPosition } from './pageCursor';
-import { isoFromPgTimestamptz } from './utcTimestamp';
+import { apiRowOf, type ViewRecord } from './viewRecords';
 
-interface ContactRecord {
-  readonly user_id: string;
-  readonly contact_user_id: string;
-  readonly remark_name: string;
-  readonly nickname: string;
-  readonly avatar: string;
-  readonly display_name: string;
-  readonly direct_channel_id: string | null;
-  readonly friends_since: string;
-}
-
-/** A contact as the API shows it: the contract's columns of user_contact_view in camelCase. */
-export interface Contact {
-  readonly userId: string;
-  readonly contactUserId: string;
-  readonly remarkName: string;
-  readonly nickname: string;
-  readonly avatar: string;
-  readonly displayName: string;
-  readonly directChannelId: string | null;
-  readonly friendsSince: string;
-}
+export type { Contact };
 
 export interface ContactPage {
   readonly contacts: readonly Contact[];
   readonly nextCursor: string | null;
 }
 
-const contactOf = (r: ContactRecord): Contact => ({
-  userId: r.user_id,
-  contactUserId: r.contact_user_id,
-  remarkName: r.remark_name,
-  nickname: r.nickname,
-  avatar: r.avatar,
-  displayName: r.display_name,
-  directChannelId: r.direct_channel_id,
-  friendsSince: isoFromPgTimestamptz(r.friends_since),
-});
-
-const COLUMNS = 'user_id, contact_user_id, remark_name, nickname, avatar, display_name, direct_channel_id, friends_since';
+const contactOf = (record: ViewRecord): Contact => apiRowOf(userContactView, record);
 
 /**
  * Reads of user_contact_view. The order is (display_name, contact_user_id) ascending, names
@@ -57,8 +27,8 @@ export function contactQueries({ pool }: { pool: Pool }) {
       const keyset = after === null ? '' : ' and (display_name, contact_user_id) > ($3::text, $4::bigint)';
       const values: unknown[] = [ownerId.toString(), limit + 1];
       if (after !== null) values.push(after.displayName, after.contactUserId);
-      const { rows } = await pool.query<ContactRecord>(
-        `select ${COLUMNS} from user_contact_view where user_id = $1::bigint${keyset} order by display_name, contact_user_id limit $2`,
+      const { rows } = await pool.query<ViewRecord>(
+        `select ${contractColumnList(userContactView)} from ${userContactView.table} where user_id = $1::bigint${keyset} order by display_name, contact_user_id limit $2`,
         values,
       );
       const contacts = rows.slice(0, limit).map(contactOf);

@@ -1,10 +1,6 @@
+import { userConversationView } from '../../projector/views/userConversationView';
+import { contractColumnList } from '../../projector/views/viewDefinition';
 import type { ConversationPosition } from './pageCursor';
-
-/** The contract's columns of user_conversation_view (not the projector's version columns). */
-export const CONVERSATION_COLUMNS =
-  'user_id, channel_id, conversation_type, peer_user_id, peer_nickname, peer_avatar, remark_name, conversation_name, ' +
-  'conversation_avatar, last_message_id, last_message_seq, last_message_type, last_message_content, last_message_sender_id, ' +
-  'last_message_sender_name, last_message_time, unread_count, is_pinned, is_muted, is_hidden, closed_at';
 
 /** The contract's list order; user_conversation_view_list_idx holds exactly this order per user. */
 const LIST_ORDER = 'is_pinned desc, last_message_time desc nulls last, channel_id desc';
@@ -38,7 +34,7 @@ export interface Statement {
  */
 export function conversationPageStatement(ownerId: string, after: ConversationPosition | null, rows: number): Statement {
   const select = (condition: string) =>
-    `select ${CONVERSATION_COLUMNS} from user_conversation_view where ${LISTED}${condition} order by ${LIST_ORDER} limit $2`;
+    `select ${contractColumnList(userConversationView)} from ${userConversationView.table} where ${LISTED}${condition} order by ${LIST_ORDER} limit $2`;
   if (after === null) return { text: select(''), values: [ownerId, rows] };
 
   // $3: the position's is_pinned, $4: its channel_id, $5: its time (when it has one).

@@ -1,25 +1,13 @@
 import type { FastifyInstance } from 'fastify';
+import { userContactView } from '../../../projector/views/userContactView';
 import type { ContactQueries } from '../../queries/contactQueries';
 import { decodeContactCursor } from '../../queries/pageCursor';
 import { parsePageRequest } from '../../queries/pageRequest';
 import { authenticate } from '../authentication';
-import { bearerAuth, errorResponses, idSchema, pageQuerystring } from '../schemas';
+import { bearerAuth, errorResponses, pageQuerystring } from '../schemas';
+import { viewRowSchema } from '../viewSchema';
 
-/** Every contract column of user_contact_view, camelCased. */
-const contactSchema = {
-  type: 'object',
-  required: ['userId', 'contactUserId', 'remarkName', 'nickname', 'avatar', 'displayName', 'directChannelId', 'friendsSince'],
-  properties: {
-    userId: { ...idSchema, description: 'the owner: the token’s user' },
-    contactUserId: idSchema,
-    remarkName: { type: 'string', description: 'your remark for the contact, or empty' },
-    nickname: { type: 'string', description: 'the contact’s current nickname' },
-    avatar: { type: 'string' },
-    displayName: { type: 'string', description: 'remark if not empty, else nickname' },
-    directChannelId: { type: ['string', 'null'], pattern: idSchema.pattern, description: 'your direct channel with the contact, or null' },
-    friendsSince: { type: 'string', format: 'date-time', description: 'ISO-8601 UTC with microseconds' },
-  },
-} as const;
+const contactSchema = viewRowSchema(userContactView);
 
 /** The query API's contact list: only the token user's friends. */
 export function contactRoutes(app: FastifyInstance, { contacts }: { contacts: ContactQueries }) {
