@@ -1,0 +1,81 @@
+import type { ChannelRef, MemberRef } from './refRows';
+import { conversationTargets, keysOfMarks, membersToRead } from './viewTargets';
+
+const member = (channelId: bigint, userId: bigint): MemberRef => ({
+  channelId, userId, role: 0, leftAt: null, isPinned: false, isMuted: false, isHidden: false, ver: 1n, lsn: 1n,
+});
+const channel = (id: bigint, channelType: 1 | 2): ChannelRef => ({ id, channelType, channelName: '', channelAvatar: '', dissolvedAt: null, ver: 1n, lsn: 1n });
+
+describe('keysOfMarks', () => {
+  it('given marks of every kind, when sorted, then each lands where the builder looks for it', () => {
+    // when
+    const keys = keysOfMarks([
+      { kind: 'conversation', userId: 1n, channelId: 10n },
+      { kind: 'channel', channelId: 20n },
+      { kind: 'recount', channelId: 30n },
+      { kind: 'user', userId: 4n },
+      { kind: 'contact', userId: 1n, contactUserId: 2n },
+    ]);
+    // then
+    expect([...keys.conversations.values()]).toEqual([{ kind: 'conversation', userId: 1n, channelId: 10n }]);
+    expect([...keys.wholeChannels]).toEqual([20n, 30n]);
+    expect([...keys.recountChannels]).toEqual([30n]);
+    expect(keys.profileUsers).toEqual([4n]);
+    expect([...keys.contacts.values()]).toEqual([{ kind: 'contact', userId: 1n, contactUserId: 2n }]);
+    expect(keys.remarkPairs).toEqual([{ kind: 'contact', userId: 1n, contactUserId: 2n }]);
+  });
+
+  it('given the same conversation marked twice, then it is built once', () => {
+    const keys = keysOfMarks([
+      { kind: 'conversation', userId: 1n, channelId: 10n },
+      { kind: 'conversation', userId: 1n, channelId: 10n },
+    ]);
+    expect(keys.conversations.size).toBe(1);
+  });
+});
+
+describe('membersToRead', () => {
+  it('given a keyed member of a direct channel, then the whole channel is read, since each row depends on the other member', () => {
+    const keys = keysOfMarks([{ kind: 'conversation', userId: 1n, channelId: 10n }]);
+    expect(membersToRead(keys, new Map([[10n, channel(10n, 1)]]))).toEqual({ wholeChannels: [10n], singleMembers: [] });
+  });
+
+  it('given a keyed member of a group, then only that member is read', () => {
+    const keys = keysOfMarks([{ kind: 'conversation', userId: 1n, channelId: 20n }]);
+    expect(membersToRead(keys, new Map([[20n, channel(20n, 2)]]))).toEqual({ wholeChannels: [], singleMembers: [{ kind: 'conversation', userId: 1n, channelId: 20n }] });
+  });
+
+  it('given a group marked whole and one of its members keyed too, then the group is read once, whole', () => {
+    const keys = keysOfMarks([
+      { kind: 'channel', channelId: 20n },
+      { kind: 'conversation', userId: 1n, channelId: 20n },
+    ]);
+    expect(membersToRead(keys, new Map([[20n, channel(20n, 2)]]))).toEqual({ wholeChannels: [20n], singleMembers: [] });
+  });
+
+  it('given a keyed member of a channel that has not arrived, then nothing is read for it: the channel brings its own mark', () => {
+    const keys = keysOfMarks([{ kind: 'conversation', userId: 1n, channelId: 99n }]);
+    expect(membersToRead(keys, new Map())).toEqual({ wholeChannels: [], singleMembers: [] });
+  });
+});
+
+describe('conversationTargets', () => {
+  it('given both members of a direct channel, then each row has the other as its peer', () => {
+    const targets = conversationTargets(new Map([[10n, channel(10n, 1)]]), [member(10n, 1n), member(10n, 2n)]);
+    expect(targets.map((t) => [t.member.userId, t.peer?.userId])).toEqual([[1n, 2n], [2n, 1n]]);
+  });
+
+  it('given one member of a direct channel whose peer has not arrived, then its row is built without a peer', () => {
+    const targets = conversationTargets(new Map([[10n, channel(10n, 1)]]), [member(10n, 1n)]);
+    expect(targets).toEqual([{ member: member(10n, 1n), channel: channel(10n, 1), peer: undefined }]);
+  });
+
+  it('given group members, then no row has a peer', () => {
+    const targets = conversationTargets(new Map([[20n, channel(20n, 2)]]), [member(20n, 1n), member(20n, 2n)]);
+    expect(targets.map((t) => t.peer)).toEqual([undefined, undefined]);
+  });
+
+  it('given members of a channel not read, then they get no row yet', () => {
+    expect(conversationTargets(new Map(), [member(10n, 1n)])).toEqual([]);
+  });
+});
