@@ -28,6 +28,36 @@ export async function inTransaction<T>(pool: Pool, work: (tx: Transaction) => Pr
   const client = await pool.connect();
   let broken: Error | undefined;
   try {
+    return await inClientTransaction(client, work, options);
+  } catch (error) {
+    if (error instanceof RollbackFailedError) broken = error;
+    throw error instanceof RollbackFailedError ? error.cause : error;
+  } finally {
+    client.release(broken);
+  }
+}
+
+/** The rollback after `cause` failed too: the connection is in an unknown state. */
+class RollbackFailedError extends Error {
+  constructor(
+    override readonly cause: unknown,
+    rollbackError: unknown,
+  ) {
+    super(`rollback failed: ${rollbackError instanceof Error ? rollbackError.message : String(rollbackError)}`);
+  }
+}
+
+/**
+ * The same on a connection the caller holds (one that must also hold a session lock, or read
+ * two databases side by side). A failed rollback is reported as RollbackFailedError, whose
+ * `cause` is the work's error: the caller should then discard the connection.
+ */
+export async function inClientTransaction<T>(
+  client: PoolClient,
+  work: (tx: Transaction) => Promise<TransactionOutcome<T>>,
+  options: TransactionOptions = {},
+): Promise<T> {
+  try {
     await client.query(options.begin === undefined ? 'begin' : `begin ${options.begin}`);
     if (options.durable === true) await client.query('set local synchronous_commit = on');
     const outcome = await work(client as Transaction);
@@ -36,12 +66,11 @@ export async function inTransaction<T>(pool: Pool, work: (tx: Transaction) => Pr
     if (outcome.commit && end.command !== 'COMMIT') throw new Error(`transaction was rolled back at commit (${end.command})`);
     return outcome.value;
   } catch (error) {
-    await client.query('rollback').catch((rollbackError: unknown) => {
-      broken = rollbackError instanceof Error ? rollbackError : new Error(String(rollbackError));
+    let rollbackError: unknown;
+    await client.query('rollback').catch((e: unknown) => {
+      rollbackError = e;
     });
-    throw error;
-  } finally {
-    client.release(broken);
+    throw rollbackError === undefined ? error : new RollbackFailedError(error, rollbackError);
   }
 }
 

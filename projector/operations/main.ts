@@ -4,7 +4,7 @@ import { ConfigError, loadProjectorConfig, sourceTopics } from '../config';
 import { readPool } from '../db/readPool';
 import { resetCheckpoints } from '../store/checkpoints';
 import { listDeadLetters } from '../store/deadLetters';
-import { pendingMarks } from '../store/viewBuilderPass';
+import { pendingMarks } from '../store/dirtyMarks';
 import { partitionLag } from './partitionLag';
 import { replayDeadLetters } from './replayDeadLetters';
 

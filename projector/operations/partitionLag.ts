@@ -1,7 +1,7 @@
 import type { Admin } from 'kafkajs';
 import type { Pool } from 'pg';
 import { checkpointsOfGroup } from '../store/checkpoints';
-import { hasPendingMarks } from '../store/viewBuilderPass';
+import { hasPendingMarks } from '../store/dirtyMarks';
 
 export interface PartitionLag {
   readonly topic: string;

@@ -1,8 +1,9 @@
 import type { PoolClient } from 'pg';
-import { markKey, type DirtyMark } from '../projection/dirtyMark';
+import type { DirtyMark } from '../projection/dirtyMark';
 import type { RefChanges } from '../projection/refChangesForBatch';
 import { completeRefChanges } from './completeRefChanges';
-import { compareInt64, int64s } from './sqlValues';
+import { recordDirtyMarks } from './dirtyMarks';
+import { int64s } from './sqlValues';
 
 /**
  * Writes a batch's reference-row candidates, each only where it is newer than the stored row
@@ -118,15 +119,5 @@ export async function applyRefChanges(tx: PoolClient, changes: RefChanges): Prom
     );
   }
 
-  const allMarks = [...marks, ...lateChannels.map((channelId): DirtyMark => ({ kind: 'recount', channelId }))];
-  if (allMarks.length > 0) {
-    // A fixed order keeps concurrent batches from locking the same marks in opposite orders.
-    const keys = [...new Map(allMarks.map((m) => [markKey(m).join(':'), markKey(m)])).values()].sort((x, y) => x[0] - y[0] || compareInt64(x[1], y[1]) || compareInt64(x[2], y[2]));
-    await tx.query(
-      `insert into projection_dirty (kind, a, b)
-       select * from unnest($1::smallint[], $2::bigint[], $3::bigint[])
-       on conflict (kind, a, b) do update set seq = nextval('projection_dirty_seq')`,
-      [keys.map((k) => k[0]), int64s(keys.map((k) => k[1])), int64s(keys.map((k) => k[2]))],
-    );
-  }
+  await recordDirtyMarks(tx, [...marks, ...lateChannels.map((channelId): DirtyMark => ({ kind: 'recount', channelId }))]);
 }

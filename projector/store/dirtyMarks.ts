@@ -1,0 +1,70 @@
+import type { Pool, PoolClient } from 'pg';
+import type { Transaction } from '../../infra/db/transaction';
+import { markFromKey, markKey, type DirtyMark } from '../projection/dirtyMark';
+import { compareInt64, int64s } from './sqlValues';
+
+/**
+ * projection_dirty: the view keys a batch changed and the builder has not built yet. A key is
+ * stored once; marking it again moves its seq, which is how the builder knows a mark it read
+ * was renewed meanwhile.
+ */
+
+/** A mark as the builder read it: the seq says which marking it saw. */
+export interface TakenMark {
+  readonly mark: DirtyMark;
+  readonly key: readonly [number, bigint, bigint];
+  readonly seq: bigint;
+}
+
+/** Records marks in the batch's transaction. */
+export async function recordDirtyMarks(tx: PoolClient, marks: readonly DirtyMark[]): Promise<void> {
+  if (marks.length === 0) return;
+  // A fixed order keeps concurrent batches from locking the same marks in opposite orders.
+  const keys = [...new Map(marks.map((m) => [markKey(m).join(':'), markKey(m)])).values()].sort(
+    (x, y) => x[0] - y[0] || compareInt64(x[1], y[1]) || compareInt64(x[2], y[2]),
+  );
+  await tx.query(
+    `insert into projection_dirty (kind, a, b)
+     select * from unnest($1::smallint[], $2::bigint[], $3::bigint[])
+     on conflict (kind, a, b) do update set seq = nextval('projection_dirty_seq')`,
+    [keys.map((k) => k[0]), int64s(keys.map((k) => k[1])), int64s(keys.map((k) => k[2]))],
+  );
+}
+
+/** Up to `limit` marks, oldest first. */
+export async function oldestDirtyMarks(tx: Transaction, limit: number): Promise<TakenMark[]> {
+  const { rows } = await tx.query<{ kind: number; a: bigint; b: bigint; seq: bigint }>('select kind, a, b, seq from projection_dirty order by seq limit $1', [limit]);
+  return rows.map((r) => {
+    const key = [Number(r.kind), BigInt(r.a), BigInt(r.b)] as const;
+    return { mark: markFromKey(...key), key, seq: BigInt(r.seq) };
+  });
+}
+
+/** Deletes the marks that were built, unless a batch marked them again since they were read (their seq moved). */
+export async function clearBuiltMarks(client: PoolClient, taken: readonly TakenMark[]): Promise<void> {
+  if (taken.length === 0) return;
+  // Rows are locked in key order, the order batches upsert marks in, so the two cannot deadlock.
+  await client.query(
+    `with done as (
+       select d.kind, d.a, d.b from projection_dirty d
+         join unnest($1::smallint[], $2::bigint[], $3::bigint[], $4::bigint[]) k(kind, a, b, seq)
+           on d.kind = k.kind and d.a = k.a and d.b = k.b and d.seq = k.seq
+        order by d.kind, d.a, d.b
+          for update of d
+     )
+     delete from projection_dirty d using done where d.kind = done.kind and d.a = done.a and d.b = done.b`,
+    [taken.map((t) => t.key[0]), int64s(taken.map((t) => t.key[1])), int64s(taken.map((t) => t.key[2])), int64s(taken.map((t) => t.seq))],
+  );
+}
+
+/** Whether any mark waits to be built (cheaper than counting them). */
+export async function hasPendingMarks(pool: Pool): Promise<boolean> {
+  const result = await pool.query<{ pending: boolean }>('select exists (select 1 from projection_dirty) as pending');
+  return result.rows[0]?.pending === true;
+}
+
+/** Marks waiting to be built: 0 means the views reflect every applied event. */
+export async function pendingMarks(pool: Pool): Promise<number> {
+  const result = await pool.query<{ n: string }>('select count(*)::text as n from projection_dirty');
+  return Number(result.rows[0]?.n ?? 0);
+}
