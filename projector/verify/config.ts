@@ -1,7 +1,11 @@
 import { parseArgs } from 'node:util';
+import { ConfigError } from '../../infra/settings/configError';
+import { accepted, refused, withPresence, type Setting } from '../../infra/settings/setting';
+import { flag, integer, logLevel, LOG_LEVELS, type LogLevel } from '../../infra/settings/settingKinds';
+import { createSettingsReader } from '../../infra/settings/settingsReader';
+import { fromCommandLine, fromEnvironment, type Environment } from '../../infra/settings/settingSources';
 import { VIEW_NAMES, type ViewName } from './contractViews';
 import { isInt64Text } from './int64Text';
-import { VerifyUsageError } from './verifyErrors';
 
 /**
  * Settings of `npm run verify`, from the environment (database URLs, LOG_LEVEL) and the command
@@ -9,8 +13,7 @@ import { VerifyUsageError } from './verifyErrors';
  * else in projector/verify reads process.env.
  */
 
-export type LogLevel = 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
-const LOG_LEVELS: readonly LogLevel[] = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'];
+export type { LogLevel };
 
 export interface VerifyConfig {
   readonly writeDatabaseUrl: string;
@@ -46,31 +49,43 @@ Options:
 Exit status: 0 every row matches, 1 some rows differ, 2 bad usage or a database error.
 `;
 
-type Env = Readonly<Record<string, string | undefined>>;
+const SUBJECT = 'arguments or settings';
 
-export function loadVerifyConfig(argv: readonly string[], env: Env = process.env): VerifyConfig {
-  const problems: string[] = [];
+export function loadVerifyConfig(argv: readonly string[], env: Environment = process.env): VerifyConfig {
   let values: ReturnType<typeof parseCommandLine>['values'];
   try {
     values = parseCommandLine(argv).values;
   } catch (error) {
-    throw new VerifyUsageError([error instanceof Error ? error.message : String(error)]);
+    throw new ConfigError([error instanceof Error ? error.message : String(error)], SUBJECT);
   }
 
-  const config: VerifyConfig = {
-    writeDatabaseUrl: databaseUrl(env, 'WRITE_DATABASE_URL', 'im_write', problems),
-    readDatabaseUrl: databaseUrl(env, 'READ_DATABASE_URL', 'im_read', problems),
-    views: viewList(values.views, problems),
-    ...ownerList(values.users, problems),
-    maxDifferences: integerOption('--max-differences', values['max-differences'], 20, 0, 1_000_000, problems),
-    fetchSize: integerOption('--fetch-size', values['fetch-size'], 2_000, 1, 100_000, problems),
-    output: values.json === true ? 'json' : 'text',
-    logLevel: logLevel(env, problems),
-    help: values.help === true,
-  };
+  const reader = createSettingsReader(SUBJECT);
+  const urls = reader.read(fromEnvironment(env), {
+    WRITE_DATABASE_URL: databaseUrl('im_write'),
+    READ_DATABASE_URL: databaseUrl('im_read'),
+  });
+  const options = reader.read(fromCommandLine(values), {
+    views: VIEW_LIST,
+    users: OWNER_LIST,
+    'max-differences': integer({ default: 20, min: 0, max: 1_000_000 }),
+    'fetch-size': integer({ default: 2_000, min: 1, max: 100_000 }),
+    json: flag(),
+    help: flag(),
+  });
+  const { LOG_LEVEL } = reader.read(fromEnvironment(env), { LOG_LEVEL: logLevel() });
   // Asking for help must work before the environment is set up.
-  if (problems.length > 0 && !config.help) throw new VerifyUsageError(problems);
-  return Object.freeze(config);
+  if (!options.help) reader.check();
+  return Object.freeze({
+    writeDatabaseUrl: urls.WRITE_DATABASE_URL,
+    readDatabaseUrl: urls.READ_DATABASE_URL,
+    views: options.views,
+    ...(options.users === undefined ? {} : { owners: options.users }),
+    maxDifferences: options['max-differences'],
+    fetchSize: options['fetch-size'],
+    output: options.json ? 'json' : 'text',
+    logLevel: LOG_LEVEL,
+    help: options.help,
+  });
 }
 
 function parseCommandLine(argv: readonly string[]) {
@@ -89,68 +104,61 @@ function parseCommandLine(argv: readonly string[]) {
   });
 }
 
-function databaseUrl(env: Env, name: string, example: string, problems: string[]): string {
-  const value = env[name]?.trim() ?? '';
+/**
+ * Stricter than the services' URL check: verify is run by hand against databases it did not
+ * start, so the problem says exactly what is wrong (no URL, another scheme, no database named).
+ */
+function databaseUrl(example: string): Setting<string> {
   const expected = `a postgres:// or postgresql:// URL naming the database, e.g. postgres://user:password@host:5432/${example}`;
-  if (value === '') {
-    problems.push(`${name} is required: ${expected}`);
-    return '';
-  }
-  let url: URL;
-  try {
-    url = new URL(value);
-  } catch {
-    // The value may hold a password: never echo it.
-    problems.push(`${name} is not a URL: ${expected}`);
-    return '';
-  }
-  if (url.protocol !== 'postgres:' && url.protocol !== 'postgresql:') {
-    problems.push(`${name} uses ${url.protocol.replace(/:$/, '')}://; it must be ${expected}`);
-  } else if (url.pathname.replace(/^\//, '') === '') {
-    problems.push(`${name} names no database: ${expected}`);
-  }
-  return value;
+  return withPresence(
+    (value, { name }) => {
+      let url: URL;
+      try {
+        url = new URL(value);
+      } catch {
+        // The value may hold a password: never echo it.
+        return refused(value, `${name} is not a URL: ${expected}`);
+      }
+      if (url.protocol !== 'postgres:' && url.protocol !== 'postgresql:') {
+        return refused(value, `${name} uses ${url.protocol.replace(/:$/, '')}://; it must be ${expected}`);
+      }
+      if (url.pathname.replace(/^\//, '') === '') return refused(value, `${name} names no database: ${expected}`);
+      return accepted(value);
+    },
+    {},
+    '',
+    `: ${expected}`,
+  );
 }
 
-function viewList(raw: readonly string[] | undefined, problems: string[]): readonly ViewName[] {
-  if (raw === undefined) return VIEW_NAMES;
-  const asked = splitList(raw);
-  const unknown = asked.filter((name) => !(VIEW_NAMES as readonly string[]).includes(name));
-  if (unknown.length > 0) problems.push(`--views: unknown view(s) ${unknown.join(', ')}; the views are ${VIEW_NAMES.join(', ')}`);
-  if (asked.length === 0) problems.push('--views needs at least one view name');
-  // Kept in the contract's order, whatever order they were asked in.
-  return VIEW_NAMES.filter((name) => asked.includes(name));
-}
+/** --views: kept in the contract's order, whatever order they were asked in. */
+const VIEW_LIST: Setting<readonly ViewName[]> = withPresence(
+  (raw, { name }) => {
+    const asked = splitList(raw);
+    const views = VIEW_NAMES.filter((view) => asked.includes(view));
+    const unknown = asked.filter((view) => !(VIEW_NAMES as readonly string[]).includes(view));
+    if (unknown.length > 0) return refused(views, `${name}: unknown view(s) ${unknown.join(', ')}; the views are ${VIEW_NAMES.join(', ')}`);
+    if (asked.length === 0) return refused(views, `${name} needs at least one view name`);
+    return accepted(views);
+  },
+  { default: VIEW_NAMES },
+  VIEW_NAMES,
+);
 
-function ownerList(raw: readonly string[] | undefined, problems: string[]): { owners?: readonly string[] } {
-  if (raw === undefined) return {};
-  const ids = splitList(raw);
-  const bad = ids.filter((id) => !/^-?\d{1,20}$/.test(id) || !isInt64Text(BigInt(id).toString()));
-  if (bad.length > 0) problems.push(`--users: ${bad.join(', ')} is not a 64-bit integer id`);
-  if (ids.length === 0) problems.push('--users needs at least one user id');
-  // Canonical text ("007" is 7), as PostgreSQL prints ids and the merge compares them.
-  const canonical = ids.filter((id) => !bad.includes(id)).map((id) => BigInt(id).toString());
-  return { owners: [...new Set(canonical)] };
-}
+/** --users: canonical text ("007" is 7), as PostgreSQL prints ids and the merge compares them. */
+const OWNER_LIST: Setting<readonly string[] | undefined> = withPresence<readonly string[] | undefined>(
+  (raw, { name }) => {
+    const ids = splitList(raw);
+    const bad = ids.filter((id) => !/^-?\d{1,20}$/.test(id) || !isInt64Text(BigInt(id).toString()));
+    const owners = [...new Set(ids.filter((id) => !bad.includes(id)).map((id) => BigInt(id).toString()))];
+    if (bad.length > 0) return refused(owners, `${name}: ${bad.join(', ')} is not a 64-bit integer id`);
+    if (ids.length === 0) return refused(owners, `${name} needs at least one user id`);
+    return accepted(owners);
+  },
+  { default: undefined },
+  undefined,
+);
 
-function splitList(raw: readonly string[]): string[] {
-  return raw.flatMap((item) => item.split(',')).map((item) => item.trim()).filter((item) => item !== '');
-}
-
-function integerOption(name: string, raw: string | undefined, fallback: number, min: number, max: number, problems: string[]): number {
-  if (raw === undefined) return fallback;
-  if (!/^\d+$/.test(raw) || Number(raw) < min || Number(raw) > max) {
-    problems.push(`${name} ${raw} must be an integer from ${min} to ${max}`);
-    return fallback;
-  }
-  return Number(raw);
-}
-
-function logLevel(env: Env, problems: string[]): LogLevel {
-  const value = (env.LOG_LEVEL?.trim() || 'info') as LogLevel;
-  if (!LOG_LEVELS.includes(value)) {
-    problems.push(`LOG_LEVEL=${value} must be one of ${LOG_LEVELS.join(', ')}`);
-    return 'info';
-  }
-  return value;
+function splitList(raw: string): string[] {
+  return raw.split(',').map((item) => item.trim()).filter((item) => item !== '');
 }

@@ -1,5 +1,5 @@
 import { loadVerifyConfig } from './config';
-import { VerifyUsageError } from './verifyErrors';
+import { ConfigError } from '../../infra/settings/configError';
 
 const env = {
   WRITE_DATABASE_URL: 'postgres://im:secret@127.0.0.1:55432/im_write',
@@ -10,7 +10,7 @@ const problemsOf = (argv: string[], environment: Record<string, string | undefin
   try {
     loadVerifyConfig(argv, environment);
   } catch (error) {
-    if (error instanceof VerifyUsageError) return error.problems;
+    if (error instanceof ConfigError) return error.problems;
     throw error;
   }
   throw new Error('expected a usage error');
@@ -67,8 +67,8 @@ describe('loadVerifyConfig', () => {
   });
 
   it('rejects unknown options and stray arguments', () => {
-    expect(() => loadVerifyConfig(['--user', '1'], env)).toThrow(VerifyUsageError);
-    expect(() => loadVerifyConfig(['now'], env)).toThrow(VerifyUsageError);
+    expect(() => loadVerifyConfig(['--user', '1'], env)).toThrow(ConfigError);
+    expect(() => loadVerifyConfig(['now'], env)).toThrow(ConfigError);
   });
 
   it('answers --help even without the environment', () => {

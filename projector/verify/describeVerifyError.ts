@@ -1,5 +1,7 @@
+import { sqlState } from '../../infra/db/databaseErrors';
+import { ConfigError } from '../../infra/settings/configError';
 import { ViewRowsError } from './compareViewRows';
-import { VerifyConnectionError, VerifyUsageError } from './verifyErrors';
+import { VerifyConnectionError } from './verifyErrors';
 
 export interface DatabaseUrls {
   readonly writeDatabaseUrl: string;
@@ -11,14 +13,14 @@ export interface DatabaseUrls {
  * at fault, never a password.
  */
 export function describeVerifyError(error: unknown, urls: DatabaseUrls): string {
-  if (error instanceof VerifyUsageError) return error.message;
+  if (error instanceof ConfigError) return error.message;
   if (error instanceof VerifyConnectionError) {
     const [variable, url] =
       error.side === 'write' ? ['WRITE_DATABASE_URL', urls.writeDatabaseUrl] : ['READ_DATABASE_URL', urls.readDatabaseUrl];
     return `${error.message} (${variable}=${withoutPassword(url)})`;
   }
   if (error instanceof ViewRowsError) return `cannot compare: ${error.message}`;
-  const code = pgErrorCode(error);
+  const code = sqlState(error);
   const message = error instanceof Error ? error.message : String(error);
   // undefined_table / undefined_column: the database is not the one verify was meant for, or unmigrated.
   if (code === '42P01' || code === '42703') {
@@ -35,9 +37,4 @@ export function withoutPassword(url: string): string {
   } catch {
     return '<not a URL>';
   }
-}
-
-function pgErrorCode(error: unknown): string | undefined {
-  if (typeof error !== 'object' || error === null || !('code' in error)) return undefined;
-  return typeof error.code === 'string' ? error.code : undefined;
 }

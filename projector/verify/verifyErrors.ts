@@ -1,22 +1,21 @@
-/** Errors that end a verify run before it can say whether the views match (exit status 2). */
+import { PipelineError } from '../../infra/errors/pipelineError';
 
-/** Bad command-line arguments or settings; lists every problem at once. */
-export class VerifyUsageError extends Error {
-  constructor(readonly problems: readonly string[]) {
-    super(`invalid arguments or settings:\n${problems.map((problem) => `  - ${problem}`).join('\n')}`);
-    this.name = 'VerifyUsageError';
-  }
-}
+/**
+ * Errors that end a verify run before it can say whether the views match (exit status 2).
+ * Bad arguments or settings are a ConfigError (infra/settings), listing every problem at once.
+ */
 
 export type DatabaseSide = 'write' | 'read';
 
-/** A database could not be reached: names which one, so the operator knows which URL to fix. */
-export class VerifyConnectionError extends Error {
+/**
+ * A database could not be reached: names which one, so the operator knows which URL to fix.
+ * Retriable: the same run can succeed once the database answers.
+ */
+export class VerifyConnectionError extends PipelineError {
   constructor(
     readonly side: DatabaseSide,
-    override readonly cause: unknown,
+    cause: unknown,
   ) {
-    super(`cannot connect to the ${side} database: ${cause instanceof Error ? cause.message : String(cause)}`);
-    this.name = 'VerifyConnectionError';
+    super(`cannot connect to the ${side} database: ${cause instanceof Error ? cause.message : String(cause)}`, { retriable: true, cause });
   }
 }

@@ -1,7 +1,7 @@
 import pino from 'pino';
 import { ConfigError, loadWriteApiConfig } from '../config';
 import { startWriteService, type RunningWriteService } from '../writeService';
-import { parseWorkloadOptions, UsageError, USAGE } from './workloadOptions';
+import { parseWorkloadOptions, USAGE } from './workloadOptions';
 import { workloadReport } from './workloadReport';
 import { runWorkload } from './workloadRunner';
 
@@ -15,7 +15,7 @@ async function main(argv: readonly string[]): Promise<number> {
   try {
     options = parseWorkloadOptions(argv);
   } catch (error) {
-    if (!(error instanceof UsageError)) throw error;
+    if (!(error instanceof ConfigError)) throw error;
     console.error(`${error.message}\n\n${USAGE}`);
     return 2;
   }

@@ -1,4 +1,9 @@
 import { parseArgs } from 'node:util';
+import { ConfigError } from '../../infra/settings/configError';
+import { optional } from '../../infra/settings/setting';
+import { integer, text } from '../../infra/settings/settingKinds';
+import { readSettings } from '../../infra/settings/settingsReader';
+import { fromCommandLine } from '../../infra/settings/settingSources';
 
 export interface WorkloadOptions {
   readonly users: number;
@@ -23,11 +28,9 @@ export const USAGE = `usage: npm run workload -- --users N --rate R --duration S
   --concurrency C   requests in flight at most (default 64)
   --worker-id W     id worker of the in-process API (default 1023)`;
 
-export class UsageError extends Error {
-  override readonly name = 'UsageError';
-}
+const SUBJECT = 'workload options';
 
-/** Parses the command line; every problem is listed in one UsageError. */
+/** Parses the command line; every problem is listed in one ConfigError. */
 export function parseWorkloadOptions(argv: readonly string[], randomSeed: () => number = () => Math.floor(Math.random() * 2 ** 31)): WorkloadOptions {
   let values;
   try {
@@ -46,28 +49,29 @@ export function parseWorkloadOptions(argv: readonly string[], randomSeed: () => 
       allowPositionals: false,
     }));
   } catch (error) {
-    throw new UsageError(error instanceof Error ? error.message : String(error));
+    throw new ConfigError([error instanceof Error ? error.message : String(error)], SUBJECT);
   }
 
-  const problems: string[] = [];
-  const integer = (flag: string, raw: string | undefined, fallback: number, min: number, max: number): number => {
-    if (raw === undefined) return fallback;
-    if (!/^\d+$/.test(raw) || Number(raw) < min || Number(raw) > max) {
-      problems.push(`--${flag} ${raw} must be an integer from ${min} to ${max}`);
-      return fallback;
-    }
-    return Number(raw);
+  const s = readSettings(
+    fromCommandLine({ ...values, ...(values.url === undefined ? {} : { url: values.url.replace(/\/+$/, '') }) }),
+    {
+      users: integer({ default: 200, min: 2, max: 1_000_000 }),
+      rate: integer({ default: 200, min: 1, max: 100_000 }),
+      duration: integer({ default: 20, min: 1, max: 86_400 }),
+      url: optional(text({ pattern: /^https?:\/\/\S+$/, mismatch: 'must be an http(s) URL' })),
+      seed: integer({ default: randomSeed(), min: 0, max: 2 ** 31 - 1 }),
+      concurrency: integer({ default: 64, min: 1, max: 10_000 }),
+      'worker-id': integer({ default: 1023, min: 0, max: 1023 }),
+    },
+    SUBJECT,
+  );
+  return {
+    users: s.users,
+    rate: s.rate,
+    durationSeconds: s.duration,
+    url: s.url,
+    seed: s.seed,
+    concurrency: s.concurrency,
+    workerId: s['worker-id'],
   };
-  const options: WorkloadOptions = {
-    users: integer('users', values.users, 200, 2, 1_000_000),
-    rate: integer('rate', values.rate, 200, 1, 100_000),
-    durationSeconds: integer('duration', values.duration, 20, 1, 86_400),
-    url: values.url?.replace(/\/+$/, ''),
-    seed: integer('seed', values.seed, randomSeed(), 0, 2 ** 31 - 1),
-    concurrency: integer('concurrency', values.concurrency, 64, 1, 10_000),
-    workerId: integer('worker-id', values['worker-id'], 1023, 0, 1023),
-  };
-  if (options.url !== undefined && !/^https?:\/\/\S+$/.test(options.url)) problems.push(`--url ${options.url} must be an http(s) URL`);
-  if (problems.length > 0) throw new UsageError(problems.join('\n'));
-  return options;
 }

@@ -1,4 +1,5 @@
-import { parseWorkloadOptions, UsageError } from './workloadOptions';
+import { ConfigError } from '../../infra/settings/configError';
+import { parseWorkloadOptions } from './workloadOptions';
 
 describe('parseWorkloadOptions', () => {
   it('reads the documented flags', () => {
@@ -27,13 +28,14 @@ describe('parseWorkloadOptions', () => {
 
   it('lists every bad value at once', () => {
     expect(() => parseWorkloadOptions(['--users', '1', '--rate', 'fast', '--duration', '0', '--url', 'ftp://x'])).toThrow(
-      new UsageError(
-        ['--users 1 must be an integer from 2 to 1000000', '--rate fast must be an integer from 1 to 100000', '--duration 0 must be an integer from 1 to 86400', '--url ftp://x must be an http(s) URL'].join('\n'),
+      new ConfigError(
+        ['--users 1 must be an integer from 2 to 1000000', '--rate fast must be an integer from 1 to 100000', '--duration 0 must be an integer from 1 to 86400', '--url ftp://x must be an http(s) URL'],
+        'workload options',
       ),
     );
   });
 
   it('refuses unknown flags', () => {
-    expect(() => parseWorkloadOptions(['--userz', '5'])).toThrow(UsageError);
+    expect(() => parseWorkloadOptions(['--userz', '5'])).toThrow(ConfigError);
   });
 });
