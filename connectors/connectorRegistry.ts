@@ -1,14 +1,15 @@
 import { setTimeout as sleep } from 'node:timers/promises';
+import { PipelineError } from '../infra/errors/pipelineError';
 import type { ConnectorDefinition } from './connectorDefinition';
 
-export class ConnectorError extends Error {
+/** A Connect REST call failed; retriable when Connect may answer differently later (5xx, not yet RUNNING). */
+export class ConnectorError extends PipelineError {
   constructor(
     message: string,
     readonly connector: string,
-    readonly retriable: boolean,
+    retriable: boolean,
   ) {
-    super(message);
-    this.name = 'ConnectorError';
+    super(message, { retriable });
   }
 }
 

@@ -1,4 +1,5 @@
 import { setTimeout as sleep } from 'node:timers/promises';
+import { PipelineError } from '../errors/pipelineError';
 
 export interface WaitOptions {
   readonly what: string;
@@ -7,13 +8,16 @@ export interface WaitOptions {
 }
 
 /** Thrown by a probe when waiting longer cannot help (the process died, a task failed). */
-export class GiveUp extends Error {
-  override readonly name = 'GiveUp';
+export class GiveUp extends PipelineError {
+  constructor(message: string) {
+    super(message, { retriable: false });
+  }
 }
 
 /**
  * Polls `probe` until it returns a value other than undefined. Errors thrown by the probe count
- * as "not yet", except GiveUp, which ends the wait at once; the last one is reported if time runs out.
+ * as "not yet", except the project's own errors that say they are not retriable (GiveUp, a
+ * connector that FAILED), which end the wait at once; the last one is reported if time runs out.
  */
 export async function waitFor<T>(probe: () => Promise<T | undefined>, { what, timeoutMs, intervalMs = 250 }: WaitOptions): Promise<T> {
   const deadline = Date.now() + timeoutMs;
@@ -23,7 +27,7 @@ export async function waitFor<T>(probe: () => Promise<T | undefined>, { what, ti
       const value = await probe();
       if (value !== undefined) return value;
     } catch (error) {
-      if (error instanceof GiveUp) throw error;
+      if (error instanceof PipelineError && !error.retriable) throw error;
       lastError = error;
     }
     if (Date.now() >= deadline) {

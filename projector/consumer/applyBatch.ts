@@ -5,21 +5,11 @@ import { DecodeError } from '../decode/decodeError';
 import { refChangesForBatch } from '../projection/refChangesForBatch';
 import { applyRefChanges } from '../store/applyRefChanges';
 import { advanceCheckpoint, type CheckpointRefusal, type PartitionClaim } from '../store/checkpoints';
-import { isDataError } from '../store/databaseErrors';
+import type { PartitionBatch, SourceRecord } from '../source/changeSource';
 import { recordDeadLetters, type DeadLetter } from '../store/deadLetters';
+import { UnavailableValueError } from '../store/unavailableValueError';
+import { isDataError } from '../../infra/db/databaseErrors';
 import { inTransaction, withSavepoint, type Transaction, type TransactionOutcome } from '../../infra/db/transaction';
-
-export interface SourceRecord {
-  readonly offset: bigint;
-  readonly key: Buffer | null;
-  readonly value: Buffer | null;
-}
-
-export interface PartitionBatch {
-  readonly topic: string;
-  readonly partition: number;
-  readonly records: readonly SourceRecord[];
-}
 
 export type BatchOutcome =
   | {
@@ -95,7 +85,7 @@ export async function applyBatch(pool: Pool, group: string, claim: PartitionClai
       return commitWith(tx, []);
     });
   } catch (error) {
-    if (!isDataError(error)) throw error;
+    if (!isRefusedEvent(error)) throw error;
     // Some event's values are refused: again, event by event, to find and dead-letter them.
     return inTransaction(pool, async (tx) => commitWith(tx, await applyOneByOne(tx, batch, decoded)));
   }
@@ -108,11 +98,19 @@ async function applyOneByOne(tx: Transaction, batch: PartitionBatch, decoded: re
     try {
       await withSavepoint(tx, 'one_event', () => applyRefChanges(tx, refChangesForBatch([d.event])));
     } catch (error) {
-      if (!isDataError(error)) throw error;
+      if (!isRefusedEvent(error)) throw error;
       refused.push(deadLetter(batch, d.record, (error as Error).message, 'apply'));
     }
   }
   return refused;
+}
+
+/**
+ * An event whose values cannot be stored: PostgreSQL refuses them (a data error), or the store
+ * does itself (a text Debezium did not send). Dead-lettered; any other error fails the batch.
+ */
+function isRefusedEvent(error: unknown): boolean {
+  return error instanceof UnavailableValueError || isDataError(error);
 }
 
 function deadLetter(batch: PartitionBatch, record: SourceRecord, error: string, errorKind: DeadLetter['errorKind']): DeadLetter {

@@ -3,7 +3,6 @@ import type { Logger } from 'pino';
 import type { ProjectorMetrics } from '../metrics/projectorMetrics';
 import type { BatchDisposition, ChangeSource, SourceBatch, TopicPartition } from '../source/changeSource';
 import { partitionClaims } from './partitionClaims';
-import { isTransientDatabaseError } from '../store/databaseErrors';
 import type { DeadLetter } from '../store/deadLetters';
 import { applyBatch } from './applyBatch';
 import { retryWithBackoff } from './retryWithBackoff';
@@ -44,8 +43,10 @@ export function projectorRunner(options: ProjectorRunnerOptions) {
   /** This member's partitions by its latest rebalance. */
   let assignment = new Set<string>();
   let stopping = false;
+  // Ends the retries of transient errors when stopping: the next failure is thrown.
+  const stopped = new AbortController();
   const retry = {
-    retriable: (error: unknown) => !stopping && isTransientDatabaseError(error),
+    signal: stopped.signal,
     onRetry: (error: unknown, attempt: number, delayMs: number) => log.warn({ err: error, attempt, delayMs: Math.round(delayMs) }, 'database call retried'),
   };
   const claims = partitionClaims({ pool, source, groupId, memberName, logger: log, withRetry: (work) => retryWithBackoff(work, retry) });
@@ -153,6 +154,7 @@ export function projectorRunner(options: ProjectorRunnerOptions) {
     },
     async stop(): Promise<void> {
       stopping = true;
+      stopped.abort();
       clearTimeout(refreshTimer);
       await source.stop();
     },

@@ -1,17 +1,19 @@
 import { setTimeout as sleep } from 'node:timers/promises';
+import { isRetriable } from '../../infra/errors/isRetriable';
 
 export interface BackoffOptions {
   readonly initialMs?: number;
   readonly maxMs?: number;
-  /** Gives up (rethrows) when this returns false; by default every error is retried. */
+  /** Which errors are tried again; by default the retriable ones (isRetriable), the others are rethrown. */
   readonly retriable?: (error: unknown) => boolean;
   readonly onRetry?: (error: unknown, attempt: number, delayMs: number) => void;
+  /** Once aborted, the next failure is rethrown and a wait in progress ends. */
   readonly signal?: AbortSignal;
 }
 
 /** Runs `work` until it succeeds, waiting exponentially longer (with jitter) between failures. */
 export async function retryWithBackoff<T>(work: () => Promise<T>, options: BackoffOptions = {}): Promise<T> {
-  const { initialMs = 100, maxMs = 10_000, retriable = () => true, onRetry, signal } = options;
+  const { initialMs = 100, maxMs = 10_000, retriable = isRetriable, onRetry, signal } = options;
   for (let attempt = 1; ; attempt += 1) {
     try {
       return await work();

@@ -1,6 +1,6 @@
 import type { Pool } from 'pg';
 import type { Logger } from 'pino';
-import { isTransientDatabaseError } from '../store/databaseErrors';
+import { isRetriable } from '../../infra/errors/isRetriable';
 import { runViewBuilderPass, type PassResult } from '../store/viewBuilderPass';
 import { retryWithBackoff } from './retryWithBackoff';
 
@@ -31,10 +31,13 @@ export function viewBuilderLoop({ pool, logger, marksPerPass = 5000, idleMs = 25
       const started = Date.now();
       const pass = await retryWithBackoff(() => runViewBuilderPass(pool, marksPerPass), {
         signal: controller.signal,
-        retriable: () => running,
+        // Every failure is retried, not only the retriable ones: a pass holds no record that could
+        // be dead-lettered, and its marks stay until a pass builds them. Those that are not
+        // retriable are logged as errors, since they will likely fail again.
+        retriable: () => true,
         onRetry: (error, attempt, delayMs) => {
           const fields = { err: error, attempt, delayMs: Math.round(delayMs) };
-          if (isTransientDatabaseError(error)) log.debug(fields, 'view build retried');
+          if (isRetriable(error)) log.debug(fields, 'view build retried');
           else log.error(fields, 'view build failed; retrying');
         },
       }).catch((error: unknown) => {

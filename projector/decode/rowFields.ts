@@ -1,3 +1,4 @@
+import { PipelineError } from '../../infra/errors/pipelineError';
 import { int64Value } from './parseInt64Json';
 
 /**
@@ -6,10 +7,10 @@ import { int64Value } from './parseInt64Json';
  */
 export type RawRow = Readonly<Record<string, unknown>>;
 
-export class FieldError extends Error {
+/** A column's value is not what the table holds; decodeChangeRecord turns it into a DecodeError with the record's position. */
+export class FieldError extends PipelineError {
   constructor(column: string, expected: string, value: unknown) {
-    super(`column ${column}: expected ${expected}, got ${describe(value)}`);
-    this.name = 'FieldError';
+    super(`column ${column}: expected ${expected}, got ${describe(value)}`, { retriable: false });
   }
 }
 

@@ -3,7 +3,7 @@ import { decodeChangeRecord } from '../decode/decodeChangeRecord';
 import { refChangesForBatch } from '../projection/refChangesForBatch';
 import { applyRefChanges } from '../store/applyRefChanges';
 import { markReplayed, unreplayedDeadLetters } from '../store/deadLetters';
-import { isTransientDatabaseError } from '../store/databaseErrors';
+import { isTransientDatabaseError } from '../../infra/db/databaseErrors';
 import { inTransaction } from '../../infra/db/transaction';
 
 export interface ReplayOutcome {

@@ -1,12 +1,21 @@
-import type { SourceRecord } from '../consumer/applyBatch';
-
 export interface TopicPartition {
   readonly topic: string;
   readonly partition: number;
 }
 
-export interface SourceBatch extends TopicPartition {
+/** One record as the transport delivers it: undecoded. */
+export interface SourceRecord {
+  readonly offset: bigint;
+  readonly key: Buffer | null;
+  readonly value: Buffer | null;
+}
+
+/** Records of one partition in offset order: what applyBatch applies. */
+export interface PartitionBatch extends TopicPartition {
   readonly records: readonly SourceRecord[];
+}
+
+export interface SourceBatch extends PartitionBatch {
   /** The partition's end offset when the batch was fetched (for lag). */
   readonly highWatermark: bigint;
   /** Keeps the group membership alive during a long batch. */

@@ -1,3 +1,4 @@
+import { PipelineError } from '../../infra/errors/pipelineError';
 import type { UnavailableText } from '../decode/changeEvent';
 
 /**
@@ -6,15 +7,15 @@ import type { UnavailableText } from '../decode/changeEvent';
  * partition goes on. Its dead letter can be replayed once the row's value is stored again (an
  * incremental snapshot of the table sends whole rows).
  */
-export class UnavailableValueError extends Error {
-  readonly retriable = false;
-
+export class UnavailableValueError extends PipelineError {
   constructor(
     readonly missing: UnavailableText,
     reason: string,
   ) {
     const { topic, partition, offset } = missing.position;
-    super(`column ${missing.column} of ${missing.table} arrived as Debezium's unavailable-value placeholder and ${reason}: not applied (${topic}/${partition}@${offset})`);
-    this.name = 'UnavailableValueError';
+    super(`column ${missing.column} of ${missing.table} arrived as Debezium's unavailable-value placeholder and ${reason}: not applied (${topic}/${partition}@${offset})`, {
+      retriable: false,
+      context: missing.position,
+    });
   }
 }

@@ -1,3 +1,4 @@
+import { PipelineError } from '../../infra/errors/pipelineError';
 import { viewColumns, type ContractView, type ViewName } from './contractViews';
 import { compareInt64Text, isInt64Text } from './int64Text';
 
@@ -36,14 +37,13 @@ export interface ViewComparison {
 }
 
 /** Rows that break what the merge relies on: full width, int64 keys, strictly increasing keys. */
-export class ViewRowsError extends Error {
+export class ViewRowsError extends PipelineError {
   constructor(
     readonly view: ViewName,
     readonly side: 'expected' | 'actual',
     detail: string,
   ) {
-    super(`${side} rows of ${view}: ${detail}`);
-    this.name = 'ViewRowsError';
+    super(`${side} rows of ${view}: ${detail}`, { retriable: false });
   }
 }
 

@@ -1,5 +1,6 @@
 import type { Logger } from 'pino';
 import type { Pool } from 'pg';
+import { databaseErrorKind, sqlState } from '../../infra/db/databaseErrors';
 import { inWriteTransaction } from '../db/writeTransaction';
 import type { IdGenerator } from '../ids/idGenerator';
 import type { Command } from './commandContext';
@@ -11,12 +12,13 @@ import { setRemark, unfriend } from './friendships';
 import { changeGroupInfo, createGroup, dissolveGroup, setMemberRole } from './groups';
 import { addMember, joinGroup, leaveGroup, removeMember } from './membership';
 import { recallMessage, sendMessage } from './messages';
-import { pgErrorCode } from './pgErrorCode';
 import { markRead } from './readRecords';
 import { changeProfile, createUser } from './users';
 
-/** Deadlocks and serialization failures are retried: the transaction left nothing behind. */
-const RETRIABLE = new Set(['40P01', '40001']);
+/**
+ * Conflicts (deadlocks, serialization failures) are retried at once: the transaction left nothing
+ * behind. Other transient errors (a database that went away) are the client's to retry: a 503.
+ */
 const MAX_ATTEMPTS = 3;
 
 /**
@@ -37,9 +39,8 @@ export function writeCommands({ pool, ids, logger }: { pool: Pool; ids: IdGenera
           });
           return result;
         } catch (error) {
-          const code = pgErrorCode(error);
-          if (code === undefined || !RETRIABLE.has(code) || attempt >= MAX_ATTEMPTS) throw error;
-          log.warn({ command: name, code, attempt }, 'command retried');
+          if (databaseErrorKind(error) !== 'conflict' || attempt >= MAX_ATTEMPTS) throw error;
+          log.warn({ command: name, code: sqlState(error), attempt }, 'command retried');
         }
       }
     };

@@ -1,5 +1,5 @@
 import type { Socket } from 'node:net';
-import { pgErrorCode } from '../commands/pgErrorCode';
+import { databaseErrorKind, sqlState, type DatabaseErrorKind } from '../../infra/db/databaseErrors';
 
 export interface ErrorReply {
   readonly status: number;
@@ -19,8 +19,11 @@ const FRAMEWORK_ERRORS: Readonly<Record<string, ErrorReply>> = {
   FST_ERR_MAX_PARAM_LENGTH: reply(414, 'url_too_long', 'a path parameter is too long'),
 };
 
-/** Database refusals that a race between valid requests can still cause, after the commands' own checks. */
-const DATABASE_ERRORS: Readonly<Record<string, ErrorReply>> = {
+/**
+ * Data errors (infra/db/databaseErrors) that a race between valid requests can still cause, after
+ * the commands' own checks. Any other data error means a command missed a check: a 500, logged.
+ */
+const DATA_ERRORS: Readonly<Record<string, ErrorReply>> = {
   '23503': reply(404, 'referenced_entity_not_found', 'a user or channel the request refers to does not exist'),
   '23505': reply(409, 'duplicate', 'the thing already exists'),
   '23514': reply(400, 'constraint_violated', 'the request breaks a rule of the data'),
@@ -28,13 +31,16 @@ const DATABASE_ERRORS: Readonly<Record<string, ErrorReply>> = {
   '22003': reply(400, 'value_out_of_range', 'a number is out of range'),
   '22021': reply(400, 'invalid_text', 'a text contains bytes that are not valid text'),
   '22P05': reply(400, 'invalid_text', 'a text contains characters that cannot be stored'),
-  '57014': reply(503, 'database_timeout', 'the database did not answer in time; retry'),
-  '40P01': reply(503, 'retry', 'the request collided with another; retry'),
-  '40001': reply(503, 'retry', 'the request collided with another; retry'),
 };
 
 const UNAVAILABLE = reply(503, 'database_unavailable', 'the database is not reachable; retry later');
-const CONNECTION_FAILURES = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', 'ENOTFOUND', 'EAI_AGAIN']);
+/** Transient database errors: the client may send the same request again. */
+const TRANSIENT: Readonly<Record<Exclude<DatabaseErrorKind, 'data'>, ErrorReply>> = {
+  conflict: reply(503, 'retry', 'the request collided with another; retry'),
+  timeout: reply(503, 'database_timeout', 'the database did not answer in time; retry'),
+  unavailable: UNAVAILABLE,
+  busy: UNAVAILABLE,
+};
 
 /**
  * What the client sees for an error thrown while handling its request: always the
@@ -50,16 +56,14 @@ export function errorReply(error: unknown): ErrorReply {
     const framework = FRAMEWORK_ERRORS[code];
     if (framework) return framework;
     if (code.startsWith('FST_JWT_')) return reply(401, 'invalid_token', error.message);
-    if (CONNECTION_FAILURES.has(code)) return UNAVAILABLE;
   }
-  const sqlState = pgErrorCode(error);
-  if (sqlState !== undefined) {
-    const known = DATABASE_ERRORS[sqlState];
+  const kind = databaseErrorKind(error);
+  if (kind === 'data') {
+    const known = DATA_ERRORS[sqlState(error) ?? ''];
     if (known) return known;
-    // Class 08: connection exceptions; 57P0x: the server is shutting down or restarting.
-    if (sqlState.startsWith('08') || sqlState.startsWith('57P0')) return UNAVAILABLE;
+  } else if (kind !== undefined) {
+    return TRANSIENT[kind];
   }
-  if (/timeout exceeded when trying to connect|Connection terminated/i.test(error.message)) return UNAVAILABLE;
   if (typeof statusCode === 'number' && statusCode >= 400 && statusCode < 500) return reply(statusCode, 'bad_request', error.message);
   return reply(500, 'internal_error', 'unexpected error; it has been logged');
 }

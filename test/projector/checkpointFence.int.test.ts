@@ -1,5 +1,6 @@
 import pino from 'pino';
-import { applyBatch, type SourceRecord } from '../../projector/consumer/applyBatch';
+import { applyBatch } from '../../projector/consumer/applyBatch';
+import type { SourceRecord } from '../../projector/source/changeSource';
 import { partitionClaims } from '../../projector/consumer/partitionClaims';
 import { readPool } from '../../projector/db/readPool';
 import type { ChangeSource, TopicPartition } from '../../projector/source/changeSource';

@@ -1,4 +1,5 @@
-import { applyBatch, type SourceRecord } from '../../projector/consumer/applyBatch';
+import { applyBatch } from '../../projector/consumer/applyBatch';
+import type { SourceRecord } from '../../projector/source/changeSource';
 import { readPool } from '../../projector/db/readPool';
 import { claimPartition } from '../../projector/store/checkpoints';
 import { stackEnv, uniqueName } from '../support/stackEnv';
