@@ -1,9 +1,16 @@
 import path from 'node:path';
+import { optional } from '../settings/setting';
+import { integer, logLevel, name, text, type LogLevel } from '../settings/settingKinds';
+import { createSettingsReader } from '../settings/settingsReader';
+import { fromEnvironment, type Environment } from '../settings/settingSources';
 import { versions } from './versions';
+
+export { ConfigError } from '../settings/configError';
 
 /**
  * Settings of the embedded local stack, read once from the environment.
  * Every problem is listed at once; a bad value stops the command before anything starts.
+ * Nothing else in infra/stack reads process.env.
  */
 export interface StackConfig {
   readonly rootDir: string;
@@ -42,6 +49,13 @@ export interface StackConfig {
   readonly apps: { readonly apiPort: number; readonly metricsPort: number };
   /** How often the supervisor `npm start` leaves running probes and heals the stack. */
   readonly supervisor: { readonly intervalMs: number };
+  /** The stack's own logs, and the projector's and services' it starts (LOG_LEVEL). */
+  readonly logLevel: LogLevel;
+  /**
+   * The environment the stack's processes (Kafka, Connect, the apps, the supervisor) inherit:
+   * this command's own (PATH, JAVA_HOME, ...), to which each adds its settings.
+   */
+  readonly inheritedEnv: Environment;
 }
 
 export interface StackUrls {
@@ -51,50 +65,33 @@ export interface StackUrls {
   readonly CONNECT_URL: string;
 }
 
-export class StackConfigError extends Error {
-  constructor(readonly problems: readonly string[]) {
-    super(`invalid stack settings:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
-    this.name = 'StackConfigError';
-  }
-}
-
 const rootDir = path.resolve(__dirname, '..', '..');
+const port = (fallback: number) => integer({ default: fallback, min: 1, max: 65535 });
+const count = (fallback: number) => integer({ default: fallback, min: 1, max: 1024 });
+const heap = (fallback: string) => text({ default: fallback, pattern: /^\d+[mMgG]$/, mismatch: 'is not a JVM heap size such as 512m or 1g' });
 
-export function loadStackConfig(env: NodeJS.ProcessEnv = process.env): StackConfig {
-  const problems: string[] = [];
+const SETTINGS = {
+  STACK_DIR: optional(text()),
+  STACK_PG_BIN_DIR: text({ default: `/usr/lib/postgresql/${versions.postgresql}/bin` }),
+  STACK_PG_PORT: port(55432),
+  STACK_PG_USER: name({ default: 'im' }),
+  STACK_PG_PASSWORD: name({ default: 'im' }),
+  STACK_KAFKA_PORT: port(59092),
+  STACK_KAFKA_CONTROLLER_PORT: port(59093),
+  STACK_KAFKA_HEAP: heap('768m'),
+  STACK_CONNECT_PORT: port(58083),
+  STACK_CONNECT_HEAP: heap('1g'),
+  READ_PARTITIONS: count(16),
+  STACK_API_PORT: port(8080),
+  STACK_METRICS_PORT: port(9464),
+  STACK_SUPERVISE_SECONDS: count(5),
+  LOG_LEVEL: logLevel(),
+};
 
-  const port = (name: string, fallback: number): number => {
-    const raw = env[name];
-    if (raw === undefined || raw === '') return fallback;
-    const value = Number(raw);
-    if (!Number.isInteger(value) || value < 1 || value > 65535) {
-      problems.push(`${name}=${raw} is not a TCP port (1-65535)`);
-      return fallback;
-    }
-    return value;
-  };
-  const count = (name: string, fallback: number): number => {
-    const raw = env[name];
-    if (raw === undefined || raw === '') return fallback;
-    const value = Number(raw);
-    if (!Number.isInteger(value) || value < 1 || value > 1024) {
-      problems.push(`${name}=${raw} must be an integer from 1 to 1024`);
-      return fallback;
-    }
-    return value;
-  };
-  const heap = (name: string, fallback: string): string => {
-    const raw = env[name] ?? fallback;
-    if (!/^\d+[mMgG]$/.test(raw)) problems.push(`${name}=${raw} is not a JVM heap size such as 512m or 1g`);
-    return raw;
-  };
-  const text = (name: string, fallback: string, pattern = /^[A-Za-z0-9_.-]+$/): string => {
-    const raw = env[name] ?? fallback;
-    if (!pattern.test(raw)) problems.push(`${name}=${raw} must match ${pattern}`);
-    return raw;
-  };
-
-  const stateDir = path.resolve(env.STACK_DIR ?? path.join(rootDir, 'infra', '.local'));
+export function loadStackConfig(env: Environment = process.env): StackConfig {
+  const reader = createSettingsReader('stack settings');
+  const s = reader.read(fromEnvironment(env), SETTINGS);
+  const stateDir = path.resolve(s.STACK_DIR ?? path.join(rootDir, 'infra', '.local'));
   const config: StackConfig = {
     rootDir,
     stateDir,
@@ -102,37 +99,34 @@ export function loadStackConfig(env: NodeJS.ProcessEnv = process.env): StackConf
     logDir: path.join(stateDir, 'logs'),
     runDir: path.join(stateDir, 'run'),
     postgres: {
-      binDir: env.STACK_PG_BIN_DIR ?? `/usr/lib/postgresql/${versions.postgresql}/bin`,
+      binDir: s.STACK_PG_BIN_DIR,
       dataDir: path.join(stateDir, 'postgres', 'data'),
       host: '127.0.0.1',
-      port: port('STACK_PG_PORT', 55432),
+      port: s.STACK_PG_PORT,
       superPassword: 'postgres',
-      user: text('STACK_PG_USER', 'im'),
-      password: text('STACK_PG_PASSWORD', 'im'),
+      user: s.STACK_PG_USER,
+      password: s.STACK_PG_PASSWORD,
       writeDatabase: 'im_write',
       readDatabase: 'im_read',
     },
     kafka: {
       host: '127.0.0.1',
-      port: port('STACK_KAFKA_PORT', 59092),
-      controllerPort: port('STACK_KAFKA_CONTROLLER_PORT', 59093),
+      port: s.STACK_KAFKA_PORT,
+      controllerPort: s.STACK_KAFKA_CONTROLLER_PORT,
       dataDir: path.join(stateDir, 'kafka', 'data'),
-      heap: heap('STACK_KAFKA_HEAP', '768m'),
+      heap: s.STACK_KAFKA_HEAP,
     },
-    connect: {
-      host: '127.0.0.1',
-      port: port('STACK_CONNECT_PORT', 58083),
-      heap: heap('STACK_CONNECT_HEAP', '1g'),
-      groupId: 'im-connect',
-    },
-    readPartitions: count('READ_PARTITIONS', 16),
-    apps: { apiPort: port('STACK_API_PORT', 8080), metricsPort: port('STACK_METRICS_PORT', 9464) },
-    supervisor: { intervalMs: 1000 * count('STACK_SUPERVISE_SECONDS', 5) },
+    connect: { host: '127.0.0.1', port: s.STACK_CONNECT_PORT, heap: s.STACK_CONNECT_HEAP, groupId: 'im-connect' },
+    readPartitions: s.READ_PARTITIONS,
+    apps: { apiPort: s.STACK_API_PORT, metricsPort: s.STACK_METRICS_PORT },
+    supervisor: { intervalMs: 1000 * s.STACK_SUPERVISE_SECONDS },
+    logLevel: s.LOG_LEVEL,
+    inheritedEnv: Object.freeze({ ...env }),
   };
 
   const ports = [config.postgres.port, config.kafka.port, config.kafka.controllerPort, config.connect.port, config.apps.apiPort, config.apps.metricsPort];
-  if (new Set(ports).size !== ports.length) problems.push(`stack ports must differ: ${ports.join(', ')}`);
-  if (problems.length > 0) throw new StackConfigError(problems);
+  if (new Set(ports).size !== ports.length) reader.problem(`stack ports must differ: ${ports.join(', ')}`);
+  reader.check();
   return Object.freeze(config);
 }
 

@@ -62,7 +62,7 @@ export function connectWorker(config: StackConfig, log: Logger) {
     url,
     isRunning: () => runningPid(proc) !== undefined,
 
-    async start(jvm: JvmArtifacts, env: NodeJS.ProcessEnv): Promise<'started' | 'reused'> {
+    async start(jvm: JvmArtifacts, env: Readonly<Record<string, string>>): Promise<'started' | 'reused'> {
       let outcome: 'started' | 'reused' = 'reused';
       if (runningPid(proc) === undefined) {
         if (await portInUse(c.host, c.port)) {
@@ -76,7 +76,7 @@ export function connectWorker(config: StackConfig, log: Logger) {
             '-Djava.awt.headless=true', `-Dlog4j.configuration=file:${log4jFile}`,
             '-cp', jvm.classpath, 'org.apache.kafka.connect.cli.ConnectDistributed', propertiesFile,
           ],
-          env: { ...process.env, ...env },
+          env: { ...config.inheritedEnv, ...env },
         });
         outcome = 'started';
       }

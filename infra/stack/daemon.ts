@@ -39,7 +39,8 @@ export function runningPid(d: Daemon): number | undefined {
 export interface StartOptions {
   readonly command: string;
   readonly args: readonly string[];
-  readonly env?: NodeJS.ProcessEnv;
+  /** The whole environment of the process (StackConfig.inheritedEnv plus its own settings). */
+  readonly env: Readonly<Record<string, string | undefined>>;
   readonly cwd?: string;
 }
 
@@ -51,7 +52,7 @@ export function startDaemon(d: Daemon, { command, args, env, cwd }: StartOptions
   const child = spawn(command, [...args], {
     detached: true,
     stdio: ['ignore', out, out],
-    env: env ?? process.env,
+    env: { ...env },
     ...(cwd === undefined ? {} : { cwd }),
   });
   fs.closeSync(out);

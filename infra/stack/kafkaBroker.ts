@@ -105,6 +105,7 @@ export function kafkaBroker(config: StackConfig, log: Logger) {
             `-Dkafka.logs.dir=${config.logDir}`,
             '-cp', jvm.classpath, 'kafka.Kafka', propertiesFile,
           ],
+          env: config.inheritedEnv,
         });
         outcome = 'started';
       }

@@ -75,7 +75,7 @@ export function localStack({ config, logger }: { config: StackConfig; logger: Lo
       await this.up();
       await apps.start(urls);
       if (runningPid(supervisor) === undefined) {
-        startDaemon(supervisor, { command: process.execPath, args: nodeEntryArgs(config.rootDir, SUPERVISOR_MAIN), cwd: config.rootDir });
+        startDaemon(supervisor, { command: process.execPath, args: nodeEntryArgs(config.rootDir, SUPERVISOR_MAIN), env: config.inheritedEnv, cwd: config.rootDir });
         log.info({ log: supervisor.logFile }, 'supervisor started');
       }
       return urls;

@@ -23,9 +23,9 @@ const USAGE = `usage: npm run stack -- <command>
 
 async function main(argv: readonly string[]): Promise<number> {
   const [command = 'help', ...rest] = argv;
-  // Human-readable logs on stderr: stdout stays clean for `env`.
-  const logger = pino({ level: process.env.LOG_LEVEL ?? 'info' }, pretty({ destination: 2, ignore: 'pid,hostname', translateTime: 'HH:MM:ss.l' }));
   const config = loadStackConfig();
+  // Human-readable logs on stderr: stdout stays clean for `env`.
+  const logger = pino({ level: config.logLevel }, pretty({ destination: 2, ignore: 'pid,hostname', translateTime: 'HH:MM:ss.l' }));
   const stack = localStack({ config, logger });
 
   switch (command) {

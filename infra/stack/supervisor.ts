@@ -9,8 +9,8 @@ import { watchdog } from './watchdog';
  * (`npm run stack -- down` sends it). One JSON log line per action, in logs/supervisor.log.
  */
 async function main(): Promise<void> {
-  const logger = pino({ level: process.env.LOG_LEVEL ?? 'info', base: { service: 'supervisor' } });
   const config = loadStackConfig();
+  const logger = pino({ level: config.logLevel, base: { service: 'supervisor' } });
   const stack = localStack({ config, logger });
   const dog = watchdog({ stack, logger });
   const intervalMs = config.supervisor.intervalMs;

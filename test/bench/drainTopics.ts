@@ -10,9 +10,11 @@ import { loadStackConfig, stackUrls } from '../../infra/stack/config';
 import { loadProjectorConfig, sourceTopics } from '../../projector/config';
 import { isCaughtUp } from '../../projector/operations/partitionLag';
 import { createProjector } from '../../projector/projectorApp';
+import { loadBenchConfig } from './benchConfig';
 import { benchDatabases } from './benchDatabases';
 
 async function main(): Promise<void> {
+  const benchConfig = loadBenchConfig();
   const stackConfig = loadStackConfig();
   const urls = stackUrls(stackConfig);
   const dbs = benchDatabases(stackConfig);
@@ -21,15 +23,14 @@ async function main(): Promise<void> {
   const admin = new Kafka({ clientId: 'drain', brokers: [urls.KAFKA_BROKERS], logLevel: logLevel.NOTHING }).admin();
   await admin.connect();
   try {
-    const prefix = process.env.TOPIC_PREFIX ?? 'im';
+    const prefix = benchConfig.topicPrefix;
     const config = loadProjectorConfig({
       READ_DATABASE_URL: readUrl,
       KAFKA_BROKERS: urls.KAFKA_BROKERS,
       PROJECTOR_GROUP_ID: name,
       TOPIC_PREFIX: prefix,
       LOG_LEVEL: 'warn',
-      ...(process.env.PROJECTOR_CONCURRENCY === undefined ? {} : { PROJECTOR_CONCURRENCY: process.env.PROJECTOR_CONCURRENCY }),
-      ...(process.env.PROJECTOR_MARKS_PER_BUILD === undefined ? {} : { PROJECTOR_MARKS_PER_BUILD: process.env.PROJECTOR_MARKS_PER_BUILD }),
+      ...benchConfig.projectorTuning,
     });
     const projector = await createProjector({ config, logger: pino({ level: 'warn' }) });
     const started = Date.now();

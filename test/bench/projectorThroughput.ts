@@ -24,6 +24,7 @@ import { isCaughtUp } from '../../projector/operations/partitionLag';
 import { createProjector } from '../../projector/projectorApp';
 import { migrateWriteDatabase } from '../../services/db/migrateWriteDatabase';
 import { waitUntilCaptured } from '../support/projectorProgress';
+import { loadBenchConfig } from './benchConfig';
 import { benchDatabases } from './benchDatabases';
 
 const ROOT = path.resolve(__dirname, '..', '..');
@@ -40,6 +41,7 @@ async function main(): Promise<void> {
     },
   });
   const logger = pino({ level: 'warn' });
+  const benchConfig = loadBenchConfig();
   const stackConfig = loadStackConfig();
   const stack = localStack({ config: stackConfig, logger });
   const urls = await stack.up();
@@ -71,7 +73,7 @@ async function main(): Promise<void> {
     );
 
     console.log(`\n== backlog: workload generator (--users ${values.users} --rate ${values.rate} --duration ${values.duration}) on ${names.write}`);
-    await runWorkload(writeUrl, ['--users', values.users!, '--rate', values.rate!, '--duration', values.duration!]);
+    await runWorkload(writeUrl, benchConfig.inheritedEnv, ['--users', values.users!, '--rate', values.rate!, '--duration', values.duration!]);
     await waitUntilCaptured(writePool, 300_000, id);
     await writePool.end();
     const ends = await Promise.all(topics.map((t) => admin.fetchTopicOffsets(t).catch(() => [])));
@@ -158,11 +160,11 @@ async function main(): Promise<void> {
   }
 }
 
-function runWorkload(writeUrl: string, args: string[]): Promise<void> {
+function runWorkload(writeUrl: string, inheritedEnv: Readonly<Record<string, string | undefined>>, args: string[]): Promise<void> {
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, nodeEntryArgs(ROOT, path.join('services', 'workload', 'main.ts'), ...args), {
       cwd: ROOT,
-      env: { ...process.env, WRITE_DATABASE_URL: writeUrl },
+      env: { ...inheritedEnv, WRITE_DATABASE_URL: writeUrl },
       stdio: ['ignore', 'inherit', 'inherit'],
     });
     child.once('exit', (code) => (code === 0 || code === 1 ? resolve() : reject(new Error(`workload exited ${code}`))));
