@@ -19,7 +19,7 @@ interface ConnectorStatus {
 }
 
 /** The Connect REST calls the project needs; idempotent where Connect allows it. */
-export function connectorRegistry({ connectUrl, timeoutMs = 120_000 }: { connectUrl: string; timeoutMs?: number }) {
+export function createConnectorRegistry({ connectUrl, timeoutMs = 120_000 }: { connectUrl: string; timeoutMs?: number }) {
   async function call(method: string, pathname: string, body?: unknown): Promise<Response> {
     return fetch(`${connectUrl}${pathname}`, {
       method,
@@ -93,4 +93,4 @@ export function connectorRegistry({ connectUrl, timeoutMs = 120_000 }: { connect
   };
 }
 
-export type ConnectorRegistry = ReturnType<typeof connectorRegistry>;
+export type ConnectorRegistry = ReturnType<typeof createConnectorRegistry>;

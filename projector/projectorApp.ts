@@ -2,12 +2,12 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { Kafka, Partitioners, type Producer } from 'kafkajs';
 import type { Logger } from 'pino';
 import { sourceTopics, type ProjectorConfig } from './config';
-import { projectorRunner } from './consumer/projectorRunner';
-import { viewBuilderLoop } from './consumer/viewBuilderLoop';
+import { createProjectorRunner } from './consumer/projectorRunner';
+import { createViewBuilderLoop } from './consumer/viewBuilderLoop';
 import { migrateReadDatabase } from './db/migrateReadDatabase';
-import { readPool } from './db/readPool';
-import { projectorMetrics } from './metrics/projectorMetrics';
-import { kafkajsChangeSource, kafkajsLogCreator } from './source/kafkajsChangeSource';
+import { createReadPool } from './db/readPool';
+import { createProjectorMetrics } from './metrics/projectorMetrics';
+import { createKafkajsChangeSource, createKafkajsLogCreator } from './source/kafkajsChangeSource';
 import type { DeadLetter } from './store/deadLetters';
 import { runViewBuilderPass } from './store/viewBuilderPass';
 
@@ -18,9 +18,9 @@ import { runViewBuilderPass } from './store/viewBuilderPass';
  */
 export async function createProjector({ config, logger, onFatal }: { config: ProjectorConfig; logger: Logger; onFatal?: (error: Error) => void }) {
   await migrateReadDatabase(config.readDatabaseUrl, config.readPartitions);
-  const pool = readPool(config.readDatabaseUrl, config.concurrency + 4, (error) => logger.warn({ err: error }, 'idle database connection lost'));
-  const metrics = projectorMetrics();
-  const kafka = new Kafka({ clientId: `projector-${config.memberName}`, brokers: [...config.kafkaBrokers], logCreator: kafkajsLogCreator(logger) });
+  const pool = createReadPool(config.readDatabaseUrl, config.concurrency + 4, (error) => logger.warn({ err: error }, 'idle database connection lost'));
+  const metrics = createProjectorMetrics();
+  const kafka = new Kafka({ clientId: `projector-${config.memberName}`, brokers: [...config.kafkaBrokers], logCreator: createKafkajsLogCreator(logger) });
 
   const admin = kafka.admin();
   await admin.connect();
@@ -53,7 +53,7 @@ export async function createProjector({ config, logger, onFatal }: { config: Pro
 
   // Dead letters carry their position as key; the default (murmur2, Java-compatible) partitioner.
   const producer: Producer = kafka.producer({ idempotent: true, maxInFlightRequests: 1, createPartitioner: Partitioners.DefaultPartitioner });
-  const builder = viewBuilderLoop({
+  const builder = createViewBuilderLoop({
     pool,
     logger,
     marksPerPass: config.marksPerBuild,
@@ -64,8 +64,8 @@ export async function createProjector({ config, logger, onFatal }: { config: Pro
       metrics.builderPassSeconds.observe(ms / 1000);
     },
   });
-  const source = kafkajsChangeSource({ kafka, groupId: config.groupId, topics: sourceTopics(config.topicPrefix), logger, concurrency: config.concurrency });
-  const runner = projectorRunner({
+  const source = createKafkajsChangeSource({ kafka, groupId: config.groupId, topics: sourceTopics(config.topicPrefix), logger, concurrency: config.concurrency });
+  const runner = createProjectorRunner({
     pool,
     source,
     groupId: config.groupId,

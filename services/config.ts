@@ -125,6 +125,11 @@ export function loadServicesConfig(env: Environment = process.env): ServicesConf
   return Object.freeze({ ...common, write, query });
 }
 
+/** The write API alone as startServices serves it (the workload's in-process API). */
+export function writeApiOnly({ writeDatabaseUrl, idWorkerId, ...common }: WriteApiConfig): ServicesConfig {
+  return Object.freeze({ ...common, write: Object.freeze({ databaseUrl: writeDatabaseUrl, idWorkerId }), query: null });
+}
+
 /** What the token CLI needs: only the signing settings, so it runs without a database. */
 export function loadTokenIssuerConfig(env: Environment = process.env): JwtSettings {
   const reader = createSettingsReader();

@@ -1,13 +1,13 @@
 import type { FastifyInstance } from 'fastify';
 import type { Pool } from 'pg';
 import type { Logger } from 'pino';
-import { writeCommands, type WriteCommands } from './commands/writeCommands';
+import { createWriteCommands, type WriteCommands } from './commands/writeCommands';
 import type { ServiceApi, ServicesConfig } from './config';
 import { migrateWriteDatabase } from './db/migrateWriteDatabase';
-import { queryPool } from './db/queryPool';
-import { writePool } from './db/writePool';
-import { buildServicesApi } from './http/servicesApi';
-import { idGenerator } from './ids/idGenerator';
+import { createQueryPool } from './db/queryPool';
+import { createWritePool } from './db/writePool';
+import { createHttpApp } from './http/httpApp';
+import { createIdGenerator } from './ids/idGenerator';
 import { readModelQueries } from './queries/readModelQueries';
 
 export interface RunningServices {
@@ -24,7 +24,8 @@ export interface RunningServices {
 }
 
 /**
- * The write API and/or the query API on one port, as the config says: what main.ts starts.
+ * The write API and/or the query API on one port, as the config says: what main.ts starts, and
+ * the workload (the write API alone, writeApiOnly).
  * The query API never migrates im_read; the projector owns that schema.
  */
 export async function startServices({ config, logger }: { config: ServicesConfig; logger: Logger }): Promise<RunningServices> {
@@ -33,17 +34,17 @@ export async function startServices({ config, logger }: { config: ServicesConfig
   let write: Pool | null = null;
   let commands: WriteCommands | null = null;
   if (config.write !== null) {
-    write = writePool({ config: { writeDatabaseUrl: config.write.databaseUrl, databasePoolSize: config.databasePoolSize }, logger });
-    commands = writeCommands({ pool: write, ids: idGenerator({ workerId: config.write.idWorkerId }), logger });
+    write = createWritePool({ config: { writeDatabaseUrl: config.write.databaseUrl, databasePoolSize: config.databasePoolSize }, logger });
+    commands = createWriteCommands({ pool: write, ids: createIdGenerator({ workerId: config.write.idWorkerId }), logger });
   }
-  const read = config.query === null ? null : queryPool({ databaseUrl: config.query.databaseUrl, poolSize: config.databasePoolSize, logger });
+  const read = config.query === null ? null : createQueryPool({ databaseUrl: config.query.databaseUrl, poolSize: config.databasePoolSize, logger });
   const closePools = async () => {
     await Promise.all([write?.end(), read?.end()]);
   };
 
   let app: FastifyInstance;
   try {
-    app = await buildServicesApi({ config, logger, commands, queries: read === null ? null : readModelQueries({ pool: read }) });
+    app = await createHttpApp({ config, logger, commands, queries: read === null ? null : readModelQueries({ pool: read }) });
     await app.listen({ host: config.http.host, port: config.http.port });
   } catch (error) {
     await closePools();

@@ -3,7 +3,7 @@ import path from 'node:path';
 import type { Logger } from 'pino';
 import type { StackConfig } from './config';
 import { writeLog4jConsoleConfig, writeProperties as writePropertiesFile } from './jvmConfigFiles';
-import { daemon, logTail, portInUse, runningPid, startDaemon, stopDaemon } from './daemon';
+import { createDaemon, logTail, portInUse, runningPid, startDaemon, stopDaemon } from './daemon';
 import type { JvmArtifacts } from './jvmArtifacts';
 import { GiveUp, waitFor } from './waitFor';
 
@@ -12,12 +12,12 @@ import { GiveUp, waitFor } from './waitFor';
  * plugin.path. Connector configs refer to the write database through ${env:...} placeholders
  * (EnvVarConfigProvider), so the same JSON works here and in containers.
  */
-export function connectWorker(config: StackConfig, log: Logger) {
+export function createConnectWorker(config: StackConfig, log: Logger) {
   const c = config.connect;
   const confDir = path.join(config.stateDir, 'connect');
   const propertiesFile = path.join(confDir, 'worker.properties');
   const log4jFile = path.join(confDir, 'log4j.properties');
-  const proc = daemon('connect', config.runDir, config.logDir, propertiesFile);
+  const proc = createDaemon('connect', config.runDir, config.logDir, propertiesFile);
   const url = `http://${c.host}:${c.port}`;
 
   function writeProperties(jvm: JvmArtifacts): void {
@@ -108,4 +108,4 @@ export function connectWorker(config: StackConfig, log: Logger) {
   };
 }
 
-export type ConnectWorker = ReturnType<typeof connectWorker>;
+export type ConnectWorker = ReturnType<typeof createConnectWorker>;

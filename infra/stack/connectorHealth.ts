@@ -53,7 +53,7 @@ const AT_RISK_SHARE = 0.25;
  * 3. records reaching Kafka: the heartbeat topic (and, while a snapshot runs, the data topics)
  *    must have a record newer than `silenceMs`.
  */
-export function connectorHealth({ definition, registry, kafkaBrokers, writeClient, silenceMs }: ConnectorHealthOptions) {
+export function createConnectorHealth({ definition, registry, kafkaBrokers, writeClient, silenceMs }: ConnectorHealthOptions) {
   const slotName = definition.config['slot.name'] ?? definition.name;
   const prefix = definition.config['topic.prefix'] ?? definition.name;
   const heartbeatTopic = `${definition.config['topic.heartbeat.prefix'] ?? '__debezium-heartbeat'}.${prefix}`;
@@ -161,4 +161,4 @@ function firstLine(text: string | undefined): string {
   return (text ?? '(no trace)').split('\n')[0] ?? '';
 }
 
-export type ConnectorHealthProbe = ReturnType<typeof connectorHealth>;
+export type ConnectorHealthProbe = ReturnType<typeof createConnectorHealth>;

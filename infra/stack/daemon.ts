@@ -16,7 +16,7 @@ export interface Daemon {
   readonly marker: string;
 }
 
-export function daemon(name: string, runDir: string, logDir: string, marker: string): Daemon {
+export function createDaemon(name: string, runDir: string, logDir: string, marker: string): Daemon {
   return { name, pidFile: path.join(runDir, `${name}.pid`), logFile: path.join(logDir, `${name}.log`), marker };
 }
 

@@ -5,19 +5,19 @@ import { Kafka, logLevel } from 'kafkajs';
 import type { Logger } from 'pino';
 import type { StackConfig } from './config';
 import { writeLog4jConsoleConfig, writeProperties as writePropertiesFile } from './jvmConfigFiles';
-import { daemon, logTail, portInUse, runningPid, startDaemon, stopDaemon } from './daemon';
+import { createDaemon, logTail, portInUse, runningPid, startDaemon, stopDaemon } from './daemon';
 import type { JvmArtifacts } from './jvmArtifacts';
 import { GiveUp, waitFor } from './waitFor';
 
 const CLUSTER_ID_FILE = 'cluster.id';
 
 /** A single-node Kafka in KRaft mode (broker and controller in one JVM). */
-export function kafkaBroker(config: StackConfig, log: Logger) {
+export function createKafkaBroker(config: StackConfig, log: Logger) {
   const k = config.kafka;
   const confDir = path.join(config.stateDir, 'kafka');
   const propertiesFile = path.join(confDir, 'server.properties');
   const log4jFile = path.join(confDir, 'log4j.properties');
-  const proc = daemon('kafka', config.runDir, config.logDir, propertiesFile);
+  const proc = createDaemon('kafka', config.runDir, config.logDir, propertiesFile);
 
   function writeProperties(): void {
     fs.mkdirSync(k.dataDir, { recursive: true });
@@ -124,4 +124,4 @@ export function kafkaBroker(config: StackConfig, log: Logger) {
   };
 }
 
-export type KafkaBroker = ReturnType<typeof kafkaBroker>;
+export type KafkaBroker = ReturnType<typeof createKafkaBroker>;

@@ -5,33 +5,33 @@ import { Kafka, logLevel, type Admin } from 'kafkajs';
 import { Client } from 'pg';
 import { ensureCdcTopics } from '../../connectors/cdcTopics';
 import { loadConnectorDefinition } from '../../connectors/connectorDefinition';
-import { connectorRegistry } from '../../connectors/connectorRegistry';
+import { createConnectorRegistry } from '../../connectors/connectorRegistry';
 import { migrateReadDatabase } from '../../projector/db/migrateReadDatabase';
 import { migrateWriteDatabase } from '../../services/db/migrateWriteDatabase';
 import { stackUrls, type StackConfig, type StackUrls } from './config';
-import { connectorHealth } from './connectorHealth';
-import { connectWorker } from './connectWorker';
-import { daemon, runningPid, startDaemon, stopDaemon, type Daemon } from './daemon';
+import { createConnectorHealth } from './connectorHealth';
+import { createConnectWorker } from './connectWorker';
+import { createDaemon, runningPid, startDaemon, stopDaemon, type Daemon } from './daemon';
 import { nodeEntryArgs } from './nodeEntry';
 import type { PartHealth, PartName } from './partHealth';
 import { ensureJvmArtifacts, type JvmArtifacts } from './jvmArtifacts';
-import { kafkaBroker } from './kafkaBroker';
-import { pipelineApps } from './pipelineApps';
-import { postgresCluster } from './postgres';
+import { createKafkaBroker } from './kafkaBroker';
+import { createPipelineApps } from './pipelineApps';
+import { createPostgresCluster } from './postgres';
 import { checkPrerequisites } from './prerequisites';
 
 /** The embedded local stack: PostgreSQL, Kafka (KRaft), Kafka Connect + Debezium, the CDC connector. */
-export function localStack({ config, logger }: { config: StackConfig; logger: Logger }) {
+export function createLocalStack({ config, logger }: { config: StackConfig; logger: Logger }) {
   const log = logger.child({ component: 'stack' });
-  const postgres = postgresCluster(config, log.child({ part: 'postgres' }));
-  const kafka = kafkaBroker(config, log.child({ part: 'kafka' }));
-  const connect = connectWorker(config, log.child({ part: 'connect' }));
+  const postgres = createPostgresCluster(config, log.child({ part: 'postgres' }));
+  const kafka = createKafkaBroker(config, log.child({ part: 'kafka' }));
+  const connect = createConnectWorker(config, log.child({ part: 'connect' }));
   const urls = stackUrls(config);
-  const registry = connectorRegistry({ connectUrl: urls.CONNECT_URL });
-  const apps = pipelineApps(config, log);
-  const supervisor = daemon('supervisor', config.runDir, config.logDir, path.join(config.rootDir, SUPERVISOR_MAIN));
+  const registry = createConnectorRegistry({ connectUrl: urls.CONNECT_URL });
+  const apps = createPipelineApps(config, log);
+  const supervisor = createDaemon('supervisor', config.runDir, config.logDir, path.join(config.rootDir, SUPERVISOR_MAIN));
   const connectorDefinition = loadConnectorDefinition();
-  const cdc = connectorHealth({
+  const cdc = createConnectorHealth({
     definition: connectorDefinition,
     registry,
     kafkaBrokers: urls.KAFKA_BROKERS,
@@ -277,4 +277,4 @@ function readPostmasterPid(dataDir: string): number | undefined {
   }
 }
 
-export type LocalStack = ReturnType<typeof localStack>;
+export type LocalStack = ReturnType<typeof createLocalStack>;

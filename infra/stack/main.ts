@@ -3,9 +3,9 @@ import pino from 'pino';
 import pretty from 'pino-pretty';
 import { loadStackConfig, type StackUrls } from './config';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { localStack } from './localStack';
+import { createLocalStack } from './localStack';
 import { CORE_PARTS, formatHealth } from './partHealth';
-import { watchdog } from './watchdog';
+import { createWatchdog } from './watchdog';
 
 const USAGE = `usage: npm run stack -- <command>
 
@@ -26,7 +26,7 @@ async function main(argv: readonly string[]): Promise<number> {
   const config = loadStackConfig();
   // Human-readable logs on stderr: stdout stays clean for `env`.
   const logger = pino({ level: config.logLevel }, pretty({ destination: 2, ignore: 'pid,hostname', translateTime: 'HH:MM:ss.l' }));
-  const stack = localStack({ config, logger });
+  const stack = createLocalStack({ config, logger });
 
   switch (command) {
     case 'up':
@@ -49,7 +49,7 @@ async function main(argv: readonly string[]): Promise<number> {
       return health.filter((p) => CORE_PARTS.includes(p.name)).every((p) => p.state === 'RUNNING') ? 0 : 3;
     }
     case 'heal': {
-      const dog = watchdog({ stack, logger });
+      const dog = createWatchdog({ stack, logger });
       const deadline = Date.now() + 180_000;
       for (;;) {
         const { health, actions } = await dog.round();

@@ -3,7 +3,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import type { Logger } from 'pino';
 import type { StackConfig, StackUrls } from './config';
-import { daemon, logTail, portInUse, runningPid, startDaemon, stopDaemon } from './daemon';
+import { createDaemon, logTail, portInUse, runningPid, startDaemon, stopDaemon } from './daemon';
 import { nodeEntryArgs } from './nodeEntry';
 import { GiveUp, waitFor } from './waitFor';
 
@@ -11,12 +11,12 @@ import { GiveUp, waitFor } from './waitFor';
  * The project's own processes on top of the stack: the projector and the services (write and
  * query API), started in the background like the stack's parts, with pid files and logs.
  */
-export function pipelineApps(config: StackConfig, logger: Logger) {
+export function createPipelineApps(config: StackConfig, logger: Logger) {
   const log = logger.child({ part: 'apps' });
   const projectorMain = path.join('projector', 'main.ts');
   const servicesMain = path.join('services', 'main.ts');
-  const projector = daemon('projector', config.runDir, config.logDir, path.join(config.rootDir, projectorMain));
-  const services = daemon('services', config.runDir, config.logDir, path.join(config.rootDir, servicesMain));
+  const projector = createDaemon('projector', config.runDir, config.logDir, path.join(config.rootDir, projectorMain));
+  const services = createDaemon('services', config.runDir, config.logDir, path.join(config.rootDir, servicesMain));
   const apiUrl = `http://127.0.0.1:${config.apps.apiPort}`;
   const metricsUrl = `http://127.0.0.1:${config.apps.metricsPort}/metrics`;
 
@@ -81,4 +81,4 @@ export function pipelineApps(config: StackConfig, logger: Logger) {
   };
 }
 
-export type PipelineApps = ReturnType<typeof pipelineApps>;
+export type PipelineApps = ReturnType<typeof createPipelineApps>;

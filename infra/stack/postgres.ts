@@ -11,7 +11,7 @@ import { waitFor } from './waitFor';
  * The project's own PostgreSQL cluster: made with initdb (as the `postgres` OS user when we are
  * root, since initdb refuses root), wal_level=logical, TCP only on its own port.
  */
-export function postgresCluster(config: StackConfig, log: Logger) {
+export function createPostgresCluster(config: StackConfig, log: Logger) {
   const pg = config.postgres;
   const asRoot = os.userInfo().uid === 0;
   const logFile = path.join(config.logDir, 'postgres.log');
@@ -162,4 +162,4 @@ export function postgresCluster(config: StackConfig, log: Logger) {
   };
 }
 
-export type PostgresCluster = ReturnType<typeof postgresCluster>;
+export type PostgresCluster = ReturnType<typeof createPostgresCluster>;

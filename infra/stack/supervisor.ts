@@ -1,8 +1,8 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import pino from 'pino';
 import { loadStackConfig } from './config';
-import { localStack } from './localStack';
-import { watchdog } from './watchdog';
+import { createLocalStack } from './localStack';
+import { createWatchdog } from './watchdog';
 
 /**
  * The supervisor `npm start` leaves running: a watchdog round every few seconds until SIGTERM
@@ -11,8 +11,8 @@ import { watchdog } from './watchdog';
 async function main(): Promise<void> {
   const config = loadStackConfig();
   const logger = pino({ level: config.logLevel, base: { service: 'supervisor' } });
-  const stack = localStack({ config, logger });
-  const dog = watchdog({ stack, logger });
+  const stack = createLocalStack({ config, logger });
+  const dog = createWatchdog({ stack, logger });
   const intervalMs = config.supervisor.intervalMs;
   let stopping = false;
   const stop = () => {

@@ -43,7 +43,7 @@ export interface HealAction {
  * Every action is one log line with its reason. State lives in memory: a new watchdog (the
  * one-shot `heal`) starts from the first step.
  */
-export function watchdog({ stack, logger, now = Date.now, settleMs = 10_000, connectRestartAfterMs = 20_000, maxBackoffMs = 60_000 }: WatchdogOptions) {
+export function createWatchdog({ stack, logger, now = Date.now, settleMs = 10_000, connectRestartAfterMs = 20_000, maxBackoffMs = 60_000 }: WatchdogOptions) {
   const log = logger.child({ component: 'watchdog' });
   const backoff = new Map<PartName, { attempts: number; notBefore: number }>();
   /** Until when a stalled connector is left alone: a part it needs was just (re)started. */
@@ -173,4 +173,4 @@ export function watchdog({ stack, logger, now = Date.now, settleMs = 10_000, con
   };
 }
 
-export type Watchdog = ReturnType<typeof watchdog>;
+export type Watchdog = ReturnType<typeof createWatchdog>;

@@ -1,7 +1,7 @@
 import pino from 'pino';
 import type { ConnectorHealth, SlotState } from './connectorHealth';
 import type { PartHealth, PartName, PartState } from './partHealth';
-import { watchdog } from './watchdog';
+import { createWatchdog } from './watchdog';
 
 /** A stack whose health the test sets, recording what the watchdog does to it. */
 function fakeStack() {
@@ -46,7 +46,7 @@ const running: ConnectorHealth = { state: 'RUNNING', reason: 'streaming', slot: 
 function setUp() {
   let clock = 100_000;
   const fake = fakeStack();
-  const dog = watchdog({ stack: fake.stack, logger: pino({ level: 'silent' }), now: () => clock });
+  const dog = createWatchdog({ stack: fake.stack, logger: pino({ level: 'silent' }), now: () => clock });
   return { fake, dog, advance: (ms: number) => (clock += ms), now: () => clock };
 }
 

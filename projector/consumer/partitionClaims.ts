@@ -21,7 +21,7 @@ export interface PartitionClaimsOptions {
  * stand). A checkpoint moved by an operator (replay) bumps its epoch: `refresh` notices, claims
  * again and seeks there, so a replay needs no restart.
  */
-export function partitionClaims({ pool, source, groupId, memberName, logger, withRetry }: PartitionClaimsOptions) {
+export function createPartitionClaims({ pool, source, groupId, memberName, logger, withRetry }: PartitionClaimsOptions) {
   const claims = new Map<string, Promise<PartitionClaim>>();
 
   function claimAndSeek(tp: TopicPartition): Promise<PartitionClaim> {
@@ -92,4 +92,4 @@ export function partitionClaims({ pool, source, groupId, memberName, logger, wit
   };
 }
 
-export type PartitionClaims = ReturnType<typeof partitionClaims>;
+export type PartitionClaims = ReturnType<typeof createPartitionClaims>;

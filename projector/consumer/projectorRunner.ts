@@ -2,7 +2,7 @@ import type { Pool } from 'pg';
 import type { Logger } from 'pino';
 import type { ProjectorMetrics } from '../metrics/projectorMetrics';
 import type { BatchDisposition, ChangeSource, SourceBatch, TopicPartition } from '../source/changeSource';
-import { partitionClaims } from './partitionClaims';
+import { createPartitionClaims } from './partitionClaims';
 import type { DeadLetter } from '../store/deadLetters';
 import { applyBatch } from './applyBatch';
 import { retryWithBackoff } from './retryWithBackoff';
@@ -37,7 +37,7 @@ const key = (tp: TopicPartition) => `${tp.topic}/${tp.partition}`;
  * assigned and starts from it, skips what was applied before, seeks back if Kafka is ahead of
  * the checkpoint, retries transient errors, and commits to Kafka only after the database.
  */
-export function projectorRunner(options: ProjectorRunnerOptions) {
+export function createProjectorRunner(options: ProjectorRunnerOptions) {
   const { pool, source, groupId, memberName, metrics, onCommitted, publishDeadLetters, checkpointRefreshMs = 1000 } = options;
   const log = options.logger.child({ component: 'projector' });
   /** This member's partitions by its latest rebalance. */
@@ -49,7 +49,7 @@ export function projectorRunner(options: ProjectorRunnerOptions) {
     signal: stopped.signal,
     onRetry: (error: unknown, attempt: number, delayMs: number) => log.warn({ err: error, attempt, delayMs: Math.round(delayMs) }, 'database call retried'),
   };
-  const claims = partitionClaims({ pool, source, groupId, memberName, logger: log, withRetry: (work) => retryWithBackoff(work, retry) });
+  const claims = createPartitionClaims({ pool, source, groupId, memberName, logger: log, withRetry: (work) => retryWithBackoff(work, retry) });
   let refreshTimer: NodeJS.Timeout | undefined;
 
   async function onBatch(batch: SourceBatch): Promise<BatchDisposition> {

@@ -19,7 +19,7 @@ export interface ViewBuilderLoopOptions {
  * Builds view rows from dirty marks, in passes, as long as there are marks; batches wake it
  * after each commit. Errors are retried with backoff (a transient one silently, others logged).
  */
-export function viewBuilderLoop({ pool, logger, marksPerPass = 5000, idleMs = 250, onPass, onFatal }: ViewBuilderLoopOptions) {
+export function createViewBuilderLoop({ pool, logger, marksPerPass = 5000, idleMs = 250, onPass, onFatal }: ViewBuilderLoopOptions) {
   const log = logger.child({ component: 'view-builder' });
   let running = false;
   let wakeUp: (() => void) | undefined;
@@ -80,4 +80,4 @@ export function viewBuilderLoop({ pool, logger, marksPerPass = 5000, idleMs = 25
   };
 }
 
-export type ViewBuilderLoop = ReturnType<typeof viewBuilderLoop>;
+export type ViewBuilderLoop = ReturnType<typeof createViewBuilderLoop>;

@@ -12,7 +12,7 @@ const TIMESTAMPTZ = 1184;
  * its partition's checkpoint and WAL keeps commit order, so what is lost is re-read from Kafka
  * and applied again; nothing is lost or applied twice. Commits then do not wait for a disk flush.
  */
-export function readPool(connectionString: string, max = 10, onIdleError?: (error: Error) => void): Pool {
+export function createReadPool(connectionString: string, max = 10, onIdleError?: (error: Error) => void): Pool {
   const pool = new Pool({
     connectionString,
     max,

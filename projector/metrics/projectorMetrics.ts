@@ -1,7 +1,7 @@
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
 
 /** The projector's Prometheus metrics (prefix projector_), on a registry of its own. */
-export function projectorMetrics(registry = new Registry()) {
+export function createProjectorMetrics(registry = new Registry()) {
   collectDefaultMetrics({ register: registry, prefix: 'projector_process_' });
   const partitionLabels = ['topic', 'partition'] as const;
   return {
@@ -57,4 +57,4 @@ export function projectorMetrics(registry = new Registry()) {
   };
 }
 
-export type ProjectorMetrics = ReturnType<typeof projectorMetrics>;
+export type ProjectorMetrics = ReturnType<typeof createProjectorMetrics>;

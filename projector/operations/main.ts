@@ -1,7 +1,7 @@
 import { parseArgs } from 'node:util';
 import { Kafka, logLevel } from 'kafkajs';
 import { ConfigError, loadProjectorConfig, sourceTopics } from '../config';
-import { readPool } from '../db/readPool';
+import { createReadPool } from '../db/readPool';
 import { resetCheckpoints } from '../store/checkpoints';
 import { listDeadLetters } from '../store/deadLetters';
 import { pendingMarks } from '../store/dirtyMarks';
@@ -26,7 +26,7 @@ async function main(argv: string[]): Promise<number> {
     return command === undefined && values.help !== true ? 2 : 0;
   }
   const config = loadProjectorConfig();
-  const pool = readPool(config.readDatabaseUrl, 2);
+  const pool = createReadPool(config.readDatabaseUrl, 2);
   const topics = sourceTopics(config.topicPrefix);
   try {
     switch (command) {

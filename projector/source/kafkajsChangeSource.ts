@@ -15,7 +15,7 @@ export interface KafkajsChangeSourceOptions {
 const key = (tp: TopicPartition) => `${tp.topic}/${tp.partition}`;
 
 /** ChangeSource over a kafkajs consumer: manual commits, eachBatch, assignment from GROUP_JOIN. */
-export function kafkajsChangeSource({
+export function createKafkajsChangeSource({
   kafka,
   groupId,
   topics,
@@ -104,7 +104,7 @@ function groupByTopic(partitions: readonly TopicPartition[]): Array<{ topic: str
 }
 
 /** Routes kafkajs's own log lines into pino. */
-export function kafkajsLogCreator(logger: Logger) {
+export function createKafkajsLogCreator(logger: Logger) {
   const log = logger.child({ component: 'kafkajs' });
   return () =>
     ({ level, log: entry }: LogEntry) => {

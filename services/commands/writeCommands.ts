@@ -25,7 +25,7 @@ const MAX_ATTEMPTS = 3;
  * Every command as an async function of its input, each run as one transaction on im_write
  * that commits only when the command accepts.
  */
-export function writeCommands({ pool, ids, logger }: { pool: Pool; ids: IdGenerator; logger: Logger }) {
+export function createWriteCommands({ pool, ids, logger }: { pool: Pool; ids: IdGenerator; logger: Logger }) {
   const log = logger.child({ component: 'write-commands' });
 
   const transactional =
@@ -69,4 +69,4 @@ export function writeCommands({ pool, ids, logger }: { pool: Pool; ids: IdGenera
   };
 }
 
-export type WriteCommands = ReturnType<typeof writeCommands>;
+export type WriteCommands = ReturnType<typeof createWriteCommands>;

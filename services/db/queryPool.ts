@@ -12,7 +12,7 @@ const TIMESTAMPTZ = 1184;
  * out as decimal strings without passing through a lossy number, and times keep their
  * microseconds, which page cursors need to be exact.
  */
-export function queryPool({ databaseUrl, poolSize, logger }: { databaseUrl: string; poolSize: number; logger: Logger }): Pool {
+export function createQueryPool({ databaseUrl, poolSize, logger }: { databaseUrl: string; poolSize: number; logger: Logger }): Pool {
   const pool = new Pool({
     connectionString: databaseUrl,
     max: poolSize,

@@ -2,7 +2,7 @@ import { ID_PATTERN, SEQ_PATTERN } from '../ids/int64Id';
 
 /**
  * JSON-schema pieces shared by the routes. Ids and seqs are decimal strings (int64 does not fit
- * a JSON number); the custom formats registered in writeApi.ts add the range check a pattern
+ * a JSON number); the custom formats registered in httpApp.ts add the range check a pattern
  * cannot express. Text never contains NUL (PostgreSQL text cannot store it) and short names
  * never contain control characters or consist only of blanks.
  */

@@ -24,7 +24,7 @@ export interface IdGeneratorOptions {
   readonly now?: () => number;
 }
 
-export function idGenerator({ workerId, epochMs = ID_EPOCH_MS, now = Date.now }: IdGeneratorOptions): IdGenerator {
+export function createIdGenerator({ workerId, epochMs = ID_EPOCH_MS, now = Date.now }: IdGeneratorOptions): IdGenerator {
   if (!Number.isInteger(workerId) || workerId < 0 || workerId > MAX_WORKER_ID) {
     throw new RangeError(`worker id ${workerId} is outside 0..${MAX_WORKER_ID}`);
   }

@@ -32,7 +32,7 @@ export function percentile(sorted: readonly number[], p: number): number {
   return sorted[Math.min(sorted.length, Math.max(1, rank)) - 1]!;
 }
 
-export function commandStats() {
+export function createCommandStats() {
   const perCommand = new Map<string, PerCommand>();
   const all: number[] = [];
   let failures = 0;
@@ -88,4 +88,4 @@ export function commandStats() {
   };
 }
 
-export type CommandStats = ReturnType<typeof commandStats>;
+export type CommandStats = ReturnType<typeof createCommandStats>;

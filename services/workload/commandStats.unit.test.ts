@@ -1,4 +1,4 @@
-import { commandStats, percentile } from './commandStats';
+import { createCommandStats, percentile } from './commandStats';
 
 describe('percentile', () => {
   it('uses the nearest rank', () => {
@@ -13,7 +13,7 @@ describe('percentile', () => {
 
 describe('commandStats', () => {
   it('counts outcomes per command and overall, and groups refusals by status and reason', () => {
-    const stats = commandStats();
+    const stats = createCommandStats();
     stats.record({ command: 'send', status: 201, ms: 2 });
     stats.record({ command: 'send', status: 201, ms: 4 });
     stats.record({ command: 'send', status: 403, error: 'not_a_member', ms: 1 });

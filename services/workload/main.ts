@@ -1,6 +1,6 @@
 import pino from 'pino';
-import { ConfigError, loadWriteApiConfig } from '../config';
-import { startWriteService, type RunningWriteService } from '../writeService';
+import { ConfigError, loadWriteApiConfig, writeApiOnly } from '../config';
+import { startServices, type RunningServices } from '../startServices';
 import { parseWorkloadOptions, USAGE } from './workloadOptions';
 import { workloadReport } from './workloadReport';
 import { runWorkload } from './workloadRunner';
@@ -20,7 +20,7 @@ async function main(argv: readonly string[]): Promise<number> {
     return 2;
   }
 
-  let service: RunningWriteService | undefined;
+  let service: RunningServices | undefined;
   if (options.url === undefined) {
     let config;
     try {
@@ -31,8 +31,8 @@ async function main(argv: readonly string[]): Promise<number> {
       return 2;
     }
     const logger = pino({ level: 'warn' });
-    service = await startWriteService({
-      config: { ...config, http: { host: '127.0.0.1', port: 0 }, idWorkerId: options.workerId },
+    service = await startServices({
+      config: writeApiOnly({ ...config, http: { host: '127.0.0.1', port: 0 }, idWorkerId: options.workerId }),
       logger,
     });
   }

@@ -16,7 +16,7 @@ export interface SeededRandom {
   weighted<K extends string>(weights: Readonly<Record<K, number>>): K | undefined;
 }
 
-export function seededRandom(seed: number): SeededRandom {
+export function createSeededRandom(seed: number): SeededRandom {
   let state = seed >>> 0;
   const next = () => {
     state = (state + 0x6d2b79f5) >>> 0;

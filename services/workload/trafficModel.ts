@@ -2,7 +2,7 @@ import * as groups from './groupTraffic';
 import * as conversation from './messageTraffic';
 import type { SeededRandom } from './seededRandom';
 import * as social from './socialTraffic';
-import { workloadWorld, type PlannedCommand, type Planner } from './workloadWorld';
+import { createWorkloadWorld, type PlannedCommand, type Planner } from './workloadWorld';
 
 export type { PlannedCommand } from './workloadWorld';
 
@@ -32,8 +32,8 @@ const PLANNERS = {
  * The traffic mix: `userCount` sign-ups first, then commands drawn by weight, each planned
  * against what the world looks like from the answers so far.
  */
-export function trafficModel({ random, userCount }: { random: SeededRandom; userCount: number }) {
-  const world = workloadWorld(random);
+export function createTrafficModel({ random, userCount }: { random: SeededRandom; userCount: number }) {
+  const world = createWorkloadWorld(random);
   let signUps = 0;
 
   /** Messages dominate, as in any chat system; friendship-building weighs more while the social graph is thin. */
@@ -106,4 +106,4 @@ export function trafficModel({ random, userCount }: { random: SeededRandom; user
   };
 }
 
-export type TrafficModel = ReturnType<typeof trafficModel>;
+export type TrafficModel = ReturnType<typeof createTrafficModel>;

@@ -1,5 +1,5 @@
-import { seededRandom } from './seededRandom';
-import { trafficModel, type PlannedCommand } from './trafficModel';
+import { createSeededRandom } from './seededRandom';
+import { createTrafficModel, type PlannedCommand } from './trafficModel';
 
 /** Answers like the API would when every command is accepted, with fresh ids and growing seqs. */
 function acceptingApi() {
@@ -35,7 +35,7 @@ function acceptingApi() {
 const issuedTokens = new Set<string>();
 
 function drive(seed: number, commands: number): PlannedCommand[] {
-  const model = trafficModel({ random: seededRandom(seed), userCount: 50 });
+  const model = createTrafficModel({ random: createSeededRandom(seed), userCount: 50 });
   const api = acceptingApi();
   const sent: PlannedCommand[] = [];
   for (let i = 0; i < commands; i++) {

@@ -1,7 +1,7 @@
 import { setTimeout as sleep } from 'node:timers/promises';
-import { commandStats, type CommandStats } from './commandStats';
-import { seededRandom } from './seededRandom';
-import { trafficModel, type PlannedCommand, type TrafficModel } from './trafficModel';
+import { createCommandStats, type CommandStats } from './commandStats';
+import { createSeededRandom } from './seededRandom';
+import { createTrafficModel, type PlannedCommand, type TrafficModel } from './trafficModel';
 import type { WorkloadOptions } from './workloadOptions';
 
 const REQUEST_TIMEOUT_MS = 30_000;
@@ -55,8 +55,8 @@ export async function runWorkload({
   baseUrl: string;
   onProgress: (progress: { elapsedSeconds: number; inFlight: number; stats: CommandStats; model: TrafficModel }) => void;
 }): Promise<WorkloadResult> {
-  const stats = commandStats();
-  const model = trafficModel({ random: seededRandom(options.seed), userCount: options.users });
+  const stats = createCommandStats();
+  const model = createTrafficModel({ random: createSeededRandom(options.seed), userCount: options.users });
   const inFlight = new Set<Promise<void>>();
   const startedAt = performance.now();
   const endsAt = startedAt + options.durationSeconds * 1000;

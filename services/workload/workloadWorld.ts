@@ -37,7 +37,7 @@ export type Planner = (world: WorkloadWorld, random: SeededRandom) => PlannedCom
 
 export const pairKey = (a: number, b: number) => (a < b ? `${a}:${b}` : `${b}:${a}`);
 
-export function workloadWorld(random: SeededRandom) {
+export function createWorkloadWorld(random: SeededRandom) {
   const users: ActingUser[] = [];
   const friends = new Map<number, Set<number>>();
   let friendshipCount = 0;
@@ -103,4 +103,4 @@ export function workloadWorld(random: SeededRandom) {
   };
 }
 
-export type WorkloadWorld = ReturnType<typeof workloadWorld>;
+export type WorkloadWorld = ReturnType<typeof createWorkloadWorld>;

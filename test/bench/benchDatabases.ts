@@ -2,7 +2,7 @@ import { Client } from 'pg';
 import type { StackConfig } from '../../infra/stack/config';
 
 /** Throwaway databases on the stack's PostgreSQL, made and dropped by a benchmark. */
-export function benchDatabases(config: StackConfig) {
+export function createBenchDatabases(config: StackConfig) {
   const pg = config.postgres;
   const admin = async <T>(work: (client: Client) => Promise<T>): Promise<T> => {
     const client = new Client({ host: pg.host, port: pg.port, user: 'postgres', password: pg.superPassword, database: 'postgres' });

@@ -11,13 +11,13 @@ import { loadProjectorConfig, sourceTopics } from '../../projector/config';
 import { isCaughtUp } from '../../projector/operations/partitionLag';
 import { createProjector } from '../../projector/projectorApp';
 import { loadBenchConfig } from './benchConfig';
-import { benchDatabases } from './benchDatabases';
+import { createBenchDatabases } from './benchDatabases';
 
 async function main(): Promise<void> {
   const benchConfig = loadBenchConfig();
   const stackConfig = loadStackConfig();
   const urls = stackUrls(stackConfig);
-  const dbs = benchDatabases(stackConfig);
+  const dbs = createBenchDatabases(stackConfig);
   const name = `drain${Date.now().toString(36)}`;
   const readUrl = await dbs.create(name);
   const admin = new Kafka({ clientId: 'drain', brokers: [urls.KAFKA_BROKERS], logLevel: logLevel.NOTHING }).admin();

@@ -16,7 +16,7 @@ import { Pool } from 'pg';
 import pino from 'pino';
 import { loadConnectorDefinition, withOverrides } from '../../connectors/connectorDefinition';
 import { loadStackConfig } from '../../infra/stack/config';
-import { localStack } from '../../infra/stack/localStack';
+import { createLocalStack } from '../../infra/stack/localStack';
 import { nodeEntryArgs } from '../../infra/stack/nodeEntry';
 import { waitFor } from '../../infra/stack/waitFor';
 import { loadProjectorConfig, sourceTopics } from '../../projector/config';
@@ -25,7 +25,7 @@ import { createProjector } from '../../projector/projectorApp';
 import { migrateWriteDatabase } from '../../services/db/migrateWriteDatabase';
 import { waitUntilCaptured } from '../support/projectorProgress';
 import { loadBenchConfig } from './benchConfig';
-import { benchDatabases } from './benchDatabases';
+import { createBenchDatabases } from './benchDatabases';
 
 const ROOT = path.resolve(__dirname, '..', '..');
 
@@ -43,9 +43,9 @@ async function main(): Promise<void> {
   const logger = pino({ level: 'warn' });
   const benchConfig = loadBenchConfig();
   const stackConfig = loadStackConfig();
-  const stack = localStack({ config: stackConfig, logger });
+  const stack = createLocalStack({ config: stackConfig, logger });
   const urls = await stack.up();
-  const dbs = benchDatabases(stackConfig);
+  const dbs = createBenchDatabases(stackConfig);
   const id = `bench${Date.now().toString(36)}`;
   const names = { write: `${id}_write`, batch: `${id}_read_batch`, single: `${id}_read_single` };
   const prefix = id;

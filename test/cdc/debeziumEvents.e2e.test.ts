@@ -1,11 +1,11 @@
 import { Kafka, logLevel } from 'kafkajs';
 import { Client, Pool } from 'pg';
 import { loadConnectorDefinition, withOverrides } from '../../connectors/connectorDefinition';
-import { connectorRegistry } from '../../connectors/connectorRegistry';
+import { createConnectorRegistry } from '../../connectors/connectorRegistry';
 import { waitFor } from '../../infra/stack/waitFor';
 import { waitUntilCaptured } from '../support/projectorProgress';
 import { stackEnv, uniqueName } from '../support/stackEnv';
-import { topicReader, type ReadRecord, type TopicReader } from '../support/topicReader';
+import { createTopicReader, type ReadRecord, type TopicReader } from '../support/topicReader';
 
 /**
  * Every row change on the contract tables reaches Kafka as the right Debezium event. The test
@@ -30,7 +30,7 @@ const env = stackEnv();
 const name = uniqueName('cdc_test');
 const prefix = name.replace(/_/g, '-');
 const topic = (table: string) => `${prefix}.public.${table}`;
-const registry = connectorRegistry({ connectUrl: env.connectUrl });
+const registry = createConnectorRegistry({ connectUrl: env.connectUrl });
 const db = new Client({ connectionString: env.writeDatabaseUrl });
 let reader: TopicReader;
 
@@ -66,7 +66,7 @@ beforeAll(async () => {
   await db.query('insert into friendships (user_id, friend_id) values ($1, $2), ($2, $1)', [id(1), id(3)]);
   await db.query("insert into channel_applications (id, applicant_id, target_type, target_id, message, status) values ($1, $2, 2, $3, 'let me in', 0)", [id(200), id(3), id(10)]);
 
-  reader = await topicReader({ brokers: env.kafkaBrokers, topics: TABLES.map(topic) });
+  reader = await createTopicReader({ brokers: env.kafkaBrokers, topics: TABLES.map(topic) });
 });
 
 afterAll(async () => {

@@ -3,12 +3,12 @@ import { Kafka, logLevel } from 'kafkajs';
 import { Pool } from 'pg';
 import pino from 'pino';
 import { waitFor } from '../../infra/stack/waitFor';
-import { readPool } from '../../projector/db/readPool';
+import { createReadPool } from '../../projector/db/readPool';
 import { parseLosslessJson } from '../../projector/decode/parseLosslessJson';
 import { verifyViews } from '../../projector/verify/verifyViews';
 import type { CommandResult } from '../../services/commands/commandResult';
-import { writeCommands } from '../../services/commands/writeCommands';
-import { idGenerator } from '../../services/ids/idGenerator';
+import { createWriteCommands } from '../../services/commands/writeCommands';
+import { createIdGenerator } from '../../services/ids/idGenerator';
 import { startProjectorProcess } from '../support/projectorProcess';
 import { waitUntilCaptured, waitUntilCaughtUp } from '../support/projectorProgress';
 import { stackEnv, uniqueName } from '../support/stackEnv';
@@ -32,9 +32,9 @@ const shortRow = (row: Record<string, unknown> | undefined) => (row === undefine
 const env = stackEnv();
 const group = uniqueName('toast');
 const writePool = new Pool({ connectionString: env.writeDatabaseUrl });
-const read = readPool(env.readDatabaseUrl);
+const read = createReadPool(env.readDatabaseUrl);
 const logger = pino({ level: 'warn' });
-const commands = writeCommands({ pool: writePool, ids: idGenerator({ workerId: Math.floor(Math.random() * 1024) }), logger });
+const commands = createWriteCommands({ pool: writePool, ids: createIdGenerator({ workerId: Math.floor(Math.random() * 1024) }), logger });
 let projector: ReturnType<typeof startProjectorProcess> | undefined;
 let reader: UpdateEventReader;
 

@@ -7,13 +7,13 @@ import { surviveConnectionLoss } from '../../infra/db/connectionLoss';
 import pino from 'pino';
 import { loadStackConfig } from '../../infra/stack/config';
 import { injectFault, FAULTS, FAULT_PART, type Fault } from '../../infra/stack/faultInjection';
-import { localStack } from '../../infra/stack/localStack';
+import { createLocalStack } from '../../infra/stack/localStack';
 import { CORE_PARTS } from '../../infra/stack/partHealth';
 import { waitFor } from '../../infra/stack/waitFor';
-import { readPool } from '../../projector/db/readPool';
+import { createReadPool } from '../../projector/db/readPool';
 import { verifyViews } from '../../projector/verify/verifyViews';
 import { waitUntilCaptured, waitUntilCaughtUp } from '../support/projectorProgress';
-import { seededRandom } from '../../services/workload/seededRandom';
+import { createSeededRandom } from '../../services/workload/seededRandom';
 import { createGroup, createUsers, freshId } from '../support/writeSide';
 
 const USAGE = `usage: npm run chaos -- [--kills N] [--seed S] [--rate R]
@@ -45,14 +45,14 @@ async function main(argv: readonly string[]): Promise<number> {
     console.error(`--kills, --seed and --rate take positive integers\n\n${USAGE}`);
     return 2;
   }
-  const rng = seededRandom(seed);
+  const rng = createSeededRandom(seed);
   const random = () => rng.next();
   const logger = pino({ level: 'warn' });
   const config = loadStackConfig();
-  const stack = localStack({ config, logger });
+  const stack = createLocalStack({ config, logger });
   const urls = await stack.start();
   const writePool = surviveConnectionLoss(new Pool({ connectionString: urls.WRITE_DATABASE_URL, max: 2, connectionTimeoutMillis: 2000 }), () => undefined);
-  const read = readPool(urls.READ_DATABASE_URL, 2, () => undefined);
+  const read = createReadPool(urls.READ_DATABASE_URL, 2, () => undefined);
   const deadLettersBefore = await countDeadLetters(read);
   console.log(`chaos: ${kills} kills, seed ${seed}, workload ${rate} commands/s against ${stack.apps.apiUrl}`);
 

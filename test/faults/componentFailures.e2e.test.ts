@@ -4,10 +4,10 @@ import pino from 'pino';
 import { loadStackConfig } from '../../infra/stack/config';
 import { runningPid } from '../../infra/stack/daemon';
 import { FAULTS, FAULT_PART, injectFault, type Fault } from '../../infra/stack/faultInjection';
-import { localStack } from '../../infra/stack/localStack';
+import { createLocalStack } from '../../infra/stack/localStack';
 import { CORE_PARTS } from '../../infra/stack/partHealth';
 import { waitFor } from '../../infra/stack/waitFor';
-import { readPool } from '../../projector/db/readPool';
+import { createReadPool } from '../../projector/db/readPool';
 import { verifyViews } from '../../projector/verify/verifyViews';
 import { startProjectorProcess } from '../support/projectorProcess';
 import { waitUntilCaptured, waitUntilCaughtUp } from '../support/projectorProgress';
@@ -26,10 +26,10 @@ jest.setTimeout(360_000);
 
 const env = stackEnv();
 const logger = pino({ level: 'warn' });
-const stack = localStack({ config: loadStackConfig(), logger });
+const stack = createLocalStack({ config: loadStackConfig(), logger });
 const GROUP = 'im-projector'; // the group of the projector `npm start` runs
 const writePool = surviveConnectionLoss(new Pool({ connectionString: env.writeDatabaseUrl }), () => undefined);
-const read = readPool(env.readDatabaseUrl, 4, () => undefined);
+const read = createReadPool(env.readDatabaseUrl, 4, () => undefined);
 let world: LoadWorld;
 let startedPipeline = false;
 

@@ -1,8 +1,8 @@
 import pino from 'pino';
 import { applyBatch } from '../../projector/consumer/applyBatch';
 import type { SourceRecord } from '../../projector/source/changeSource';
-import { partitionClaims } from '../../projector/consumer/partitionClaims';
-import { readPool } from '../../projector/db/readPool';
+import { createPartitionClaims } from '../../projector/consumer/partitionClaims';
+import { createReadPool } from '../../projector/db/readPool';
 import type { ChangeSource, TopicPartition } from '../../projector/source/changeSource';
 import { claimPartition } from '../../projector/store/checkpoints';
 import { stackEnv, uniqueName } from '../support/stackEnv';
@@ -18,7 +18,7 @@ import { stackEnv, uniqueName } from '../support/stackEnv';
  */
 
 const env = stackEnv();
-const pool = readPool(env.readDatabaseUrl);
+const pool = createReadPool(env.readDatabaseUrl);
 const logger = pino({ level: 'silent' });
 
 /** Records with no value: decoded as tombstones and skipped, so only the checkpoint moves. */
@@ -72,7 +72,7 @@ test('given a quiet partition whose last commits were lost, when claims are refr
   const topic = uniqueName('topic');
   const seeks: Array<{ tp: TopicPartition; offset: bigint }> = [];
   const source = { seek: (tp: TopicPartition, offset: bigint) => seeks.push({ tp, offset }) } as unknown as ChangeSource;
-  const claims = partitionClaims({ pool, source, groupId: group, memberName: 'member-a', logger, withRetry: (work) => work() });
+  const claims = createPartitionClaims({ pool, source, groupId: group, memberName: 'member-a', logger, withRetry: (work) => work() });
   const tp = { topic, partition: 0 };
 
   const claim = await claims.get(tp);
@@ -97,7 +97,7 @@ test("given the database lost this member's claim too, when claims are refreshed
   await claimPartition(pool, group, 'member-a', topic, 0);
   const seeks: bigint[] = [];
   const source = { seek: (_tp: TopicPartition, offset: bigint) => seeks.push(offset) } as unknown as ChangeSource;
-  const claims = partitionClaims({ pool, source, groupId: group, memberName: 'member-b', logger, withRetry: (work) => work() });
+  const claims = createPartitionClaims({ pool, source, groupId: group, memberName: 'member-b', logger, withRetry: (work) => work() });
   const claim = await claims.get(tp);
   expect(claim.epoch).toBe(2n);
   await applyBatch(pool, group, claim, { ...tp, records: records(0, 1, 2) });

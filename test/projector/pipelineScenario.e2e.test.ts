@@ -1,12 +1,12 @@
 import pino from 'pino';
-import { readPool } from '../../projector/db/readPool';
+import { createReadPool } from '../../projector/db/readPool';
 import { verifyViews } from '../../projector/verify/verifyViews';
 import type { FastifyInstance } from 'fastify';
 import type { Pool } from 'pg';
-import { queryPool } from '../../services/db/queryPool';
-import { buildServicesApi } from '../../services/http/servicesApi';
+import { createQueryPool } from '../../services/db/queryPool';
+import { createHttpApp } from '../../services/http/httpApp';
 import { readModelQueries } from '../../services/queries/readModelQueries';
-import { TEST_JWT, writeApiHarness, type TestUser, type WriteApiHarness } from '../services/writeApiHarness';
+import { TEST_JWT, createWriteApiHarness, type TestUser, type WriteApiHarness } from '../services/writeApiHarness';
 import { startProjectorProcess } from '../support/projectorProcess';
 import { waitUntilCaptured, waitUntilCaughtUp } from '../support/projectorProgress';
 import { stackEnv, uniqueName } from '../support/stackEnv';
@@ -19,7 +19,7 @@ import { stackEnv, uniqueName } from '../support/stackEnv';
 
 const env = stackEnv();
 const group = uniqueName('scenario');
-const read = readPool(env.readDatabaseUrl);
+const read = createReadPool(env.readDatabaseUrl);
 let api: WriteApiHarness;
 let queryApi: { app: FastifyInstance; baseUrl: string; pool: Pool };
 let projector: ReturnType<typeof startProjectorProcess>;
@@ -59,10 +59,10 @@ async function ok<T = any>(reply: Promise<{ status: number; body: T }>): Promise
 }
 
 beforeAll(async () => {
-  api = await writeApiHarness();
+  api = await createWriteApiHarness();
   const logger = pino({ level: 'silent' });
-  const pool = queryPool({ databaseUrl: env.readDatabaseUrl, poolSize: 2, logger });
-  const app = await buildServicesApi({ config: { jwt: TEST_JWT }, logger, commands: null, queries: readModelQueries({ pool }) });
+  const pool = createQueryPool({ databaseUrl: env.readDatabaseUrl, poolSize: 2, logger });
+  const app = await createHttpApp({ config: { jwt: TEST_JWT }, logger, commands: null, queries: readModelQueries({ pool }) });
   queryApi = { app, pool, baseUrl: await app.listen({ host: '127.0.0.1', port: 0 }) };
   projector = startProjectorProcess({ READ_DATABASE_URL: env.readDatabaseUrl, KAFKA_BROKERS: env.kafkaBrokers.join(','), PROJECTOR_GROUP_ID: group });
 });

@@ -3,7 +3,7 @@ import { Pool } from 'pg';
 import pino from 'pino';
 import { waitFor } from '../../infra/stack/waitFor';
 import { sourceTopics } from '../../projector/config';
-import { readPool } from '../../projector/db/readPool';
+import { createReadPool } from '../../projector/db/readPool';
 import { replayDeadLetters } from '../../projector/operations/replayDeadLetters';
 import { resetCheckpoints } from '../../projector/store/checkpoints';
 import { verifyViews } from '../../projector/verify/verifyViews';
@@ -22,7 +22,7 @@ const env = stackEnv();
 const group = uniqueName('recovery');
 const deadLetterTopic = `${group}.dead-letters`;
 const writePool = new Pool({ connectionString: env.writeDatabaseUrl });
-const read = readPool(env.readDatabaseUrl);
+const read = createReadPool(env.readDatabaseUrl);
 const logger = pino({ level: 'warn' });
 const projectorEnv = {
   READ_DATABASE_URL: env.readDatabaseUrl,

@@ -1,4 +1,4 @@
-import { readPool } from '../../projector/db/readPool';
+import { createReadPool } from '../../projector/db/readPool';
 import { inTransaction, withSavepoint } from '../../infra/db/transaction';
 import { stackEnv } from '../support/stackEnv';
 
@@ -8,7 +8,7 @@ import { stackEnv } from '../support/stackEnv';
  * is never reported as committed. One connection, so the temporary table is always there.
  */
 
-const pool = readPool(stackEnv().readDatabaseUrl, 1);
+const pool = createReadPool(stackEnv().readDatabaseUrl, 1);
 
 beforeAll(async () => {
   await pool.query('create temporary table tx_probe (id text primary key)');

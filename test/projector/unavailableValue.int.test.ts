@@ -1,6 +1,6 @@
 import { applyBatch } from '../../projector/consumer/applyBatch';
 import type { SourceRecord } from '../../projector/source/changeSource';
-import { readPool } from '../../projector/db/readPool';
+import { createReadPool } from '../../projector/db/readPool';
 import { claimPartition } from '../../projector/store/checkpoints';
 import { stackEnv, uniqueName } from '../support/stackEnv';
 import { freshId } from '../support/writeSide';
@@ -13,7 +13,7 @@ import { freshId } from '../support/writeSide';
  */
 
 const PLACEHOLDER = '__debezium_unavailable_value';
-const pool = readPool(stackEnv().readDatabaseUrl);
+const pool = createReadPool(stackEnv().readDatabaseUrl);
 
 const userEvent = (op: 'c' | 'u', id: bigint, lsn: number, after: { nickname: string; avatar: string; profile_ver: number }) =>
   Buffer.from(`{"before":null,"after":{"id":${id},"nickname":${JSON.stringify(after.nickname)},"avatar":${JSON.stringify(after.avatar)},"profile_ver":${after.profile_ver},` +

@@ -1,8 +1,8 @@
-import { writeApiHarness, type TestUser, type WriteApiHarness } from './writeApiHarness';
+import { createWriteApiHarness, type TestUser, type WriteApiHarness } from './writeApiHarness';
 
 let api: WriteApiHarness;
 beforeAll(async () => {
-  api = await writeApiHarness();
+  api = await createWriteApiHarness();
 });
 afterAll(() => api.close());
 

@@ -1,7 +1,7 @@
 import { Pool } from 'pg';
 import pino from 'pino';
-import { readPool } from '../../projector/db/readPool';
-import { writePool } from '../../services/db/writePool';
+import { createReadPool } from '../../projector/db/readPool';
+import { createWritePool } from '../../services/db/writePool';
 import { stackEnv } from '../support/stackEnv';
 
 /**
@@ -19,8 +19,8 @@ afterAll(async () => {
 });
 
 test.each([
-  ['the services write pool', () => writePool({ config: { writeDatabaseUrl: env.writeDatabaseUrl, databasePoolSize: 2 }, logger: pino({ level: 'silent' }) })],
-  ['the projector read pool', () => readPool(env.readDatabaseUrl, 2)],
+  ['the services write pool', () => createWritePool({ config: { writeDatabaseUrl: env.writeDatabaseUrl, databasePoolSize: 2 }, logger: pino({ level: 'silent' }) })],
+  ['the projector read pool', () => createReadPool(env.readDatabaseUrl, 2)],
 ])('given %s with a connection in a transaction, when the server ends it, then the statement fails and the pool serves again', async (_name, makePool) => {
   const pool = makePool();
   const client = await pool.connect();

@@ -1,6 +1,6 @@
 import { createHmac } from 'node:crypto';
 import { connect } from 'node:net';
-import { TEST_JWT, writeApiHarness, type TestUser, type WriteApiHarness } from './writeApiHarness';
+import { TEST_JWT, createWriteApiHarness, type TestUser, type WriteApiHarness } from './writeApiHarness';
 
 /** What reaches the API from outside: tokens, raw bodies, URLs. Nothing here may produce a 5xx. */
 
@@ -8,7 +8,7 @@ let api: WriteApiHarness;
 let ann: TestUser;
 let channelId: string;
 beforeAll(async () => {
-  api = await writeApiHarness();
+  api = await createWriteApiHarness();
   ann = await api.createUser('ann');
   channelId = (await api.as(ann).post('/groups', { name: 'g' })).body.channelId;
 });

@@ -1,5 +1,5 @@
 import fc from 'fast-check';
-import { writeApiHarness, type ApiReply, type TestUser, type WriteApiHarness } from './writeApiHarness';
+import { createWriteApiHarness, type ApiReply, type TestUser, type WriteApiHarness } from './writeApiHarness';
 
 /**
  * Random batches of commands (each batch sent concurrently) by a small crowd of users, then the
@@ -9,7 +9,7 @@ import { writeApiHarness, type ApiReply, type TestUser, type WriteApiHarness } f
 
 let api: WriteApiHarness;
 beforeAll(async () => {
-  api = await writeApiHarness();
+  api = await createWriteApiHarness();
 });
 afterAll(() => api.close());
 

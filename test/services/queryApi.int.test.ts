@@ -1,4 +1,4 @@
-import { queryApiHarness, type ConversationFixture, type ContactFixture, type FixtureUser, type QueryApiHarness } from './queryApiHarness';
+import { createQueryApiHarness, type ConversationFixture, type ContactFixture, type FixtureUser, type QueryApiHarness } from './queryApiHarness';
 
 /**
  * The query API against the stack's im_read, with fixture rows written straight into the read
@@ -7,7 +7,7 @@ import { queryApiHarness, type ConversationFixture, type ContactFixture, type Fi
 
 let api: QueryApiHarness;
 beforeAll(async () => {
-  api = await queryApiHarness();
+  api = await createQueryApiHarness();
 });
 afterAll(() => api?.close());
 

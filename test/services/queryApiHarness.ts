@@ -2,9 +2,9 @@ import { randomBytes } from 'node:crypto';
 import type { FastifyInstance } from 'fastify';
 import { Pool } from 'pg';
 import pino from 'pino';
-import { queryPool } from '../../services/db/queryPool';
+import { createQueryPool } from '../../services/db/queryPool';
 import { signUserToken } from '../../services/http/authentication';
-import { buildServicesApi } from '../../services/http/servicesApi';
+import { createHttpApp } from '../../services/http/httpApp';
 import { readModelQueries } from '../../services/queries/readModelQueries';
 import { stackEnv } from '../support/stackEnv';
 import { TEST_JWT, type ApiReply } from './writeApiHarness';
@@ -62,10 +62,10 @@ const insertFrom = (table: string, columns: readonly string[]) =>
  * port, and a separate writable pool that plays the projector: it inserts fixture rows for fresh
  * users straight into the read models, and deletes them again on close. No projector needed.
  */
-export async function queryApiHarness() {
+export async function createQueryApiHarness() {
   const logger = pino({ level: process.env.LOG_LEVEL ?? 'silent' });
-  const pool = queryPool({ databaseUrl: stackEnv().readDatabaseUrl, poolSize: 4, logger });
-  const app: FastifyInstance = await buildServicesApi({ config: { jwt: TEST_JWT }, logger, commands: null, queries: readModelQueries({ pool }) });
+  const pool = createQueryPool({ databaseUrl: stackEnv().readDatabaseUrl, poolSize: 4, logger });
+  const app: FastifyInstance = await createHttpApp({ config: { jwt: TEST_JWT }, logger, commands: null, queries: readModelQueries({ pool }) });
   // Over real HTTP: app.inject() cannot load under the jest transform (see writeApiHarness).
   const baseUrl = await app.listen({ host: '127.0.0.1', port: 0 });
   const fixtures = new Pool({ connectionString: stackEnv().readDatabaseUrl, max: 2 });
@@ -153,4 +153,4 @@ export async function queryApiHarness() {
   };
 }
 
-export type QueryApiHarness = Awaited<ReturnType<typeof queryApiHarness>>;
+export type QueryApiHarness = Awaited<ReturnType<typeof createQueryApiHarness>>;

@@ -1,4 +1,4 @@
-import { writeApiHarness, type ApiReply, type TestUser, type WriteApiHarness } from './writeApiHarness';
+import { createWriteApiHarness, type ApiReply, type TestUser, type WriteApiHarness } from './writeApiHarness';
 
 /**
  * Every refusal: the status, the machine-readable reason, and proof that nothing changed (a
@@ -30,7 +30,7 @@ const w = {} as World;
 const UNKNOWN_ID = '9223372036854775807';
 
 beforeAll(async () => {
-  api = await writeApiHarness();
+  api = await createWriteApiHarness();
   const names = ['owner', 'admin', 'member', 'leaver', 'outsider', 'friend', 'exFriend'] as const;
   for (const name of names) w[name] = await api.createUser(name);
   // A valid token whose subject does not exist.

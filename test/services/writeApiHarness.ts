@@ -1,10 +1,10 @@
 import type { FastifyInstance } from 'fastify';
 import { Pool } from 'pg';
 import pino from 'pino';
-import { writeCommands } from '../../services/commands/writeCommands';
+import { createWriteCommands } from '../../services/commands/writeCommands';
 import type { JwtSettings } from '../../services/config';
-import { buildWriteApi } from '../../services/http/writeApi';
-import { idGenerator } from '../../services/ids/idGenerator';
+import { createHttpApp } from '../../services/http/httpApp';
+import { createIdGenerator } from '../../services/ids/idGenerator';
 import { stackEnv } from '../support/stackEnv';
 
 export const TEST_JWT: JwtSettings = { secret: 'write-api-tests-secret-0123456789abcdef', usesDevSecret: false, tokenTtlSeconds: 3600 };
@@ -28,11 +28,11 @@ type Method = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
  * ids come from the real generator (above 2^53) with a random worker id, so concurrent test
  * files never collide and every run owns fresh rows in the shared database.
  */
-export async function writeApiHarness() {
+export async function createWriteApiHarness() {
   const pool = new Pool({ connectionString: stackEnv().writeDatabaseUrl, max: 20 });
   const logger = pino({ level: process.env.LOG_LEVEL ?? 'silent' });
-  const commands = writeCommands({ pool, ids: idGenerator({ workerId: Math.floor(Math.random() * 1024) }), logger });
-  const app: FastifyInstance = await buildWriteApi({ config: { jwt: TEST_JWT }, logger, commands });
+  const commands = createWriteCommands({ pool, ids: createIdGenerator({ workerId: Math.floor(Math.random() * 1024) }), logger });
+  const app: FastifyInstance = await createHttpApp({ config: { jwt: TEST_JWT }, logger, commands, queries: null });
 
   // Over real HTTP on a free port: app.inject() needs light-my-request, whose ESM-only
   // dependency the jest transform (ts files only) cannot load.
@@ -96,7 +96,7 @@ export async function writeApiHarness() {
   };
 }
 
-export type WriteApiHarness = Awaited<ReturnType<typeof writeApiHarness>>;
+export type WriteApiHarness = Awaited<ReturnType<typeof createWriteApiHarness>>;
 
 /**
  * Every row of the seven contract tables that touches these users or channels, ids as text, in

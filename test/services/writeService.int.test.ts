@@ -1,8 +1,8 @@
 import { Client } from 'pg';
 import pino from 'pino';
 import { waitFor } from '../../infra/stack/waitFor';
-import type { WriteApiConfig } from '../../services/config';
-import { startWriteService, type RunningWriteService } from '../../services/writeService';
+import { writeApiOnly, type WriteApiConfig } from '../../services/config';
+import { startServices, type RunningServices } from '../../services/startServices';
 import { stackEnv } from '../support/stackEnv';
 import { TEST_JWT } from './writeApiHarness';
 
@@ -18,7 +18,7 @@ const config: WriteApiConfig = {
   shutdownTimeoutMs: 5_000,
 };
 
-async function call(service: RunningWriteService, method: string, path: string, token?: string, body?: unknown) {
+async function call(service: RunningServices, method: string, path: string, token?: string, body?: unknown) {
   const response = await fetch(`${service.url}${path}`, {
     method,
     headers: { ...(token ? { authorization: `Bearer ${token}` } : {}), ...(body ? { 'content-type': 'application/json' } : {}) },
@@ -27,9 +27,9 @@ async function call(service: RunningWriteService, method: string, path: string, 
   return { status: response.status, body: (await response.json()) as any };
 }
 
-describe('startWriteService', () => {
+describe('startServices, the write API alone', () => {
   it('on stop, refuses new requests, finishes the one in flight, then closes the pool', async () => {
-    const service = await startWriteService({ config, logger: pino({ level: 'silent' }) });
+    const service = await startServices({ config: writeApiOnly(config), logger: pino({ level: 'silent' }) });
     const blocker = new Client({ connectionString: config.writeDatabaseUrl });
     // A second connection: inside the blocker's transaction pg_stat_activity would stay frozen.
     const observer = new Client({ connectionString: config.writeDatabaseUrl });
@@ -76,13 +76,13 @@ describe('startWriteService', () => {
       expect(reply.status).toBe(201);
       expect(reply.body.seq).toBe('1');
       await stopping;
-      expect(service.pool.ended).toBe(true);
+      expect(service.writePool?.ended).toBe(true);
       const [stored] = (await blocker.query('select content from messages where channel_id = $1', [channelId])).rows;
       expect(stored).toEqual({ content: 'last words' });
     } finally {
       await blocker.end();
       await observer.end();
-      if (!service.pool.ended) await service.stop();
+      if (service.writePool?.ended === false) await service.stop();
     }
   });
 });

@@ -1,6 +1,6 @@
 import pino from 'pino';
 import { loadStackConfig } from '../../infra/stack/config';
-import { localStack } from '../../infra/stack/localStack';
+import { createLocalStack } from '../../infra/stack/localStack';
 
 /**
  * Brings the real local stack up once before the stack tests (reusing whatever already runs)
@@ -8,7 +8,7 @@ import { localStack } from '../../infra/stack/localStack';
  */
 export default async function globalSetup(): Promise<void> {
   const logger = pino({ level: process.env.LOG_LEVEL ?? 'warn' });
-  const stack = localStack({ config: loadStackConfig(), logger });
+  const stack = createLocalStack({ config: loadStackConfig(), logger });
   const urls = await stack.up();
   Object.assign(process.env, urls);
 }

@@ -16,7 +16,7 @@ export interface ReadRecord {
  * Reads topics from the beginning with a group of its own and keeps every record, so a test
  * can wait for the records it caused instead of sleeping.
  */
-export async function topicReader({ brokers, topics }: { brokers: string[]; topics: string[] }) {
+export async function createTopicReader({ brokers, topics }: { brokers: string[]; topics: string[] }) {
   const kafka = new Kafka({ clientId: 'test-reader', brokers, logLevel: logLevel.NOTHING });
   const admin = kafka.admin();
   await admin.connect();
@@ -64,4 +64,4 @@ export async function topicReader({ brokers, topics }: { brokers: string[]; topi
   };
 }
 
-export type TopicReader = Awaited<ReturnType<typeof topicReader>>;
+export type TopicReader = Awaited<ReturnType<typeof createTopicReader>>;

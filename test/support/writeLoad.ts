@@ -1,7 +1,7 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { Pool } from 'pg';
 import { surviveConnectionLoss } from '../../infra/db/connectionLoss';
-import { seededRandom } from '../../services/workload/seededRandom';
+import { createSeededRandom } from '../../services/workload/seededRandom';
 import { createGroup, createUsers, freshId } from './writeSide';
 
 /**
@@ -39,7 +39,7 @@ export async function createLoadWorld(pool: Pool, prefix: string, users = 24, gr
 export function startWriteLoad(writeUrl: string, world: LoadWorld, { perSecond = 40, seed = 1 }: { perSecond?: number; seed?: number } = {}) {
   // Its own pool with short timeouts: a dead server must fail a write quickly, not hang it.
   const pool = surviveConnectionLoss(new Pool({ connectionString: writeUrl, max: 4, connectionTimeoutMillis: 2000, query_timeout: 10_000 }), () => undefined);
-  const rng = seededRandom(seed);
+  const rng = createSeededRandom(seed);
   const random = () => rng.next();
   const pick = <T>(items: readonly T[]): T => rng.pick(items)!;
   const stats: LoadStats = { committed: 0, failed: 0 };

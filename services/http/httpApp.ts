@@ -17,7 +17,7 @@ import { userRoutes } from './routes/userRoutes';
 
 const BODY_LIMIT_BYTES = 64 * 1024;
 
-export interface ServicesApiDependencies {
+export interface HttpAppDependencies {
   readonly config: { readonly jwt: JwtSettings };
   readonly logger: Logger;
   /** The write API's commands on im_write; null when this process does not serve it. */
@@ -31,9 +31,9 @@ export interface ServicesApiDependencies {
  * (reads of the read models), on one fastify app with the same JWT bearer identity, JSON-schema
  * validation of every body and parameter, errors always as `{ error, message }`, and one OpenAPI
  * description of whatever it serves at GET /openapi.json. Not listening yet: the caller decides
- * (startServices, tests, the workload).
+ * (startServices, the tests).
  */
-export async function buildServicesApi({ config, logger, commands, queries }: ServicesApiDependencies): Promise<FastifyInstance> {
+export async function createHttpApp({ config, logger, commands, queries }: HttpAppDependencies): Promise<FastifyInstance> {
   const app = fastify({
     loggerInstance: logger.child({ component: 'http-api' }) as FastifyBaseLogger,
     // Requests are logged once, at debug, by the onResponse hook below.
