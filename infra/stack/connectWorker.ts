@@ -53,6 +53,15 @@ export function createConnectWorker(config: StackConfig, log: Logger) {
     writeLog4jConsoleConfig(log4jFile, '[%d] %p %X{connector.context}%m (%c)%n', { 'org.reflections': 'ERROR', 'org.apache.kafka.clients': 'WARN', 'org.eclipse.jetty': 'WARN', 'org.apache.kafka.connect.runtime.rest': 'WARN' });
   }
 
+  /** What the worker's EnvVarConfigProvider resolves the connector's ${env:CDC_DATABASE_*} from. */
+  const connectorEnv = {
+    CDC_DATABASE_HOST: config.postgres.host,
+    CDC_DATABASE_PORT: String(config.postgres.port),
+    CDC_DATABASE_USER: config.postgres.user,
+    CDC_DATABASE_PASSWORD: config.postgres.password,
+    CDC_DATABASE_NAME: config.postgres.writeDatabase,
+  };
+
   async function restGet(pathname: string): Promise<Response> {
     return fetch(`${url}${pathname}`, { signal: AbortSignal.timeout(5000) });
   }
@@ -62,7 +71,7 @@ export function createConnectWorker(config: StackConfig, log: Logger) {
     url,
     isRunning: () => runningPid(proc) !== undefined,
 
-    async start(jvm: JvmArtifacts, env: Readonly<Record<string, string>>): Promise<'started' | 'reused'> {
+    async start(jvm: JvmArtifacts): Promise<'started' | 'reused'> {
       let outcome: 'started' | 'reused' = 'reused';
       if (runningPid(proc) === undefined) {
         if (await portInUse(c.host, c.port)) {
@@ -76,7 +85,7 @@ export function createConnectWorker(config: StackConfig, log: Logger) {
             '-Djava.awt.headless=true', `-Dlog4j.configuration=file:${log4jFile}`,
             '-cp', jvm.classpath, 'org.apache.kafka.connect.cli.ConnectDistributed', propertiesFile,
           ],
-          env: { ...config.inheritedEnv, ...env },
+          env: { ...config.inheritedEnv, ...connectorEnv },
         });
         outcome = 'started';
       }

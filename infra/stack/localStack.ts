@@ -1,7 +1,6 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import type { Logger } from 'pino';
-import { Kafka, logLevel, type Admin } from 'kafkajs';
 import { Client } from 'pg';
 import { ensureCdcTopics } from '../../connectors/cdcTopics';
 import { loadConnectorDefinition } from '../../connectors/connectorDefinition';
@@ -11,13 +10,15 @@ import { migrateWriteDatabase } from '../../services/db/migrateWriteDatabase';
 import { stackUrls, type StackConfig, type StackUrls } from './config';
 import { createConnectorHealth } from './connectorHealth';
 import { createConnectWorker } from './connectWorker';
-import { createDaemon, runningPid, startDaemon, stopDaemon, type Daemon } from './daemon';
+import { createDaemon, runningPid, startDaemon, stopDaemon } from './daemon';
 import { nodeEntryArgs } from './nodeEntry';
 import type { PartHealth, PartName } from './partHealth';
+import { probeStackHealth } from './stackHealth';
 import { ensureJvmArtifacts, type JvmArtifacts } from './jvmArtifacts';
 import { createKafkaBroker } from './kafkaBroker';
 import { createPipelineApps } from './pipelineApps';
 import { createPostgresCluster } from './postgres';
+import { withKafkaAdmin } from './withKafkaAdmin';
 import { checkPrerequisites } from './prerequisites';
 
 /** The embedded local stack: PostgreSQL, Kafka (KRaft), Kafka Connect + Debezium, the CDC connector. */
@@ -45,14 +46,16 @@ export function createLocalStack({ config, logger }: { config: StackConfig; logg
   let jvm: JvmArtifacts | undefined;
   const jvmArtifacts = () => (jvm ??= ensureJvmArtifacts(config, log));
 
-  /** What the Connect worker's EnvVarConfigProvider resolves ${env:CDC_DATABASE_*} from. */
-  const connectEnv = {
-    CDC_DATABASE_HOST: config.postgres.host,
-    CDC_DATABASE_PORT: String(config.postgres.port),
-    CDC_DATABASE_USER: config.postgres.user,
-    CDC_DATABASE_PASSWORD: config.postgres.password,
-    CDC_DATABASE_NAME: config.postgres.writeDatabase,
-  };
+  function logFiles(): Record<string, string> {
+    return {
+      postgres: path.join(config.logDir, 'postgres.log'),
+      kafka: kafka.daemon.logFile,
+      connect: connect.daemon.logFile,
+      projector: apps.projector.logFile,
+      services: apps.services.logFile,
+      supervisor: supervisor.logFile,
+    };
+  }
 
   /** Topics first (the projector subscribes to all of them), then the idempotent PUT. */
   async function registerConnector(): Promise<void> {
@@ -97,7 +100,7 @@ export function createLocalStack({ config, logger }: { config: StackConfig; logg
         })(),
         kafka.start(jvm),
       ]);
-      await connect.start(jvm, connectEnv);
+      await connect.start(jvm);
       await registerConnector();
       log.info({ connector: connectorDefinition.name, ms: Date.now() - started }, 'stack up');
       return urls;
@@ -129,43 +132,8 @@ export function createLocalStack({ config, logger }: { config: StackConfig; logg
     },
 
     /** Every part as it really is: probed, not read from pid files alone. */
-    async health(): Promise<PartHealth[]> {
-      const listens = { postgres: `${config.postgres.host}:${config.postgres.port}`, kafka: urls.KAFKA_BROKERS, connect: urls.CONNECT_URL };
-      const files = this.logFiles();
-      const part = (name: PartName, found: Omit<PartHealth, 'name' | 'log' | 'listens'>, where = ''): PartHealth => ({ name, log: files[name] ?? '', listens: where, ...found });
-
-      const pgPid = postgres.isRunning() ? readPostmasterPid(config.postgres.dataDir) : undefined;
-      const pgAnswer = pgPid === undefined ? 'server not running' : await postgres.answers();
-      const pgHealth = pgAnswer === true
-        ? part('postgres', { state: 'RUNNING', reason: 'answers queries', ...(pgPid === undefined ? {} : { pid: pgPid }) }, listens.postgres)
-        : part('postgres', { state: 'DOWN', reason: pgAnswer, ...(pgPid === undefined ? {} : { pid: pgPid }) }, listens.postgres);
-      const kafkaPid = runningPid(kafka.daemon);
-      const kafkaHealth = kafkaPid === undefined
-        ? part('kafka', { state: 'DOWN', reason: 'broker process not running' }, listens.kafka)
-        : (await kafka.isReady().catch(() => false))
-          ? part('kafka', { state: 'RUNNING', reason: 'broker and controller answer', pid: kafkaPid, startedAt: fs.statSync(kafka.daemon.pidFile).mtimeMs }, listens.kafka)
-          : part('kafka', { state: 'DOWN', reason: 'process runs but the broker does not answer metadata requests', pid: kafkaPid }, listens.kafka);
-      const connectPid = runningPid(connect.daemon);
-      const connectHealth = connectPid === undefined
-        ? part('connect', { state: 'DOWN', reason: 'worker process not running' }, listens.connect)
-        : (await connect.answers())
-          ? part('connect', { state: 'RUNNING', reason: 'REST API and worker group answer', pid: connectPid }, listens.connect)
-          : part('connect', { state: 'DOWN', reason: 'process runs but its REST API does not answer', pid: connectPid }, listens.connect);
-      const connector = [pgHealth, kafkaHealth, connectHealth].every((p) => p.state === 'RUNNING')
-        ? await cdc.probe().catch((error: unknown) => ({ state: 'DOWN', reason: `probe failed: ${(error as Error).message}`, notRegistered: false }) as const)
-        : ({ state: 'DOWN', reason: 'needs postgres, kafka and connect', notRegistered: false } as const);
-      const connectorHealthPart = part('connector', { state: connector.state === 'FAILED' ? 'STALLED' : connector.state, reason: connector.reason, connector }, `${connectorDefinition.name} → slot ${cdc.slotName}`);
-
-      return [
-        pgHealth,
-        kafkaHealth,
-        connectHealth,
-        connectorHealthPart,
-        await appHealth('projector', apps.projector, apps.metricsUrl.replace(/\/metrics$/, '/healthz'), apps.metricsUrl),
-        await appHealth('services', apps.services, `${apps.apiUrl}/health`, apps.apiUrl),
-        daemonHealth('supervisor', supervisor),
-      ];
-    },
+    health: (): Promise<PartHealth[]> =>
+      probeStackHealth({ config, urls, postgres, kafka, connect, cdc, connectorName: connectorDefinition.name, apps, supervisor, logFiles: logFiles() }),
 
     /** Starts one part that is down (the watchdog's remedy for a dead process). */
     async startPart(name: PartName): Promise<void> {
@@ -177,7 +145,7 @@ export function createLocalStack({ config, logger }: { config: StackConfig; logg
           await kafka.start(jvmArtifacts());
           return;
         case 'connect':
-          await connect.start(jvmArtifacts(), connectEnv);
+          await connect.start(jvmArtifacts());
           return;
         case 'connector':
           await registerConnector();
@@ -220,61 +188,13 @@ export function createLocalStack({ config, logger }: { config: StackConfig; logg
      */
     async restartConnect(): Promise<void> {
       await connect.stop(5_000);
-      await connect.start(jvmArtifacts(), connectEnv);
+      await connect.start(jvmArtifacts());
     },
 
-    logFiles(): Record<string, string> {
-      return {
-        postgres: path.join(config.logDir, 'postgres.log'),
-        kafka: kafka.daemon.logFile,
-        connect: connect.daemon.logFile,
-        projector: apps.projector.logFile,
-        services: apps.services.logFile,
-        supervisor: supervisor.logFile,
-      };
-    },
+    logFiles,
   };
 }
 
 const SUPERVISOR_MAIN = path.join('infra', 'stack', 'supervisor.ts');
-
-/**
- * A daemon that is not a stack part: STOPPED without a pid file (never started, or stopped by
- * `down`), DOWN when its pid file is left but the process is gone (it died).
- */
-function daemonHealth(name: PartName, d: Daemon): PartHealth {
-  const pid = runningPid(d);
-  if (pid !== undefined) return { name, state: 'RUNNING', reason: 'process runs', pid, listens: '', log: d.logFile };
-  const died = fs.existsSync(d.pidFile);
-  return { name, state: died ? 'DOWN' : 'STOPPED', reason: died ? 'process died' : 'not started', listens: '', log: d.logFile };
-}
-
-async function appHealth(name: PartName, d: Daemon, healthUrl: string, listens: string): Promise<PartHealth> {
-  const base = daemonHealth(name, d);
-  if (base.state !== 'RUNNING') return { ...base, listens };
-  const answer = await fetch(healthUrl, { signal: AbortSignal.timeout(3000) }).then((r) => r.status, (error: unknown) => (error as Error).message);
-  return answer === 200
-    ? { ...base, listens, reason: `${healthUrl} answers` }
-    : { ...base, listens, state: 'STALLED', reason: `process runs but ${healthUrl} answers ${answer}` };
-}
-
-async function withKafkaAdmin<T>(brokers: string, work: (admin: Admin) => Promise<T>): Promise<T> {
-  const admin = new Kafka({ clientId: 'stack', brokers: [brokers], logLevel: logLevel.NOTHING }).admin();
-  await admin.connect();
-  try {
-    return await work(admin);
-  } finally {
-    await admin.disconnect();
-  }
-}
-
-function readPostmasterPid(dataDir: string): number | undefined {
-  try {
-    const first = fs.readFileSync(path.join(dataDir, 'postmaster.pid'), 'utf8').split('\n')[0];
-    return first === undefined ? undefined : Number(first);
-  } catch {
-    return undefined;
-  }
-}
 
 export type LocalStack = ReturnType<typeof createLocalStack>;
