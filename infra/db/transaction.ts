@@ -1,4 +1,6 @@
 import type { Pool, PoolClient } from 'pg';
+import { isRetriable } from '../errors/isRetriable';
+import { PipelineError } from '../errors/pipelineError';
 
 declare const inTransactionBrand: unique symbol;
 
@@ -37,13 +39,16 @@ export async function inTransaction<T>(pool: Pool, work: (tx: Transaction) => Pr
   }
 }
 
-/** The rollback after `cause` failed too: the connection is in an unknown state. */
-class RollbackFailedError extends Error {
-  constructor(
-    override readonly cause: unknown,
-    rollbackError: unknown,
-  ) {
-    super(`rollback failed: ${rollbackError instanceof Error ? rollbackError.message : String(rollbackError)}`);
+/**
+ * The rollback after `cause` failed too: the connection is in an unknown state. Retriable as its
+ * cause is: on another connection the same work may succeed.
+ */
+class RollbackFailedError extends PipelineError {
+  override readonly cause: unknown;
+
+  constructor(cause: unknown, rollbackError: unknown) {
+    super(`rollback failed: ${rollbackError instanceof Error ? rollbackError.message : String(rollbackError)}`, { retriable: isRetriable(cause), cause });
+    this.cause = cause;
   }
 }
 
