@@ -8,7 +8,7 @@ import { createQueryPool } from './db/queryPool';
 import { createWritePool } from './db/writePool';
 import { createHttpApp } from './http/httpApp';
 import { createIdGenerator } from './ids/idGenerator';
-import { readModelQueries } from './queries/readModelQueries';
+import { createReadModelQueries } from './queries/readModelQueries';
 
 export interface RunningServices {
   readonly app: FastifyInstance;
@@ -44,7 +44,7 @@ export async function startServices({ config, logger }: { config: ServicesConfig
 
   let app: FastifyInstance;
   try {
-    app = await createHttpApp({ config, logger, commands, queries: read === null ? null : readModelQueries({ pool: read }) });
+    app = await createHttpApp({ config, logger, commands, queries: read === null ? null : createReadModelQueries({ pool: read }) });
     await app.listen({ host: config.http.host, port: config.http.port });
   } catch (error) {
     await closePools();

@@ -21,7 +21,7 @@ const contactOf = (record: ViewRecord): Contact => apiRowOf(userContactView, rec
  * order: the primary key finds the user's rows and a top-N sort orders them, which is cheap for
  * one user's contacts; an index on (user_id, display_name, contact_user_id) would remove it.
  */
-export function contactQueries({ pool }: { pool: Pool }) {
+export function createContactQueries({ pool }: { pool: Pool }) {
   return {
     async page(ownerId: bigint, after: ContactPosition | null, limit: number): Promise<ContactPage> {
       const keyset = after === null ? '' : ' and (display_name, contact_user_id) > ($3::text, $4::bigint)';
@@ -40,4 +40,4 @@ export function contactQueries({ pool }: { pool: Pool }) {
   };
 }
 
-export type ContactQueries = ReturnType<typeof contactQueries>;
+export type ContactQueries = ReturnType<typeof createContactQueries>;

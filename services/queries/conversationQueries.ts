@@ -16,7 +16,7 @@ export interface ConversationPage {
 const conversationOf = (record: ViewRecord): Conversation => apiRowOf(userConversationView, record);
 
 /** Reads of user_conversation_view, each one statement on one table and one user's partition. */
-export function conversationQueries({ pool }: { pool: Pool }) {
+export function createConversationQueries({ pool }: { pool: Pool }) {
   return {
     /** The user's conversation list (open and visible rows), in the contract's order. */
     async page(ownerId: bigint, after: ConversationPosition | null, limit: number): Promise<ConversationPage> {
@@ -43,4 +43,4 @@ export function conversationQueries({ pool }: { pool: Pool }) {
   };
 }
 
-export type ConversationQueries = ReturnType<typeof conversationQueries>;
+export type ConversationQueries = ReturnType<typeof createConversationQueries>;

@@ -1,10 +1,10 @@
 import type { Pool } from 'pg';
-import { contactQueries } from './contactQueries';
-import { conversationQueries } from './conversationQueries';
+import { createContactQueries } from './contactQueries';
+import { createConversationQueries } from './conversationQueries';
 
 /** Everything the query API reads, all from im_read through one (read-only) pool. */
-export function readModelQueries({ pool }: { pool: Pool }) {
-  return { conversations: conversationQueries({ pool }), contacts: contactQueries({ pool }) };
+export function createReadModelQueries({ pool }: { pool: Pool }) {
+  return { conversations: createConversationQueries({ pool }), contacts: createContactQueries({ pool }) };
 }
 
-export type ReadModelQueries = ReturnType<typeof readModelQueries>;
+export type ReadModelQueries = ReturnType<typeof createReadModelQueries>;

@@ -5,7 +5,7 @@ import type { FastifyInstance } from 'fastify';
 import type { Pool } from 'pg';
 import { createQueryPool } from '../../services/db/queryPool';
 import { createHttpApp } from '../../services/http/httpApp';
-import { readModelQueries } from '../../services/queries/readModelQueries';
+import { createReadModelQueries } from '../../services/queries/readModelQueries';
 import { TEST_JWT, createWriteApiHarness, type TestUser, type WriteApiHarness } from '../services/writeApiHarness';
 import { startProjectorProcess } from '../support/projectorProcess';
 import { waitUntilCaptured, waitUntilCaughtUp } from '../support/projectorProgress';
@@ -62,7 +62,7 @@ beforeAll(async () => {
   api = await createWriteApiHarness();
   const logger = pino({ level: 'silent' });
   const pool = createQueryPool({ databaseUrl: env.readDatabaseUrl, poolSize: 2, logger });
-  const app = await createHttpApp({ config: { jwt: TEST_JWT }, logger, commands: null, queries: readModelQueries({ pool }) });
+  const app = await createHttpApp({ config: { jwt: TEST_JWT }, logger, commands: null, queries: createReadModelQueries({ pool }) });
   queryApi = { app, pool, baseUrl: await app.listen({ host: '127.0.0.1', port: 0 }) };
   projector = startProjectorProcess({ READ_DATABASE_URL: env.readDatabaseUrl, KAFKA_BROKERS: env.kafkaBrokers.join(','), PROJECTOR_GROUP_ID: group });
 });
