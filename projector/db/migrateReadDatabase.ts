@@ -1,54 +1,21 @@
 import path from 'node:path';
 import { Client } from 'pg';
 import { migrateDatabase } from '../../infra/db/migrateDatabase';
+import { ensureReadPartitions } from './ensureReadPartitions';
 
-/** The contract tables that are hash-partitioned, with their partition keys. */
-export const PARTITIONED_TABLES = [
-  'user_conversation_view',
-  'user_contact_view',
-  'conversation_reverse_index',
-  'contact_reverse_index',
-] as const;
+/** The read side's drizzle migrations (journal + SQL). */
+export const READ_MIGRATIONS = path.join(__dirname, 'migrations');
 
 /**
  * Applies the read-side migrations (hand-written SQL: drizzle-kit cannot express PARTITION BY
- * HASH), then creates the hash partitions. The count is fixed when the tables are first made;
- * asking for another count later is an error, since rows would land in the wrong partitions.
+ * HASH), then creates the hash partitions (ensureReadPartitions).
  */
 export async function migrateReadDatabase(databaseUrl: string, partitions: number): Promise<void> {
-  await migrateDatabase(databaseUrl, path.join(__dirname, 'migrations'));
+  await migrateDatabase(databaseUrl, READ_MIGRATIONS);
   const client = new Client({ connectionString: databaseUrl });
   await client.connect();
   try {
-    await client.query('begin');
-    await client.query('select pg_advisory_xact_lock(7245002)');
-    for (const table of PARTITIONED_TABLES) {
-      const existing = await client.query<{ bound: string }>(
-        `select pg_get_expr(c.relpartbound, c.oid) as bound
-           from pg_inherits i join pg_class c on c.oid = i.inhrelid
-          where i.inhparent = $1::regclass`,
-        [table],
-      );
-      if (existing.rowCount !== null && existing.rowCount > 0) {
-        const modulus = /modulus (\d+)/.exec(existing.rows[0]?.bound ?? '')?.[1];
-        if (Number(modulus) !== partitions || existing.rowCount !== partitions) {
-          throw new Error(
-            `READ_PARTITIONS=${partitions}, but ${table} already has ${existing.rowCount} partitions of modulus ${modulus}; ` +
-              'the partition count is fixed when the read tables are created (rebuild into a new database to change it)',
-          );
-        }
-        continue;
-      }
-      for (let remainder = 0; remainder < partitions; remainder += 1) {
-        await client.query(
-          `create table ${table}_p${remainder} partition of ${table} for values with (modulus ${partitions}, remainder ${remainder})`,
-        );
-      }
-    }
-    await client.query('commit');
-  } catch (error) {
-    await client.query('rollback').catch(() => undefined);
-    throw error;
+    await ensureReadPartitions(client, partitions);
   } finally {
     await client.end();
   }
