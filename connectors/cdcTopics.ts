@@ -9,8 +9,14 @@ import type { ConnectorDefinition } from './connectorDefinition';
 export function cdcTopics(definition: ConnectorDefinition): ITopicConfig[] {
   const config = definition.config;
   const prefix = required(config, 'topic.prefix');
-  const tables = required(config, 'table.include.list').split(',').map((t) => t.trim()).filter((t) => t !== '');
-  const groups = (config['topic.creation.groups'] ?? '').split(',').map((g) => g.trim()).filter((g) => g !== '');
+  const tables = required(config, 'table.include.list')
+    .split(',')
+    .map((t) => t.trim())
+    .filter((t) => t !== '');
+  const groups = (config['topic.creation.groups'] ?? '')
+    .split(',')
+    .map((g) => g.trim())
+    .filter((g) => g !== '');
   return tables.map((table) => {
     const topic = `${prefix}.${table}`;
     const group = groups.find((g) => new RegExp(`^(?:${config[`topic.creation.${g}.include`] ?? '$^'})$`).test(topic)) ?? 'default';

@@ -72,7 +72,11 @@ export function createConnectorRegistry({ connectUrl, timeoutMs = 120_000 }: { c
           await sleep(500);
           continue;
         }
-        throw new ConnectorError(`registering ${definition.name}: HTTP ${response.status} ${text}`, definition.name, response.status >= 500);
+        throw new ConnectorError(
+          `registering ${definition.name}: HTTP ${response.status} ${text}`,
+          definition.name,
+          response.status >= 500,
+        );
       }
       return waitUntilRunning(definition.name);
     },
@@ -80,7 +84,8 @@ export function createConnectorRegistry({ connectUrl, timeoutMs = 120_000 }: { c
     /** Restarts the connector and every task (Connect 3.0+), then waits until they run. */
     async restart(name: string): Promise<ConnectorStatus> {
       const response = await call('POST', `/connectors/${encodeURIComponent(name)}/restart?includeTasks=true&onlyFailed=false`);
-      if (!response.ok) throw new ConnectorError(`restarting ${name}: HTTP ${response.status} ${await response.text()}`, name, response.status >= 500);
+      if (!response.ok)
+        throw new ConnectorError(`restarting ${name}: HTTP ${response.status} ${await response.text()}`, name, response.status >= 500);
       return waitUntilRunning(name);
     },
 

@@ -16,17 +16,33 @@ import { runViewBuilderPass } from './store/viewBuilderPass';
  * metrics. `start` returns once the consumer runs; `stop` finishes the running batches, commits
  * and leaves the group.
  */
-export async function createProjector({ config, logger, onFatal }: { config: ProjectorConfig; logger: Logger; onFatal?: (error: Error) => void }) {
+export async function createProjector({
+  config,
+  logger,
+  onFatal,
+}: {
+  config: ProjectorConfig;
+  logger: Logger;
+  onFatal?: (error: Error) => void;
+}) {
   await migrateReadDatabase(config.readDatabaseUrl, config.readPartitions);
-  const pool = createReadPool(config.readDatabaseUrl, config.concurrency + 4, (error) => logger.warn({ err: error }, 'idle database connection lost'));
+  const pool = createReadPool(config.readDatabaseUrl, config.concurrency + 4, (error) =>
+    logger.warn({ err: error }, 'idle database connection lost'),
+  );
   const metrics = createProjectorMetrics();
-  const kafka = new Kafka({ clientId: `projector-${config.memberName}`, brokers: [...config.kafkaBrokers], logCreator: createKafkajsLogCreator(logger) });
+  const kafka = new Kafka({
+    clientId: `projector-${config.memberName}`,
+    brokers: [...config.kafkaBrokers],
+    logCreator: createKafkajsLogCreator(logger),
+  });
 
   const admin = kafka.admin();
   await admin.connect();
   const existing = new Set(await admin.listTopics());
   if (!existing.has(config.deadLetterTopic)) {
-    await admin.createTopics({ topics: [{ topic: config.deadLetterTopic, numPartitions: 1, configEntries: [{ name: 'retention.ms', value: '-1' }] }] });
+    await admin.createTopics({
+      topics: [{ topic: config.deadLetterTopic, numPartitions: 1, configEntries: [{ name: 'retention.ms', value: '-1' }] }],
+    });
   }
   await admin.disconnect();
 
@@ -52,7 +68,11 @@ export async function createProjector({ config, logger, onFatal }: { config: Pro
   }
 
   // Dead letters carry their position as key; the default (murmur2, Java-compatible) partitioner.
-  const producer: Producer = kafka.producer({ idempotent: true, maxInFlightRequests: 1, createPartitioner: Partitioners.DefaultPartitioner });
+  const producer: Producer = kafka.producer({
+    idempotent: true,
+    maxInFlightRequests: 1,
+    createPartitioner: Partitioners.DefaultPartitioner,
+  });
   const builder = createViewBuilderLoop({
     pool,
     logger,
@@ -64,7 +84,13 @@ export async function createProjector({ config, logger, onFatal }: { config: Pro
       metrics.builderPassSeconds.observe(ms / 1000);
     },
   });
-  const source = createKafkajsChangeSource({ kafka, groupId: config.groupId, topics: sourceTopics(config.topicPrefix), logger, concurrency: config.concurrency });
+  const source = createKafkajsChangeSource({
+    kafka,
+    groupId: config.groupId,
+    topics: sourceTopics(config.topicPrefix),
+    logger,
+    concurrency: config.concurrency,
+  });
   const runner = createProjectorRunner({
     pool,
     source,

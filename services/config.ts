@@ -110,12 +110,16 @@ export function loadServicesConfig(env: Environment = process.env): ServicesConf
   const source = fromEnvironment(env);
   const listed = reader.read(source, { SERVICE_APIS: optional(choiceList(SERVICE_APIS)) }).SERVICE_APIS;
   const apis = listed ?? SERVICE_APIS.filter((api) => source.raw(API_DATABASE[api]) !== undefined);
-  if (listed === undefined && apis.length === 0) reader.problem('WRITE_DATABASE_URL (write API) and/or READ_DATABASE_URL (query API) is required');
+  if (listed === undefined && apis.length === 0)
+    reader.problem('WRITE_DATABASE_URL (write API) and/or READ_DATABASE_URL (query API) is required');
 
   // Checked even when the write API is off: a bad value is reported, not ignored until it matters.
   const { ID_WORKER_ID: idWorkerId } = reader.read(source, ID_WORKER_ID);
   const write = apis.includes('write')
-    ? Object.freeze({ databaseUrl: reader.read(source, { WRITE_DATABASE_URL: databaseUrl('write', 'the write API') }).WRITE_DATABASE_URL, idWorkerId })
+    ? Object.freeze({
+        databaseUrl: reader.read(source, { WRITE_DATABASE_URL: databaseUrl('write', 'the write API') }).WRITE_DATABASE_URL,
+        idWorkerId,
+      })
     : null;
   const query = apis.includes('query')
     ? Object.freeze({ databaseUrl: reader.read(source, { READ_DATABASE_URL: databaseUrl('query', 'the query API') }).READ_DATABASE_URL })

@@ -3,7 +3,10 @@ import { ConfigError, DEV_JWT_SECRET, loadServicesConfig, loadTokenIssuerConfig,
 const SECRET = 'a-test-secret-that-is-long-enough-0123456789';
 const valid = { WRITE_DATABASE_URL: 'postgres://im:im@127.0.0.1:55432/im_write', JWT_SECRET: SECRET };
 
-const problemsOf = (env: Record<string, string>, load: (env: Record<string, string>) => unknown = loadWriteApiConfig): readonly string[] => {
+const problemsOf = (
+  env: Record<string, string>,
+  load: (env: Record<string, string>) => unknown = loadWriteApiConfig,
+): readonly string[] => {
   try {
     load(env);
   } catch (error) {
@@ -116,13 +119,20 @@ describe('loadServicesConfig', () => {
   });
 
   it('lists every bad setting at once', () => {
-    const problems = servicesProblemsOf({ SERVICE_APIS: 'write,read', READ_DATABASE_URL: 'mysql://x/y', WRITE_DATABASE_URL: 'x', HTTP_PORT: '-1' });
+    const problems = servicesProblemsOf({
+      SERVICE_APIS: 'write,read',
+      READ_DATABASE_URL: 'mysql://x/y',
+      WRITE_DATABASE_URL: 'x',
+      HTTP_PORT: '-1',
+    });
     expect(problems).toEqual([
       'SERVICE_APIS=write,read must be a comma list of write, query',
       'WRITE_DATABASE_URL must be a postgres:// or postgresql:// URL',
       'HTTP_PORT=-1 must be an integer from 0 to 65535',
     ]);
-    expect(servicesProblemsOf({ READ_DATABASE_URL: 'mysql://x/y' })).toEqual(['READ_DATABASE_URL must be a postgres:// or postgresql:// URL']);
+    expect(servicesProblemsOf({ READ_DATABASE_URL: 'mysql://x/y' })).toEqual([
+      'READ_DATABASE_URL must be a postgres:// or postgresql:// URL',
+    ]);
   });
 });
 

@@ -37,7 +37,8 @@ export async function startServices({ config, logger }: { config: ServicesConfig
     write = createWritePool({ config: { writeDatabaseUrl: config.write.databaseUrl, databasePoolSize: config.databasePoolSize }, logger });
     commands = createWriteCommands({ pool: write, ids: createIdGenerator({ workerId: config.write.idWorkerId }), logger });
   }
-  const read = config.query === null ? null : createQueryPool({ databaseUrl: config.query.databaseUrl, poolSize: config.databasePoolSize, logger });
+  const read =
+    config.query === null ? null : createQueryPool({ databaseUrl: config.query.databaseUrl, poolSize: config.databasePoolSize, logger });
   const closePools = async () => {
     await Promise.all([write?.end(), read?.end()]);
   };

@@ -22,12 +22,19 @@ const BY_CODE: Readonly<Record<string, DatabaseErrorKind>> = {
   '57014': 'timeout',
   '55P03': 'busy',
 };
-const BY_CLASS: Readonly<Record<string, DatabaseErrorKind>> = { '08': 'unavailable', '53': 'busy', '58': 'busy', '22': 'data', '23': 'data' };
+const BY_CLASS: Readonly<Record<string, DatabaseErrorKind>> = {
+  '08': 'unavailable',
+  '53': 'busy',
+  '58': 'busy',
+  '22': 'data',
+  '23': 'data',
+};
 /** Classes start with a digit, or are F0, HV, P0, XX; Node's error codes (EPIPE) are none of them. */
 const SQLSTATE = /^([0-9][0-9A-Z]|F0|HV|P0|XX)[0-9A-Z]{3}$/;
 const NETWORK_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', 'ENOTFOUND', 'EAI_AGAIN']);
 /** pg's errors without a code: a connection that ended, a pool that could not connect in time. */
-const CONNECTION_MESSAGES = /Connection terminated|connection timeout|timeout exceeded when trying to connect|Client has encountered a connection error/i;
+const CONNECTION_MESSAGES =
+  /Connection terminated|connection timeout|timeout exceeded when trying to connect|Client has encountered a connection error/i;
 
 /** Errors are looked at through their causes: drizzle wraps pg's error in its own. */
 function* causes(error: unknown): Generator<unknown> {

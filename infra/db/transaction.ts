@@ -26,7 +26,11 @@ export interface TransactionOptions {
  * decides, rolls back on an error (and rethrows it), and destroys a connection whose rollback
  * failed instead of returning it to the pool.
  */
-export async function inTransaction<T>(pool: Pool, work: (tx: Transaction) => Promise<TransactionOutcome<T>>, options: TransactionOptions = {}): Promise<T> {
+export async function inTransaction<T>(
+  pool: Pool,
+  work: (tx: Transaction) => Promise<TransactionOutcome<T>>,
+  options: TransactionOptions = {},
+): Promise<T> {
   const client = await pool.connect();
   let broken: Error | undefined;
   try {
@@ -47,7 +51,10 @@ class RollbackFailedError extends PipelineError {
   override readonly cause: unknown;
 
   constructor(cause: unknown, rollbackError: unknown) {
-    super(`rollback failed: ${rollbackError instanceof Error ? rollbackError.message : String(rollbackError)}`, { retriable: isRetriable(cause), cause });
+    super(`rollback failed: ${rollbackError instanceof Error ? rollbackError.message : String(rollbackError)}`, {
+      retriable: isRetriable(cause),
+      cause,
+    });
     this.cause = cause;
   }
 }

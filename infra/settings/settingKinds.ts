@@ -9,7 +9,11 @@ export interface TextOptions extends Presence<string> {
 }
 
 export function text({ pattern, mismatch = `must match ${String(pattern)}`, ...presence }: TextOptions = {}): Setting<string> {
-  return withPresence((raw, label) => (pattern === undefined || pattern.test(raw) ? accepted(raw) : refused(raw, `${label.withValue(raw)} ${mismatch}`)), presence, '');
+  return withPresence(
+    (raw, label) => (pattern === undefined || pattern.test(raw) ? accepted(raw) : refused(raw, `${label.withValue(raw)} ${mismatch}`)),
+    presence,
+    '',
+  );
 }
 
 /** A Kafka group or topic name, a database user: nothing a shell or a URL would read specially. */
@@ -40,7 +44,10 @@ export function integer({ min, max, ...presence }: IntegerOptions): Setting<numb
 export function oneOf<const T extends string>(values: readonly T[], presence: Presence<T> = {}): Setting<T> {
   const fallback = presence.default ?? (values[0] as T);
   return withPresence(
-    (raw, label) => ((values as readonly string[]).includes(raw) ? accepted(raw as T) : refused(fallback, `${label.withValue(raw)} must be one of ${values.join(', ')}`)),
+    (raw, label) =>
+      (values as readonly string[]).includes(raw)
+        ? accepted(raw as T)
+        : refused(fallback, `${label.withValue(raw)} must be one of ${values.join(', ')}`),
     presence,
     fallback,
   );
@@ -62,7 +69,9 @@ export function choiceList<const T extends string>(values: readonly T[], presenc
       const listed = raw.split(',').map((word) => word.trim());
       const known = values.filter((value) => listed.includes(value));
       const unknown = listed.filter((word) => !(values as readonly string[]).includes(word));
-      return unknown.length === 0 ? accepted(known) : refused(known, `${label.withValue(raw)} must be a comma list of ${values.join(', ')}`);
+      return unknown.length === 0
+        ? accepted(known)
+        : refused(known, `${label.withValue(raw)} must be a comma list of ${values.join(', ')}`);
     },
     presence,
     [],
@@ -73,9 +82,13 @@ export function choiceList<const T extends string>(values: readonly T[], presenc
 export function hostPortList(presence: Presence<readonly string[]> = {}): Setting<readonly string[]> {
   return withPresence(
     (raw, label) => {
-      const entries = raw.split(',').map((entry) => entry.trim()).filter((entry) => entry !== '');
+      const entries = raw
+        .split(',')
+        .map((entry) => entry.trim())
+        .filter((entry) => entry !== '');
       const bad = entries.filter((entry) => !/^[^:\s]+:\d+$/.test(entry));
-      if (bad.length > 0) return refused(entries, `${label.name} ${bad.length === 1 ? 'entry' : 'entries'} ${bad.join(', ')} must be host:port`);
+      if (bad.length > 0)
+        return refused(entries, `${label.name} ${bad.length === 1 ? 'entry' : 'entries'} ${bad.join(', ')} must be host:port`);
       return entries.length > 0 ? accepted(entries) : refused(entries, `${label.withValue(raw)} names no host:port`);
     },
     presence,
@@ -94,7 +107,8 @@ export interface PostgresUrlOptions {
 export function postgresUrl({ database, requiredFor }: PostgresUrlOptions): Setting<string> {
   const because = `${requiredFor === undefined ? '' : ` for ${requiredFor}`} (postgres://user:password@host:port/${database})`;
   return withPresence(
-    (raw, label) => (/^postgres(ql)?:\/\/\S+$/.test(raw) ? accepted(raw) : refused('', `${label.name} must be a postgres:// or postgresql:// URL`)),
+    (raw, label) =>
+      /^postgres(ql)?:\/\/\S+$/.test(raw) ? accepted(raw) : refused('', `${label.name} must be a postgres:// or postgresql:// URL`),
     {},
     '',
     because,
@@ -105,6 +119,8 @@ export function postgresUrl({ database, requiredFor }: PostgresUrlOptions): Sett
 export function secret({ minLength, purpose }: { minLength: number; purpose: string }): Setting<string | undefined> {
   return {
     read: (raw, label) =>
-      raw === undefined || raw.length >= minLength ? accepted(raw) : refused(raw, `${label.name} must be at least ${minLength} characters (${purpose})`),
+      raw === undefined || raw.length >= minLength
+        ? accepted(raw)
+        : refused(raw, `${label.name} must be at least ${minLength} characters (${purpose})`),
   };
 }

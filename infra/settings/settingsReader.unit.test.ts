@@ -27,7 +27,14 @@ const problemsOf = (read: () => unknown): readonly string[] => {
 describe('readSettings', () => {
   it('given nothing but the required settings, then every other one takes its default', () => {
     const settings = readSettings(fromEnvironment({ DATABASE_URL: 'postgres://h/im_read', BROKERS: 'a:1, b:2' }), SCHEMA);
-    expect(settings).toEqual({ DATABASE_URL: 'postgres://h/im_read', BROKERS: ['a:1', 'b:2'], PORT: 8080, GROUP: 'im', LOG_LEVEL: 'info', KEY: undefined });
+    expect(settings).toEqual({
+      DATABASE_URL: 'postgres://h/im_read',
+      BROKERS: ['a:1', 'b:2'],
+      PORT: 8080,
+      GROUP: 'im',
+      LOG_LEVEL: 'info',
+      KEY: undefined,
+    });
   });
 
   it('given several bad settings, then one ConfigError lists each, by name and in schema order', () => {
@@ -42,8 +49,13 @@ describe('readSettings', () => {
   });
 
   it('never echoes a URL or a secret, which may hold a password', () => {
-    const problems = problemsOf(() => readSettings(fromEnvironment({ DATABASE_URL: 'mysql://u:pw@h/db', BROKERS: 'a:1', KEY: 'pw' }), SCHEMA));
-    expect(problems).toEqual(['DATABASE_URL must be a postgres:// or postgresql:// URL', 'KEY must be at least 8 characters (signing key)']);
+    const problems = problemsOf(() =>
+      readSettings(fromEnvironment({ DATABASE_URL: 'mysql://u:pw@h/db', BROKERS: 'a:1', KEY: 'pw' }), SCHEMA),
+    );
+    expect(problems).toEqual([
+      'DATABASE_URL must be a postgres:// or postgresql:// URL',
+      'KEY must be at least 8 characters (signing key)',
+    ]);
   });
 
   it('reads a blank or padded variable as unset or trimmed', () => {
@@ -54,7 +66,12 @@ describe('readSettings', () => {
 
   it('names command-line options as they are typed, and reads flags and repeated options', () => {
     const source = fromCommandLine({ 'fetch-size': '0', json: true, views: ['a', 'b'] });
-    const schema = { 'fetch-size': integer({ default: 10, min: 1, max: 9 }), json: flag(), help: flag(), views: choiceList(['a', 'b', 'c']) };
+    const schema = {
+      'fetch-size': integer({ default: 10, min: 1, max: 9 }),
+      json: flag(),
+      help: flag(),
+      views: choiceList(['a', 'b', 'c']),
+    };
     const reader = createSettingsReader();
     expect(reader.read(source, schema)).toEqual({ 'fetch-size': 10, json: true, help: false, views: ['a', 'b'] });
     expect(reader.problems).toEqual(['--fetch-size 0 must be an integer from 1 to 9']);

@@ -68,7 +68,8 @@ export interface StackUrls {
 const rootDir = path.resolve(__dirname, '..', '..');
 const port = (fallback: number) => integer({ default: fallback, min: 1, max: 65535 });
 const count = (fallback: number) => integer({ default: fallback, min: 1, max: 1024 });
-const heap = (fallback: string) => text({ default: fallback, pattern: /^\d+[mMgG]$/, mismatch: 'is not a JVM heap size such as 512m or 1g' });
+const heap = (fallback: string) =>
+  text({ default: fallback, pattern: /^\d+[mMgG]$/, mismatch: 'is not a JVM heap size such as 512m or 1g' });
 
 const SETTINGS = {
   STACK_DIR: optional(text()),
@@ -124,7 +125,14 @@ export function loadStackConfig(env: Environment = process.env): StackConfig {
     inheritedEnv: Object.freeze({ ...env }),
   };
 
-  const ports = [config.postgres.port, config.kafka.port, config.kafka.controllerPort, config.connect.port, config.apps.apiPort, config.apps.metricsPort];
+  const ports = [
+    config.postgres.port,
+    config.kafka.port,
+    config.kafka.controllerPort,
+    config.connect.port,
+    config.apps.apiPort,
+    config.apps.metricsPort,
+  ];
   if (new Set(ports).size !== ports.length) reader.problem(`stack ports must differ: ${ports.join(', ')}`);
   reader.check();
   return Object.freeze(config);

@@ -50,7 +50,12 @@ export function createConnectWorker(config: StackConfig, log: Logger) {
       'config.providers.env.class=org.apache.kafka.common.config.provider.EnvVarConfigProvider',
     ];
     writePropertiesFile(propertiesFile, properties);
-    writeLog4jConsoleConfig(log4jFile, '[%d] %p %X{connector.context}%m (%c)%n', { 'org.reflections': 'ERROR', 'org.apache.kafka.clients': 'WARN', 'org.eclipse.jetty': 'WARN', 'org.apache.kafka.connect.runtime.rest': 'WARN' });
+    writeLog4jConsoleConfig(log4jFile, '[%d] %p %X{connector.context}%m (%c)%n', {
+      'org.reflections': 'ERROR',
+      'org.apache.kafka.clients': 'WARN',
+      'org.eclipse.jetty': 'WARN',
+      'org.apache.kafka.connect.runtime.rest': 'WARN',
+    });
   }
 
   /** What the worker's EnvVarConfigProvider resolves the connector's ${env:CDC_DATABASE_*} from. */
@@ -81,9 +86,16 @@ export function createConnectWorker(config: StackConfig, log: Logger) {
         startDaemon(proc, {
           command: 'java',
           args: [
-            `-Xmx${c.heap}`, '-Xms256m', '-XX:+UseG1GC', '-XX:MaxGCPauseMillis=20',
-            '-Djava.awt.headless=true', `-Dlog4j.configuration=file:${log4jFile}`,
-            '-cp', jvm.classpath, 'org.apache.kafka.connect.cli.ConnectDistributed', propertiesFile,
+            `-Xmx${c.heap}`,
+            '-Xms256m',
+            '-XX:+UseG1GC',
+            '-XX:MaxGCPauseMillis=20',
+            '-Djava.awt.headless=true',
+            `-Dlog4j.configuration=file:${log4jFile}`,
+            '-cp',
+            jvm.classpath,
+            'org.apache.kafka.connect.cli.ConnectDistributed',
+            propertiesFile,
           ],
           env: { ...config.inheritedEnv, ...connectorEnv },
         });
@@ -110,7 +122,10 @@ export function createConnectWorker(config: StackConfig, log: Logger) {
 
     /** Whether the REST API answers and the worker has joined its group. */
     async answers(): Promise<boolean> {
-      return restGet('/connectors').then((r) => r.ok, () => false);
+      return restGet('/connectors').then(
+        (r) => r.ok,
+        () => false,
+      );
     },
 
     stop: (graceMs = 60_000) => stopDaemon(proc, graceMs),

@@ -65,8 +65,14 @@ export function createConnectorHealth({ definition, registry, kafkaBrokers, writ
     const client = await writeClient();
     try {
       const { rows } = await client.query<{
-        active: boolean; active_pid: number | null; since: string | null; since_ms: string | null; wal_status: string | null;
-        confirmed: string | null; retained: string | null; safe: string | null;
+        active: boolean;
+        active_pid: number | null;
+        since: string | null;
+        since_ms: string | null;
+        wal_status: string | null;
+        confirmed: string | null;
+        retained: string | null;
+        safe: string | null;
       }>(
         `select s.active, s.active_pid, a.backend_start::text as since, (extract(epoch from a.backend_start) * 1000)::bigint::text as since_ms, s.wal_status, s.confirmed_flush_lsn::text as confirmed,
                 pg_wal_lsn_diff(pg_current_wal_lsn(), s.restart_lsn)::text as retained, s.safe_wal_size::text as safe
@@ -106,14 +112,23 @@ export function createConnectorHealth({ definition, registry, kafkaBrokers, writ
   }
 
   async function recordsFlow(): Promise<boolean> {
-    const admin = new Kafka({ clientId: 'stack-health', brokers: [kafkaBrokers], logLevel: logLevel.NOTHING, retry: { retries: 1 } }).admin();
+    const admin = new Kafka({
+      clientId: 'stack-health',
+      brokers: [kafkaBrokers],
+      logLevel: logLevel.NOTHING,
+      retry: { retries: 1 },
+    }).admin();
     await admin.connect();
     try {
       const since = Date.now() - silence;
       const existing = new Set(await admin.listTopics());
       if (existing.has(heartbeatTopic) && (await anyRecordSince(admin, [heartbeatTopic], since))) return true;
       // A snapshot sends rows, not heartbeats.
-      return await anyRecordSince(admin, dataTopics.filter((t) => existing.has(t)), since);
+      return await anyRecordSince(
+        admin,
+        dataTopics.filter((t) => existing.has(t)),
+        since,
+      );
     } finally {
       await admin.disconnect();
     }
@@ -133,25 +148,48 @@ export function createConnectorHealth({ definition, registry, kafkaBrokers, writ
       if (status === undefined) return { state: 'DOWN', reason: `connector ${definition.name} is not registered`, notRegistered: true };
       const failed = [{ ...status.connector, id: 'connector' }, ...status.tasks].find((s) => s.state === 'FAILED');
       if (failed !== undefined) {
-        return { state: 'FAILED', reason: `${failed.id === 'connector' ? 'connector' : `task ${failed.id}`} FAILED: ${firstLine(failed.trace)}` };
+        return {
+          state: 'FAILED',
+          reason: `${failed.id === 'connector' ? 'connector' : `task ${failed.id}`} FAILED: ${firstLine(failed.trace)}`,
+        };
       }
 
       const slot = await readSlot();
       if (slot === null) return { state: 'STALLED', reason: `replication slot ${slotName} does not exist`, slot, lost: false };
       if (slot.walStatus === 'lost') {
-        return { state: 'STALLED', reason: `replication slot ${slotName} is lost (its WAL was removed): views stop changing until \`recover-cdc\``, slot, lost: true };
+        return {
+          state: 'STALLED',
+          reason: `replication slot ${slotName} is lost (its WAL was removed): views stop changing until \`recover-cdc\``,
+          slot,
+          lost: true,
+        };
       }
       const states = [status.connector.state, ...status.tasks.map((t) => t.state)];
       if (status.tasks.length === 0 || states.some((s) => s !== 'RUNNING')) {
-        return { state: 'STALLED', reason: `connector ${status.connector.state}, tasks ${status.tasks.map((t) => t.state).join(',') || 'none'}`, slot, lost: false };
+        return {
+          state: 'STALLED',
+          reason: `connector ${status.connector.state}, tasks ${status.tasks.map((t) => t.state).join(',') || 'none'}`,
+          slot,
+          lost: false,
+        };
       }
       if (!(await recordsFlow())) {
-        const holder = slot.holder === null ? 'no connection holds the slot' : `slot held by walsender pid ${slot.holder.pid} since ${slot.holder.since}`;
-        return { state: 'STALLED', reason: `task RUNNING but nothing reached Kafka for ${Math.round(silence / 1000)} s (${holder}; confirmed ${slot.confirmedLsn})`, slot, lost: false };
+        const holder =
+          slot.holder === null
+            ? 'no connection holds the slot'
+            : `slot held by walsender pid ${slot.holder.pid} since ${slot.holder.since}`;
+        return {
+          state: 'STALLED',
+          reason: `task RUNNING but nothing reached Kafka for ${Math.round(silence / 1000)} s (${holder}; confirmed ${slot.confirmedLsn})`,
+          slot,
+          lost: false,
+        };
       }
       const atRisk = slot.safeWalBytes !== null && slot.safeWalBytes < AT_RISK_SHARE * (slot.safeWalBytes + slot.retainedBytes);
       const retained = `${(slot.retainedBytes / 1048576).toFixed(1)} MB WAL retained`;
-      const risk = atRisk ? `; AT RISK: only ${(Number(slot.safeWalBytes) / 1048576).toFixed(0)} MB of WAL left before the slot is invalidated` : '';
+      const risk = atRisk
+        ? `; AT RISK: only ${(Number(slot.safeWalBytes) / 1048576).toFixed(0)} MB of WAL left before the slot is invalidated`
+        : '';
       return { state: 'RUNNING', reason: `streaming; confirmed ${slot.confirmedLsn}, ${retained}${risk}`, slot, atRisk };
     },
   };

@@ -18,7 +18,10 @@ export const FAULT_PART: Readonly<Record<Fault, 'kafka' | 'connect' | 'postgres'
  * stop of the broker, an immediate (crash) stop of PostgreSQL. Nothing is started again here:
  * bringing parts back is the supervisor's job. Returns the pid that was stopped, if any.
  */
-export async function injectFault(stack: Pick<LocalStack, 'kafka' | 'connect' | 'postgres' | 'apps'>, fault: Fault): Promise<number | undefined> {
+export async function injectFault(
+  stack: Pick<LocalStack, 'kafka' | 'connect' | 'postgres' | 'apps'>,
+  fault: Fault,
+): Promise<number | undefined> {
   switch (fault) {
     case 'kafka-kill':
       return kill(stack.kafka.daemon);

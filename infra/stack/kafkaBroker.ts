@@ -48,7 +48,15 @@ export function createKafkaBroker(config: StackConfig, log: Logger) {
       'delete.topic.enable=true',
     ];
     writePropertiesFile(propertiesFile, properties);
-    writeLog4jConsoleConfig(log4jFile, '[%d] %p %m (%c)%n', { 'kafka': 'INFO', 'org.apache.kafka': 'INFO', 'state.change.logger': 'WARN', 'kafka.controller': 'WARN', 'kafka.log.LogCleaner': 'WARN', 'org.apache.kafka.storage.internals.log': 'WARN', 'kafka.request.logger': 'WARN' });
+    writeLog4jConsoleConfig(log4jFile, '[%d] %p %m (%c)%n', {
+      kafka: 'INFO',
+      'org.apache.kafka': 'INFO',
+      'state.change.logger': 'WARN',
+      'kafka.controller': 'WARN',
+      'kafka.log.LogCleaner': 'WARN',
+      'org.apache.kafka.storage.internals.log': 'WARN',
+      'kafka.request.logger': 'WARN',
+    });
   }
 
   function formatStorageOnce(jvm: JvmArtifacts): void {
@@ -64,14 +72,30 @@ export function createKafkaBroker(config: StackConfig, log: Logger) {
     log.info({ clusterId }, 'formatting kafka storage');
     const format = spawnSync(
       'java',
-      [`-Dlog4j.configuration=file:${log4jFile}`, '-cp', jvm.classpath, 'kafka.tools.StorageTool', 'format', '-t', clusterId, '-c', propertiesFile, '--ignore-formatted'],
+      [
+        `-Dlog4j.configuration=file:${log4jFile}`,
+        '-cp',
+        jvm.classpath,
+        'kafka.tools.StorageTool',
+        'format',
+        '-t',
+        clusterId,
+        '-c',
+        propertiesFile,
+        '--ignore-formatted',
+      ],
       { encoding: 'utf8' },
     );
     if (format.status !== 0) throw new Error(`kafka-storage format failed:\n${format.stdout}\n${format.stderr}`);
   }
 
   async function isReady(): Promise<boolean> {
-    const kafka = new Kafka({ clientId: 'stack-probe', brokers: [`${k.host}:${k.port}`], logLevel: logLevel.NOTHING, retry: { retries: 0 } });
+    const kafka = new Kafka({
+      clientId: 'stack-probe',
+      brokers: [`${k.host}:${k.port}`],
+      logLevel: logLevel.NOTHING,
+      retry: { retries: 0 },
+    });
     const admin = kafka.admin();
     try {
       await admin.connect();
@@ -92,7 +116,9 @@ export function createKafkaBroker(config: StackConfig, log: Logger) {
       if (runningPid(proc) === undefined) {
         for (const port of [k.port, k.controllerPort]) {
           if (await portInUse(k.host, port)) {
-            throw new Error(`port ${port} is taken by a process that is not this stack's Kafka; set STACK_KAFKA_PORT / STACK_KAFKA_CONTROLLER_PORT`);
+            throw new Error(
+              `port ${port} is taken by a process that is not this stack's Kafka; set STACK_KAFKA_PORT / STACK_KAFKA_CONTROLLER_PORT`,
+            );
           }
         }
         writeProperties();
@@ -100,10 +126,17 @@ export function createKafkaBroker(config: StackConfig, log: Logger) {
         startDaemon(proc, {
           command: 'java',
           args: [
-            `-Xmx${k.heap}`, `-Xms${k.heap}`, '-XX:+UseG1GC', '-XX:MaxGCPauseMillis=20',
-            '-Djava.awt.headless=true', `-Dlog4j.configuration=file:${log4jFile}`,
+            `-Xmx${k.heap}`,
+            `-Xms${k.heap}`,
+            '-XX:+UseG1GC',
+            '-XX:MaxGCPauseMillis=20',
+            '-Djava.awt.headless=true',
+            `-Dlog4j.configuration=file:${log4jFile}`,
             `-Dkafka.logs.dir=${config.logDir}`,
-            '-cp', jvm.classpath, 'kafka.Kafka', propertiesFile,
+            '-cp',
+            jvm.classpath,
+            'kafka.Kafka',
+            propertiesFile,
           ],
           env: config.inheritedEnv,
         });

@@ -78,7 +78,12 @@ export function createLocalStack({ config, logger }: { config: StackConfig; logg
       await this.up();
       await apps.start(urls);
       if (runningPid(supervisor) === undefined) {
-        startDaemon(supervisor, { command: process.execPath, args: nodeEntryArgs(config.rootDir, SUPERVISOR_MAIN), env: config.inheritedEnv, cwd: config.rootDir });
+        startDaemon(supervisor, {
+          command: process.execPath,
+          args: nodeEntryArgs(config.rootDir, SUPERVISOR_MAIN),
+          env: config.inheritedEnv,
+          cwd: config.rootDir,
+        });
         log.info({ log: supervisor.logFile }, 'supervisor started');
       }
       return urls;
@@ -133,7 +138,18 @@ export function createLocalStack({ config, logger }: { config: StackConfig; logg
 
     /** Every part as it really is: probed, not read from pid files alone. */
     health: (): Promise<PartHealth[]> =>
-      probeStackHealth({ config, urls, postgres, kafka, connect, cdc, connectorName: connectorDefinition.name, apps, supervisor, logFiles: logFiles() }),
+      probeStackHealth({
+        config,
+        urls,
+        postgres,
+        kafka,
+        connect,
+        cdc,
+        connectorName: connectorDefinition.name,
+        apps,
+        supervisor,
+        logFiles: logFiles(),
+      }),
 
     /** Starts one part that is down (the watchdog's remedy for a dead process). */
     async startPart(name: PartName): Promise<void> {

@@ -34,7 +34,11 @@ async function main(argv: readonly string[]): Promise<number> {
       return 0;
     case 'start': {
       const urls = await stack.start();
-      printListening(urls, stack.apps, Object.entries(stack.logFiles()).map(([name, log]) => ({ name, log })));
+      printListening(
+        urls,
+        stack.apps,
+        Object.entries(stack.logFiles()).map(([name, log]) => ({ name, log })),
+      );
       return 0;
     }
     case 'down':
@@ -73,7 +77,15 @@ async function main(argv: readonly string[]): Promise<number> {
         const file = files[name];
         if (file === undefined) continue;
         console.log(`==> ${file} <==`);
-        console.log(fs.existsSync(file) ? fs.readFileSync(file, 'utf8').split('\n').slice(-lines - 1).join('\n') : '(no log yet)');
+        console.log(
+          fs.existsSync(file)
+            ? fs
+                .readFileSync(file, 'utf8')
+                .split('\n')
+                .slice(-lines - 1)
+                .join('\n')
+            : '(no log yet)',
+        );
       }
       return 0;
     }
@@ -92,7 +104,11 @@ async function main(argv: readonly string[]): Promise<number> {
   }
 }
 
-function printListening(urls: StackUrls, apps: { apiUrl: string; metricsUrl: string }, logs: ReadonlyArray<{ name: string; log: string }>): void {
+function printListening(
+  urls: StackUrls,
+  apps: { apiUrl: string; metricsUrl: string },
+  logs: ReadonlyArray<{ name: string; log: string }>,
+): void {
   console.log('\nThe pipeline is up:');
   console.log(`  write + query API  ${apps.apiUrl}  (OpenAPI: ${apps.apiUrl}/openapi.json)`);
   console.log(`  projector metrics  ${apps.metricsUrl}`);
@@ -101,7 +117,9 @@ function printListening(urls: StackUrls, apps: { apiUrl: string; metricsUrl: str
   console.log(`  kafka              ${urls.KAFKA_BROKERS}`);
   console.log(`  kafka connect      ${urls.CONNECT_URL}  (connector im-write, topics im.public.<table>)`);
   console.log('Get a token:');
-  console.log(`  curl -s -XPOST ${apps.apiUrl}/users -H 'content-type: application/json' -d '{"nickname":"Ann"}'   # a new user and its token`);
+  console.log(
+    `  curl -s -XPOST ${apps.apiUrl}/users -H 'content-type: application/json' -d '{"nickname":"Ann"}'   # a new user and its token`,
+  );
   console.log('  eval "$(npm run -s stack -- env)" && npm run -s token -- <userId>                # a token for any user');
   console.log('Logs:');
   for (const l of logs) console.log(`  ${l.name.padEnd(18)} ${l.log}`);

@@ -30,6 +30,9 @@ export const CORE_PARTS: readonly PartName[] = ['postgres', 'kafka', 'connect', 
 
 export function formatHealth(parts: readonly PartHealth[]): string {
   return parts
-    .map((p) => `${p.name.padEnd(10)} ${p.state.padEnd(8)} ${(p.pid === undefined ? '' : `pid ${p.pid}`).padEnd(10)} ${p.listens.padEnd(30)} ${p.reason}`)
+    .map(
+      (p) =>
+        `${p.name.padEnd(10)} ${p.state.padEnd(8)} ${(p.pid === undefined ? '' : `pid ${p.pid}`).padEnd(10)} ${p.listens.padEnd(30)} ${p.reason}`,
+    )
     .join('\n');
 }

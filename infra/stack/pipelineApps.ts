@@ -30,10 +30,21 @@ export function createPipelineApps(config: StackConfig, logger: Logger) {
     return fs.readFileSync(file, 'utf8').trim();
   }
 
-  async function ensure(d: typeof projector, main: string, port: number, env: Readonly<Record<string, string>>, readyUrl: string): Promise<void> {
+  async function ensure(
+    d: typeof projector,
+    main: string,
+    port: number,
+    env: Readonly<Record<string, string>>,
+    readyUrl: string,
+  ): Promise<void> {
     if (runningPid(d) === undefined) {
       if (await portInUse('127.0.0.1', port)) throw new Error(`port ${port} is taken by a process that is not this pipeline's ${d.name}`);
-      startDaemon(d, { command: process.execPath, args: nodeEntryArgs(config.rootDir, main), env: { ...config.inheritedEnv, ...env }, cwd: config.rootDir });
+      startDaemon(d, {
+        command: process.execPath,
+        args: nodeEntryArgs(config.rootDir, main),
+        env: { ...config.inheritedEnv, ...env },
+        cwd: config.rootDir,
+      });
     }
     await waitFor(
       async () => {
@@ -62,7 +73,13 @@ export function createPipelineApps(config: StackConfig, logger: Logger) {
     async startOne(name: 'projector' | 'services', urls: StackUrls): Promise<void> {
       const common = { ...urls, LOG_LEVEL: config.logLevel };
       if (name === 'projector') {
-        await ensure(projector, projectorMain, config.apps.metricsPort, { ...common, METRICS_PORT: String(config.apps.metricsPort) }, `http://127.0.0.1:${config.apps.metricsPort}/healthz`);
+        await ensure(
+          projector,
+          projectorMain,
+          config.apps.metricsPort,
+          { ...common, METRICS_PORT: String(config.apps.metricsPort) },
+          `http://127.0.0.1:${config.apps.metricsPort}/healthz`,
+        );
         return;
       }
       await ensure(

@@ -44,8 +44,15 @@ export function createPostgresCluster(config: StackConfig, log: Logger) {
     giveToServerUser(pwfile);
     log.info({ dataDir: pg.dataDir }, 'initdb');
     const init = run('initdb', [
-      '-D', pg.dataDir, '-U', 'postgres', `--pwfile=${pwfile}`,
-      '--auth-local=scram-sha-256', '--auth-host=scram-sha-256', '--encoding=UTF8', '--locale=C.UTF-8',
+      '-D',
+      pg.dataDir,
+      '-U',
+      'postgres',
+      `--pwfile=${pwfile}`,
+      '--auth-local=scram-sha-256',
+      '--auth-host=scram-sha-256',
+      '--encoding=UTF8',
+      '--locale=C.UTF-8',
     ]);
     fs.rmSync(pwfile, { force: true });
     if (init.status !== 0) throw new Error(`initdb failed:\n${init.stdout}\n${init.stderr}`);
@@ -77,7 +84,14 @@ export function createPostgresCluster(config: StackConfig, log: Logger) {
   }
 
   async function superClient(database = 'postgres'): Promise<Client> {
-    const client = new Client({ host: pg.host, port: pg.port, user: 'postgres', password: pg.superPassword, database, connectionTimeoutMillis: 5000 });
+    const client = new Client({
+      host: pg.host,
+      port: pg.port,
+      user: 'postgres',
+      password: pg.superPassword,
+      database,
+      connectionTimeoutMillis: 5000,
+    });
     // A server that goes away mid-query rejects the query; the event must not crash the caller.
     client.on('error', () => undefined);
     await client.connect();

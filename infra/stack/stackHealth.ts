@@ -23,31 +23,69 @@ export interface StackParts {
 }
 
 /** Every part as it really is: probed, not read from pid files alone. */
-export async function probeStackHealth({ config, urls, postgres, kafka, connect, cdc, connectorName, apps, supervisor, logFiles }: StackParts): Promise<PartHealth[]> {
+export async function probeStackHealth({
+  config,
+  urls,
+  postgres,
+  kafka,
+  connect,
+  cdc,
+  connectorName,
+  apps,
+  supervisor,
+  logFiles,
+}: StackParts): Promise<PartHealth[]> {
   const listens = { postgres: `${config.postgres.host}:${config.postgres.port}`, kafka: urls.KAFKA_BROKERS, connect: urls.CONNECT_URL };
-  const part = (name: PartName, found: Omit<PartHealth, 'name' | 'log' | 'listens'>, where = ''): PartHealth => ({ name, log: logFiles[name] ?? '', listens: where, ...found });
+  const part = (name: PartName, found: Omit<PartHealth, 'name' | 'log' | 'listens'>, where = ''): PartHealth => ({
+    name,
+    log: logFiles[name] ?? '',
+    listens: where,
+    ...found,
+  });
 
   const pgPid = postgres.isRunning() ? readPostmasterPid(config.postgres.dataDir) : undefined;
   const pgAnswer = pgPid === undefined ? 'server not running' : await postgres.answers();
-  const pgHealth = pgAnswer === true
-    ? part('postgres', { state: 'RUNNING', reason: 'answers queries', ...(pgPid === undefined ? {} : { pid: pgPid }) }, listens.postgres)
-    : part('postgres', { state: 'DOWN', reason: pgAnswer, ...(pgPid === undefined ? {} : { pid: pgPid }) }, listens.postgres);
+  const pgHealth =
+    pgAnswer === true
+      ? part('postgres', { state: 'RUNNING', reason: 'answers queries', ...(pgPid === undefined ? {} : { pid: pgPid }) }, listens.postgres)
+      : part('postgres', { state: 'DOWN', reason: pgAnswer, ...(pgPid === undefined ? {} : { pid: pgPid }) }, listens.postgres);
   const kafkaPid = runningPid(kafka.daemon);
-  const kafkaHealth = kafkaPid === undefined
-    ? part('kafka', { state: 'DOWN', reason: 'broker process not running' }, listens.kafka)
-    : (await kafka.isReady().catch(() => false))
-      ? part('kafka', { state: 'RUNNING', reason: 'broker and controller answer', pid: kafkaPid, startedAt: fs.statSync(kafka.daemon.pidFile).mtimeMs }, listens.kafka)
-      : part('kafka', { state: 'DOWN', reason: 'process runs but the broker does not answer metadata requests', pid: kafkaPid }, listens.kafka);
+  const kafkaHealth =
+    kafkaPid === undefined
+      ? part('kafka', { state: 'DOWN', reason: 'broker process not running' }, listens.kafka)
+      : (await kafka.isReady().catch(() => false))
+        ? part(
+            'kafka',
+            {
+              state: 'RUNNING',
+              reason: 'broker and controller answer',
+              pid: kafkaPid,
+              startedAt: fs.statSync(kafka.daemon.pidFile).mtimeMs,
+            },
+            listens.kafka,
+          )
+        : part(
+            'kafka',
+            { state: 'DOWN', reason: 'process runs but the broker does not answer metadata requests', pid: kafkaPid },
+            listens.kafka,
+          );
   const connectPid = runningPid(connect.daemon);
-  const connectHealth = connectPid === undefined
-    ? part('connect', { state: 'DOWN', reason: 'worker process not running' }, listens.connect)
-    : (await connect.answers())
-      ? part('connect', { state: 'RUNNING', reason: 'REST API and worker group answer', pid: connectPid }, listens.connect)
-      : part('connect', { state: 'DOWN', reason: 'process runs but its REST API does not answer', pid: connectPid }, listens.connect);
+  const connectHealth =
+    connectPid === undefined
+      ? part('connect', { state: 'DOWN', reason: 'worker process not running' }, listens.connect)
+      : (await connect.answers())
+        ? part('connect', { state: 'RUNNING', reason: 'REST API and worker group answer', pid: connectPid }, listens.connect)
+        : part('connect', { state: 'DOWN', reason: 'process runs but its REST API does not answer', pid: connectPid }, listens.connect);
   const connector = [pgHealth, kafkaHealth, connectHealth].every((p) => p.state === 'RUNNING')
-    ? await cdc.probe().catch((error: unknown) => ({ state: 'DOWN', reason: `probe failed: ${(error as Error).message}`, notRegistered: false }) as const)
+    ? await cdc
+        .probe()
+        .catch((error: unknown) => ({ state: 'DOWN', reason: `probe failed: ${(error as Error).message}`, notRegistered: false }) as const)
     : ({ state: 'DOWN', reason: 'needs postgres, kafka and connect', notRegistered: false } as const);
-  const connectorHealthPart = part('connector', { state: connector.state === 'FAILED' ? 'STALLED' : connector.state, reason: connector.reason, connector }, `${connectorName} → slot ${cdc.slotName}`);
+  const connectorHealthPart = part(
+    'connector',
+    { state: connector.state === 'FAILED' ? 'STALLED' : connector.state, reason: connector.reason, connector },
+    `${connectorName} → slot ${cdc.slotName}`,
+  );
 
   return [
     pgHealth,
@@ -74,7 +112,10 @@ function daemonHealth(name: PartName, d: Daemon): PartHealth {
 async function appHealth(name: PartName, d: Daemon, healthUrl: string, listens: string): Promise<PartHealth> {
   const base = daemonHealth(name, d);
   if (base.state !== 'RUNNING') return { ...base, listens };
-  const answer = await fetch(healthUrl, { signal: AbortSignal.timeout(3000) }).then((r) => r.status, (error: unknown) => (error as Error).message);
+  const answer = await fetch(healthUrl, { signal: AbortSignal.timeout(3000) }).then(
+    (r) => r.status,
+    (error: unknown) => (error as Error).message,
+  );
   return answer === 200
     ? { ...base, listens, reason: `${healthUrl} answers` }
     : { ...base, listens, state: 'STALLED', reason: `process runs but ${healthUrl} answers ${answer}` };

@@ -43,7 +43,14 @@ export interface HealAction {
  * Every action is one log line with its reason. State lives in memory: a new watchdog (the
  * one-shot `heal`) starts from the first step.
  */
-export function createWatchdog({ stack, logger, now = Date.now, settleMs = 10_000, connectRestartAfterMs = 20_000, maxBackoffMs = 60_000 }: WatchdogOptions) {
+export function createWatchdog({
+  stack,
+  logger,
+  now = Date.now,
+  settleMs = 10_000,
+  connectRestartAfterMs = 20_000,
+  maxBackoffMs = 60_000,
+}: WatchdogOptions) {
   const log = logger.child({ component: 'watchdog' });
   const backoff = new Map<PartName, { attempts: number; notBefore: number }>();
   /** Until when a stalled connector is left alone: a part it needs was just (re)started. */
@@ -137,7 +144,13 @@ export function createWatchdog({ stack, logger, now = Date.now, settleMs = 10_00
       );
       heal = { step: 'task-restarted', at: now() };
     } else if (heal.step === 'task-restarted' && since > connectRestartAfterMs) {
-      await act('connect', 'restart worker', `connector still stalled ${Math.round(since / 1000)} s after its task was restarted: ${found.reason}`, () => stack.restartConnect(), done);
+      await act(
+        'connect',
+        'restart worker',
+        `connector still stalled ${Math.round(since / 1000)} s after its task was restarted: ${found.reason}`,
+        () => stack.restartConnect(),
+        done,
+      );
       heal = { step: 'connect-restarted', at: now() };
     }
   }
@@ -167,7 +180,8 @@ export function createWatchdog({ stack, logger, now = Date.now, settleMs = 10_00
       }
 
       const connector = byName.get('connector');
-      if (connector !== undefined && (NEEDS.connector ?? []).every(up)) await healConnector(connector, byName.get('kafka')?.startedAt ?? 0, actions);
+      if (connector !== undefined && (NEEDS.connector ?? []).every(up))
+        await healConnector(connector, byName.get('kafka')?.startedAt ?? 0, actions);
       return { health, actions };
     },
   };

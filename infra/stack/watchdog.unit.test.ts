@@ -40,7 +40,12 @@ const slot = (holderSinceMs: number | null, walStatus = 'reserved'): SlotState =
   retainedBytes: 0,
   safeWalBytes: null,
 });
-const stalled = (s: SlotState | null, lost = false): ConnectorHealth => ({ state: 'STALLED', reason: 'nothing reached Kafka', slot: s, lost });
+const stalled = (s: SlotState | null, lost = false): ConnectorHealth => ({
+  state: 'STALLED',
+  reason: 'nothing reached Kafka',
+  slot: s,
+  lost,
+});
 const running: ConnectorHealth = { state: 'RUNNING', reason: 'streaming', slot: slot(1000), atRisk: false };
 
 function setUp() {

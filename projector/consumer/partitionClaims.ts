@@ -68,7 +68,12 @@ export function createPartitionClaims({ pool, source, groupId, memberName, logge
      */
     async refresh(): Promise<void> {
       const held = await Promise.all(
-        [...claims.values()].map((c) => c.then((claim) => claim, () => undefined)),
+        [...claims.values()].map((c) =>
+          c.then(
+            (claim) => claim,
+            () => undefined,
+          ),
+        ),
       );
       const mine = held.filter((c): c is PartitionClaim => c !== undefined);
       if (mine.length === 0) return;
@@ -78,14 +83,28 @@ export function createPartitionClaims({ pool, source, groupId, memberName, logge
         // Claims commit durably, so a missing row or an older epoch should not happen; if a
         // restore from backup makes one, the claim is made again rather than trusted.
         const reason =
-          row === undefined ? 'checkpoint missing'
-          : row.epoch < claim.epoch ? 'checkpoint older than the claim'
-          : row.ownerMember !== memberName ? undefined // claimed by another member: its next batch is refused
-          : row.epoch !== claim.epoch ? 'epoch changed'
-          : row.nextOffset < claim.nextOffset ? 'offset behind claim'
-          : undefined;
+          row === undefined
+            ? 'checkpoint missing'
+            : row.epoch < claim.epoch
+              ? 'checkpoint older than the claim'
+              : row.ownerMember !== memberName
+                ? undefined // claimed by another member: its next batch is refused
+                : row.epoch !== claim.epoch
+                  ? 'epoch changed'
+                  : row.nextOffset < claim.nextOffset
+                    ? 'offset behind claim'
+                    : undefined;
         if (reason === undefined) continue;
-        logger.warn({ topic: claim.topic, partition: claim.partition, reason, stored: row?.nextOffset.toString(), claimed: claim.nextOffset.toString() }, 'checkpoint moved; claiming again');
+        logger.warn(
+          {
+            topic: claim.topic,
+            partition: claim.partition,
+            reason,
+            stored: row?.nextOffset.toString(),
+            claimed: claim.nextOffset.toString(),
+          },
+          'checkpoint moved; claiming again',
+        );
         await claimAndSeek({ topic: claim.topic, partition: claim.partition });
       }
     },

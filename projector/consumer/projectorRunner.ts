@@ -47,9 +47,17 @@ export function createProjectorRunner(options: ProjectorRunnerOptions) {
   const stopped = new AbortController();
   const retry = {
     signal: stopped.signal,
-    onRetry: (error: unknown, attempt: number, delayMs: number) => log.warn({ err: error, attempt, delayMs: Math.round(delayMs) }, 'database call retried'),
+    onRetry: (error: unknown, attempt: number, delayMs: number) =>
+      log.warn({ err: error, attempt, delayMs: Math.round(delayMs) }, 'database call retried'),
   };
-  const claims = createPartitionClaims({ pool, source, groupId, memberName, logger: log, withRetry: (work) => retryWithBackoff(work, retry) });
+  const claims = createPartitionClaims({
+    pool,
+    source,
+    groupId,
+    memberName,
+    logger: log,
+    withRetry: (work) => retryWithBackoff(work, retry),
+  });
   let refreshTimer: NodeJS.Timeout | undefined;
 
   async function onBatch(batch: SourceBatch): Promise<BatchDisposition> {
@@ -118,14 +126,22 @@ export function createProjectorRunner(options: ProjectorRunnerOptions) {
     if (lastTs > 0) metrics.timeLag.set(labels, (now - lastTs) / 1000);
 
     for (const letter of outcome.deadLetters) {
-      log.error({ topic: letter.topic, partition: letter.partition, offset: letter.offset.toString(), error: letter.error }, 'dead-lettered');
+      log.error(
+        { topic: letter.topic, partition: letter.partition, offset: letter.offset.toString(), error: letter.error },
+        'dead-lettered',
+      );
     }
     if (outcome.deadLetters.length > 0) {
-      await publishDeadLetters(outcome.deadLetters).catch((error: unknown) => log.error({ err: error }, 'dead-letter topic publish failed; the table has them'));
+      await publishDeadLetters(outcome.deadLetters).catch((error: unknown) =>
+        log.error({ err: error }, 'dead-letter topic publish failed; the table has them'),
+      );
     }
     // After the database: Kafka's committed offset never runs ahead of the views.
     await source.commit(tp, outcome.nextOffset).catch((error: unknown) => log.warn({ err: error, ...tp }, 'kafka offset commit failed'));
-    log.debug({ ...tp, records: batch.records.length, nextOffset: outcome.nextOffset.toString(), ms: Math.round(seconds * 1000) }, 'batch applied');
+    log.debug(
+      { ...tp, records: batch.records.length, nextOffset: outcome.nextOffset.toString(), ms: Math.round(seconds * 1000) },
+      'batch applied',
+    );
     return 'consumed';
   }
 

@@ -75,40 +75,80 @@ function toEvent(table: ProjectedTable, op: Op, body: RawRow, source: Source, po
   const longText = (column: string) => sourceText(r, column, { table, op, hasBefore, position });
   switch (table) {
     case 'users':
-      return { table, op, source, row: { id: int64(r, 'id'), nickname: longText('nickname'), avatar: longText('avatar'), profileVer: int32(r, 'profile_ver') } };
+      return {
+        table,
+        op,
+        source,
+        row: { id: int64(r, 'id'), nickname: longText('nickname'), avatar: longText('avatar'), profileVer: int32(r, 'profile_ver') },
+      };
     case 'channels': {
       const channelType = int32(r, 'channel_type');
       if (channelType !== 1 && channelType !== 2) throw new Error(`column channel_type: expected 1 or 2, got ${channelType}`);
       return {
-        table, op, source,
+        table,
+        op,
+        source,
         row: {
-          id: int64(r, 'id'), channelType, channelName: longText('channel_name'), channelAvatar: longText('channel_avatar'),
-          channelInfoVer: int32(r, 'channel_info_ver'), dissolvedAt: nullableTimestamp(r, 'dissolved_at'),
+          id: int64(r, 'id'),
+          channelType,
+          channelName: longText('channel_name'),
+          channelAvatar: longText('channel_avatar'),
+          channelInfoVer: int32(r, 'channel_info_ver'),
+          dissolvedAt: nullableTimestamp(r, 'dissolved_at'),
         },
       };
     }
     case 'channel_members':
       return {
-        table, op, source,
+        table,
+        op,
+        source,
         row: {
-          channelId: int64(r, 'channel_id'), userId: int64(r, 'user_id'), role: int32(r, 'role'), leftAt: nullableTimestamp(r, 'left_at'),
-          isPinned: bool(r, 'is_pinned'), isMuted: bool(r, 'is_muted'), isHidden: bool(r, 'is_hidden'), memberVer: int32(r, 'member_ver'),
+          channelId: int64(r, 'channel_id'),
+          userId: int64(r, 'user_id'),
+          role: int32(r, 'role'),
+          leftAt: nullableTimestamp(r, 'left_at'),
+          isPinned: bool(r, 'is_pinned'),
+          isMuted: bool(r, 'is_muted'),
+          isHidden: bool(r, 'is_hidden'),
+          memberVer: int32(r, 'member_ver'),
         },
       };
     case 'messages':
       return {
-        table, op, source,
+        table,
+        op,
+        source,
         row: {
-          id: int64(r, 'id'), channelId: int64(r, 'channel_id'), seq: int64(r, 'seq'), senderId: int64(r, 'sender_id'),
-          msgType: int32(r, 'msg_type'), content: longText('content'), createdAt: timestamp(r, 'created_at'), recalledAt: nullableTimestamp(r, 'recalled_at'),
+          id: int64(r, 'id'),
+          channelId: int64(r, 'channel_id'),
+          seq: int64(r, 'seq'),
+          senderId: int64(r, 'sender_id'),
+          msgType: int32(r, 'msg_type'),
+          content: longText('content'),
+          createdAt: timestamp(r, 'created_at'),
+          recalledAt: nullableTimestamp(r, 'recalled_at'),
         },
       };
     case 'channel_read_records':
-      return { table, op, source, row: { userId: int64(r, 'user_id'), channelId: int64(r, 'channel_id'), lastReadSeq: int64(r, 'last_read_seq') } };
+      return {
+        table,
+        op,
+        source,
+        row: { userId: int64(r, 'user_id'), channelId: int64(r, 'channel_id'), lastReadSeq: int64(r, 'last_read_seq') },
+      };
     case 'friendships':
       return {
-        table, op, source,
-        row: { userId: int64(r, 'user_id'), friendId: int64(r, 'friend_id'), remarkName: longText('remark_name'), friendVer: int32(r, 'friend_ver'), createdAt: timestamp(r, 'created_at') },
+        table,
+        op,
+        source,
+        row: {
+          userId: int64(r, 'user_id'),
+          friendId: int64(r, 'friend_id'),
+          remarkName: longText('remark_name'),
+          friendVer: int32(r, 'friend_ver'),
+          createdAt: timestamp(r, 'created_at'),
+        },
       };
     default: {
       const unreachable: never = table;

@@ -14,7 +14,10 @@ function normalize(value: unknown): unknown {
 
 describe('parseInt64Json', () => {
   it('keeps integers above 2^53 exact, smaller ones as numbers', () => {
-    const parsed = parseInt64Json('{"id":9223372036854775807,"neg":-9007199254740993,"seq":42,"f":1.5,"e":1e300,"s":"123"}') as Record<string, unknown>;
+    const parsed = parseInt64Json('{"id":9223372036854775807,"neg":-9007199254740993,"seq":42,"f":1.5,"e":1e300,"s":"123"}') as Record<
+      string,
+      unknown
+    >;
     expect(int64Value(parsed.id)).toBe(9223372036854775807n);
     expect(int64Value(parsed.neg)).toBe(-9007199254740993n);
     expect(parsed).toMatchObject({ seq: 42, f: 1.5, e: 1e300 });
@@ -24,7 +27,10 @@ describe('parseInt64Json', () => {
   });
 
   it('leaves digits inside strings alone, escapes included', () => {
-    const parsed = parseInt64Json('{"content":"call 12345678901234567890 \\" 99999999999999999","n":[1234567890123456789]}') as { content: string; n: unknown[] };
+    const parsed = parseInt64Json('{"content":"call 12345678901234567890 \\" 99999999999999999","n":[1234567890123456789]}') as {
+      content: string;
+      n: unknown[];
+    };
     expect(parsed.content).toBe('call 12345678901234567890 " 99999999999999999');
     expect(int64Value(parsed.n[0])).toBe(1234567890123456789n);
   });
@@ -36,10 +42,15 @@ describe('parseInt64Json', () => {
         { depthSize: 'small' },
         int64.map((n) => ({ json: String(n) })),
         fc.string().map((s) => ({ json: JSON.stringify(s) })),
-        fc.double({ noNaN: true, noDefaultInfinity: true }).filter((d) => !Number.isInteger(d)).map((d) => ({ json: String(d) })),
+        fc
+          .double({ noNaN: true, noDefaultInfinity: true })
+          .filter((d) => !Number.isInteger(d))
+          .map((d) => ({ json: String(d) })),
         fc.constantFrom({ json: '-0.0000010000000000000002' }, { json: '1.2345678901234567e-25' }, { json: '12345678901234567.5' }),
         fc.constantFrom({ json: 'true' }, { json: 'null' }),
-        fc.array(tie('value') as fc.Arbitrary<{ json: string }>, { maxLength: 4 }).map((items) => ({ json: `[${items.map((i) => i.json).join(',')}]` })),
+        fc
+          .array(tie('value') as fc.Arbitrary<{ json: string }>, { maxLength: 4 })
+          .map((items) => ({ json: `[${items.map((i) => i.json).join(',')}]` })),
       ),
     }));
     fc.assert(

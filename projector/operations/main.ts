@@ -19,7 +19,11 @@ const USAGE = `usage: npm run projector -- <command>
 Reads READ_DATABASE_URL, KAFKA_BROKERS, PROJECTOR_GROUP_ID (default im-projector), TOPIC_PREFIX (default im).`;
 
 async function main(argv: string[]): Promise<number> {
-  const { positionals, values } = parseArgs({ args: argv, allowPositionals: true, options: { all: { type: 'boolean' }, 'from-beginning': { type: 'boolean' }, help: { type: 'boolean' } } });
+  const { positionals, values } = parseArgs({
+    args: argv,
+    allowPositionals: true,
+    options: { all: { type: 'boolean' }, 'from-beginning': { type: 'boolean' }, help: { type: 'boolean' } },
+  });
   const [command, sub, ...rest] = positionals;
   if (values.help === true || command === undefined) {
     console.log(USAGE);
@@ -35,10 +39,14 @@ async function main(argv: string[]): Promise<number> {
         await admin.connect();
         const lags = await partitionLag(admin, pool, config.groupId, topics);
         await admin.disconnect();
-        console.log(`${'topic'.padEnd(34)} ${'part'.padStart(4)} ${'end'.padStart(10)} ${'applied'.padStart(10)} ${'lag'.padStart(8)} ${'time lag'.padStart(10)}  owner`);
+        console.log(
+          `${'topic'.padEnd(34)} ${'part'.padStart(4)} ${'end'.padStart(10)} ${'applied'.padStart(10)} ${'lag'.padStart(8)} ${'time lag'.padStart(10)}  owner`,
+        );
         for (const l of lags) {
           const timeLag = l.lastSourceTsMs === null ? '-' : `${((Date.now() - l.lastSourceTsMs) / 1000).toFixed(1)}s`;
-          console.log(`${l.topic.padEnd(34)} ${String(l.partition).padStart(4)} ${String(l.end).padStart(10)} ${String(l.checkpoint).padStart(10)} ${String(l.lag).padStart(8)} ${timeLag.padStart(10)}  ${l.owner ?? '-'}`);
+          console.log(
+            `${l.topic.padEnd(34)} ${String(l.partition).padStart(4)} ${String(l.end).padStart(10)} ${String(l.checkpoint).padStart(10)} ${String(l.lag).padStart(8)} ${timeLag.padStart(10)}  ${l.owner ?? '-'}`,
+          );
         }
         const total = lags.reduce((sum, l) => sum + l.lag, 0n);
         console.log(`\ngroup ${config.groupId}: ${total} events behind, ${await pendingMarks(pool)} view keys waiting to be built`);
@@ -52,13 +60,18 @@ async function main(argv: string[]): Promise<number> {
             return 2;
           }
           const outcomes = await replayDeadLetters(pool, ids);
-          for (const o of outcomes) console.log(`${String(o.id).padStart(6)} ${o.position.padEnd(40)} ${o.result}${o.error === undefined ? '' : `: ${o.error}`}`);
-          console.log(`${outcomes.filter((o) => o.result !== 'failed').length} replayed, ${outcomes.filter((o) => o.result === 'failed').length} still failing`);
+          for (const o of outcomes)
+            console.log(`${String(o.id).padStart(6)} ${o.position.padEnd(40)} ${o.result}${o.error === undefined ? '' : `: ${o.error}`}`);
+          console.log(
+            `${outcomes.filter((o) => o.result !== 'failed').length} replayed, ${outcomes.filter((o) => o.result === 'failed').length} still failing`,
+          );
           return outcomes.some((o) => o.result === 'failed') ? 1 : 0;
         }
         const letters = await listDeadLetters(pool, { includeReplayed: values.all === true, limit: 1000 });
         for (const l of letters) {
-          console.log(`${String(l.id).padStart(6)} ${`${l.topic}/${l.partition}@${l.offset}`.padEnd(40)} ${l.errorKind.padEnd(6)} ${l.createdAt}${l.replayedAt === null ? '' : ` replayed ${l.replayedAt}`}\n       ${l.error}`);
+          console.log(
+            `${String(l.id).padStart(6)} ${`${l.topic}/${l.partition}@${l.offset}`.padEnd(40)} ${l.errorKind.padEnd(6)} ${l.createdAt}${l.replayedAt === null ? '' : ` replayed ${l.replayedAt}`}\n       ${l.error}`,
+          );
         }
         console.log(`${letters.length} dead letters`);
         return 0;

@@ -1,7 +1,6 @@
 import type { ContactRow } from '../views/userContactView';
 import type { FriendshipRef, UserRef } from './refRows';
 
-
 /**
  * The contract's contact row for a friendship, or null when the friendship does not exist now
  * (never arrived, or deleted): then the row and its reverse index entry must not exist.

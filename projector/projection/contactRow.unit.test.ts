@@ -5,7 +5,14 @@ import type { FriendshipRef, UserRef } from './refRows';
 const ann = 1n;
 const bob = 2n;
 const friendship = (change: Partial<FriendshipRef> = {}): FriendshipRef => ({
-  userId: ann, friendId: bob, remarkName: '', createdAt: '2026-11-20T09:00:00Z', existsNow: true, ver: 1n, lsn: 3n, ...change,
+  userId: ann,
+  friendId: bob,
+  remarkName: '',
+  createdAt: '2026-11-20T09:00:00Z',
+  existsNow: true,
+  ver: 1n,
+  lsn: 3n,
+  ...change,
 });
 const bobUser: UserRef = { id: bob, nickname: 'bob', avatar: 'bob.png', ver: 2n, lsn: 2n };
 
@@ -17,7 +24,13 @@ describe('contactRow', () => {
     const row = contactRow(f, bobUser, 10n);
     // then
     expect(row).toMatchObject({
-      userId: ann, contactUserId: bob, remarkName: 'Bobby', nickname: 'bob', avatar: 'bob.png', directChannelId: 10n, friendsSince: '2026-11-20T09:00:00Z',
+      userId: ann,
+      contactUserId: bob,
+      remarkName: 'Bobby',
+      nickname: 'bob',
+      avatar: 'bob.png',
+      directChannelId: 10n,
+      friendsSince: '2026-11-20T09:00:00Z',
     });
   });
 

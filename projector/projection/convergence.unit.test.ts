@@ -50,7 +50,13 @@ function applyBatchToRefs(refs: Refs, events: readonly ChangeEvent[]): void {
     if (newer(row, map.get(key))) map.set(key, row);
   };
   // As the store does (completeRefChanges): unavailable text from the stored row, else refused.
-  const putComplete = <K, C, R extends C>(map: Map<K, R>, key: K, candidate: C, rule: TextRule<C, R>, newer: (a: R, b: R | undefined) => boolean) => {
+  const putComplete = <K, C, R extends C>(
+    map: Map<K, R>,
+    key: K,
+    candidate: C,
+    rule: TextRule<C, R>,
+    newer: (a: R, b: R | undefined) => boolean,
+  ) => {
     const completion = rule.complete(candidate, map.get(key));
     if (completion.kind === 'refused') throw new Error(`refused: ${completion.missing.column}, ${completion.reason}`);
     if (completion.kind === 'complete') put(map, key, completion.row, newer);
@@ -76,7 +82,10 @@ function buildAll(refs: Refs): void {
     const channel = refs.channels.get(member.channelId);
     if (channel === undefined) continue;
     const key = k(member.userId, member.channelId);
-    const peer = channel.channelType === 1 ? [...refs.members.values()].find((m) => m.channelId === member.channelId && m.userId !== member.userId) : undefined;
+    const peer =
+      channel.channelType === 1
+        ? [...refs.members.values()].find((m) => m.channelId === member.channelId && m.userId !== member.userId)
+        : undefined;
     const lastMessage = refs.last.get(member.channelId);
     const lastReadSeq = refs.reads.get(key)?.ver ?? 0n;
     const existing: CountedState | undefined = refs.views.get(key);
@@ -89,7 +98,9 @@ function buildAll(refs: Refs): void {
     refs.views.set(
       key,
       conversationRow({
-        member, channel, peer,
+        member,
+        channel,
+        peer,
         peerUser: peer === undefined ? undefined : refs.users.get(peer.userId),
         friendship: peer === undefined ? undefined : refs.friendships.get(k(member.userId, peer.userId)),
         lastMessage,
@@ -116,13 +127,31 @@ function contactsOf(refs: Refs): Map<string, ContactRow> {
 }
 
 const projected = (v: ConversationRow) => ({
-  type: v.conversationType, peer: v.peerUserId, peerNickname: v.peerNickname, peerAvatar: v.peerAvatar, remark: v.remarkName,
-  name: v.conversationName, avatar: v.conversationAvatar, lastId: v.lastMessageId, lastSeq: v.lastMessageSeq, lastType: v.lastMessageType,
-  lastContent: v.lastMessageContent, lastSender: v.lastMessageSenderId, lastSenderName: v.lastMessageSenderName,
-  lastTime: v.lastMessageTime, unread: v.unreadCount, flags: [v.isPinned, v.isMuted, v.isHidden], closedAt: v.closedAt,
+  type: v.conversationType,
+  peer: v.peerUserId,
+  peerNickname: v.peerNickname,
+  peerAvatar: v.peerAvatar,
+  remark: v.remarkName,
+  name: v.conversationName,
+  avatar: v.conversationAvatar,
+  lastId: v.lastMessageId,
+  lastSeq: v.lastMessageSeq,
+  lastType: v.lastMessageType,
+  lastContent: v.lastMessageContent,
+  lastSender: v.lastMessageSenderId,
+  lastSenderName: v.lastMessageSenderName,
+  lastTime: v.lastMessageTime,
+  unread: v.unreadCount,
+  flags: [v.isPinned, v.isMuted, v.isHidden],
+  closedAt: v.closedAt,
 });
 const projectedContact = (c: ContactRow) => ({
-  remark: c.remarkName, nickname: c.nickname, avatar: c.avatar, display: c.displayName, direct: c.directChannelId, since: c.friendsSince,
+  remark: c.remarkName,
+  nickname: c.nickname,
+  avatar: c.avatar,
+  display: c.displayName,
+  direct: c.directChannelId,
+  since: c.friendsSince,
 });
 
 const RUNS = 300;
@@ -145,8 +174,15 @@ describe('projection convergence (property)', () => {
         const { source, emitted } = runHistory(commands, { unchangedTextUnavailable });
         const rand = mulberry32(seed);
         const refs: Refs = {
-          users: new Map(), channels: new Map(), members: new Map(), messages: new Map(), last: new Map(),
-          reads: new Map(), friendships: new Map(), recount: new Set(), views: new Map(),
+          users: new Map(),
+          channels: new Map(),
+          members: new Map(),
+          messages: new Map(),
+          last: new Map(),
+          reads: new Map(),
+          friendships: new Map(),
+          recount: new Set(),
+          views: new Map(),
         };
         deliver(emitted, rand, (batch) => {
           applyBatchToRefs(refs, batch);

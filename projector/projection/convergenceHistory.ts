@@ -18,8 +18,23 @@ import type { ChangeEvent, SourceText } from '../decode/changeEvent';
 export interface Source {
   users: Map<bigint, { nickname: string; avatar: string; profileVer: number }>;
   channels: Map<bigint, { type: 1 | 2; name: string; avatar: string; ver: number; dissolvedAt: string | null }>;
-  members: Map<string, { channelId: bigint; userId: bigint; leftAt: string | null; pinned: boolean; muted: boolean; hidden: boolean; ver: number }>;
-  messages: Map<string, { id: bigint; channelId: bigint; seq: bigint; senderId: bigint; msgType: number; content: string; createdAt: string; recalledAt: string | null }>;
+  members: Map<
+    string,
+    { channelId: bigint; userId: bigint; leftAt: string | null; pinned: boolean; muted: boolean; hidden: boolean; ver: number }
+  >;
+  messages: Map<
+    string,
+    {
+      id: bigint;
+      channelId: bigint;
+      seq: bigint;
+      senderId: bigint;
+      msgType: number;
+      content: string;
+      createdAt: string;
+      recalledAt: string | null;
+    }
+  >;
   reads: Map<string, { userId: bigint; channelId: bigint; seq: bigint }>;
   friendships: Map<string, { userId: bigint; friendId: bigint; remark: string; ver: number; createdAt: string }>;
 }
@@ -38,7 +53,22 @@ const USERS = 5;
 const CHANNELS = 4;
 
 const command = fc.record({
-  kind: fc.constantFrom('user', 'rename', 'direct', 'group', 'join', 'leave', 'member', 'channelInfo', 'send', 'recall', 'read', 'friend', 'remark', 'unfriend'),
+  kind: fc.constantFrom(
+    'user',
+    'rename',
+    'direct',
+    'group',
+    'join',
+    'leave',
+    'member',
+    'channelInfo',
+    'send',
+    'recall',
+    'read',
+    'friend',
+    'remark',
+    'unfriend',
+  ),
   a: fc.integer({ min: 1, max: USERS }),
   b: fc.integer({ min: 1, max: USERS }),
   c: fc.integer({ min: 1, max: CHANNELS }),
@@ -48,8 +78,18 @@ const command = fc.record({
 export const commandHistory = fc.array(command, { minLength: 20, maxLength: 200, size: 'max' });
 export type Command = typeof command extends fc.Arbitrary<infer T> ? T : never;
 
-export function runHistory(commands: readonly Command[], { unchangedTextUnavailable = false } = {}): { source: Source; emitted: Emitted[] } {
-  const s: Source = { users: new Map(), channels: new Map(), members: new Map(), messages: new Map(), reads: new Map(), friendships: new Map() };
+export function runHistory(
+  commands: readonly Command[],
+  { unchangedTextUnavailable = false } = {},
+): { source: Source; emitted: Emitted[] } {
+  const s: Source = {
+    users: new Map(),
+    channels: new Map(),
+    members: new Map(),
+    messages: new Map(),
+    reads: new Map(),
+    friendships: new Map(),
+  };
   const emitted: Emitted[] = [];
   let lsn = 100n;
   let clock = 0;
@@ -66,14 +106,26 @@ export function runHistory(commands: readonly Command[], { unchangedTextUnavaila
   const emitUser = (id: bigint) => {
     const u = s.users.get(id)!;
     const src = source('users');
-    const event = (nickname: SourceText, avatar: SourceText): ChangeEvent => ({ table: 'users', op: 'u', source: src, row: { id, nickname, avatar, profileVer: u.profileVer } });
-    emitted.push({ stream: `users/${id}`, event: event(carried('users', `${id}`, 'nickname', u.nickname), carried('users', `${id}`, 'avatar', u.avatar)), whole: event(u.nickname, u.avatar) });
+    const event = (nickname: SourceText, avatar: SourceText): ChangeEvent => ({
+      table: 'users',
+      op: 'u',
+      source: src,
+      row: { id, nickname, avatar, profileVer: u.profileVer },
+    });
+    emitted.push({
+      stream: `users/${id}`,
+      event: event(carried('users', `${id}`, 'nickname', u.nickname), carried('users', `${id}`, 'avatar', u.avatar)),
+      whole: event(u.nickname, u.avatar),
+    });
   };
   const emitChannel = (id: bigint) => {
     const c = s.channels.get(id)!;
     const src = source('channels');
     const event = (channelName: SourceText, channelAvatar: SourceText): ChangeEvent => ({
-      table: 'channels', op: 'u', source: src, row: { id, channelType: c.type, channelName, channelAvatar, channelInfoVer: c.ver, dissolvedAt: c.dissolvedAt },
+      table: 'channels',
+      op: 'u',
+      source: src,
+      row: { id, channelType: c.type, channelName, channelAvatar, channelInfoVer: c.ver, dissolvedAt: c.dissolvedAt },
     });
     emitted.push({
       stream: `channels/${id}`,
@@ -84,7 +136,9 @@ export function runHistory(commands: readonly Command[], { unchangedTextUnavaila
   const emitMember = (channelId: bigint, userId: bigint) => {
     const m = s.members.get(k(channelId, userId))!;
     const event: ChangeEvent = {
-      table: 'channel_members', op: 'u', source: source('channel_members'),
+      table: 'channel_members',
+      op: 'u',
+      source: source('channel_members'),
       row: { channelId, userId, role: 0, leftAt: m.leftAt, isPinned: m.pinned, isMuted: m.muted, isHidden: m.hidden, memberVer: m.ver },
     };
     emitted.push({ stream: `members/${channelId}`, event, whole: event });
@@ -93,11 +147,20 @@ export function runHistory(commands: readonly Command[], { unchangedTextUnavaila
     const m = s.messages.get(k(channelId, seq))!;
     const src = source('messages');
     const event = (content: SourceText): ChangeEvent => ({ table: 'messages', op: 'u', source: src, row: { ...m, content } });
-    emitted.push({ stream: `messages/${channelId}`, event: event(carried('messages', `${m.id}`, 'content', m.content)), whole: event(m.content) });
+    emitted.push({
+      stream: `messages/${channelId}`,
+      event: event(carried('messages', `${m.id}`, 'content', m.content)),
+      whole: event(m.content),
+    });
   };
   const emitRead = (userId: bigint, channelId: bigint) => {
     const r = s.reads.get(k(userId, channelId))!;
-    const event: ChangeEvent = { table: 'channel_read_records', op: 'u', source: source('channel_read_records'), row: { userId, channelId, lastReadSeq: r.seq } };
+    const event: ChangeEvent = {
+      table: 'channel_read_records',
+      op: 'u',
+      source: source('channel_read_records'),
+      row: { userId, channelId, lastReadSeq: r.seq },
+    };
     emitted.push({ stream: `reads/${userId}`, event, whole: event });
   };
   const emitFriendship = (userId: bigint, friendId: bigint) => {
@@ -110,11 +173,17 @@ export function runHistory(commands: readonly Command[], { unchangedTextUnavaila
       emitted.push({ stream, event, whole: event });
     } else {
       const src = source('friendships');
-      const event = (remarkName: SourceText): ChangeEvent => ({ table: 'friendships', op: 'u', source: src, row: { userId, friendId, remarkName, friendVer: f.ver, createdAt: f.createdAt } });
+      const event = (remarkName: SourceText): ChangeEvent => ({
+        table: 'friendships',
+        op: 'u',
+        source: src,
+        row: { userId, friendId, remarkName, friendVer: f.ver, createdAt: f.createdAt },
+      });
       emitted.push({ stream, event: event(carried('friendships', k(userId, friendId), 'remark_name', f.remark)), whole: event(f.remark) });
     }
   };
-  const maxSeq = (channelId: bigint) => [...s.messages.values()].filter((m) => m.channelId === channelId).reduce((max, m) => (m.seq > max ? m.seq : max), 0n);
+  const maxSeq = (channelId: bigint) =>
+    [...s.messages.values()].filter((m) => m.channelId === channelId).reduce((max, m) => (m.seq > max ? m.seq : max), 0n);
   const join = (channelId: bigint, userId: bigint) => {
     s.members.set(k(channelId, userId), { channelId, userId, leftAt: null, pinned: false, muted: false, hidden: false, ver: 1 });
     emitMember(channelId, userId);
@@ -177,21 +246,42 @@ export function runHistory(commands: readonly Command[], { unchangedTextUnavaila
         break;
       case 'member':
         if (member !== undefined) {
-          s.members.set(k(c, a), { ...member, pinned: cmd.n % 2 === 0, muted: cmd.n % 3 === 0, hidden: cmd.n % 5 === 0, ver: member.ver + 1 });
+          s.members.set(k(c, a), {
+            ...member,
+            pinned: cmd.n % 2 === 0,
+            muted: cmd.n % 3 === 0,
+            hidden: cmd.n % 5 === 0,
+            ver: member.ver + 1,
+          });
           emitMember(c, a);
         }
         break;
       case 'channelInfo':
         if (channel?.type === 2 && channel.dissolvedAt === null) {
           const dissolve = cmd.n % 4 === 0;
-          s.channels.set(c, { ...channel, name: `g${c}-${cmd.n}`, avatar: `ca${cmd.n}`, ver: channel.ver + 1, dissolvedAt: dissolve ? ts(clock) : null });
+          s.channels.set(c, {
+            ...channel,
+            name: `g${c}-${cmd.n}`,
+            avatar: `ca${cmd.n}`,
+            ver: channel.ver + 1,
+            dissolvedAt: dissolve ? ts(clock) : null,
+          });
           emitChannel(c);
         }
         break;
       case 'send':
         if (member !== undefined && member.leftAt === null && channel?.dissolvedAt === null) {
           const seq = maxSeq(c) + 1n;
-          s.messages.set(k(c, seq), { id: c * 1000n + seq, channelId: c, seq, senderId: a, msgType: 1 + (cmd.n % 3), content: `m${seq}`, createdAt: ts(clock), recalledAt: null });
+          s.messages.set(k(c, seq), {
+            id: c * 1000n + seq,
+            channelId: c,
+            seq,
+            senderId: a,
+            msgType: 1 + (cmd.n % 3),
+            content: `m${seq}`,
+            createdAt: ts(clock),
+            recalledAt: null,
+          });
           emitMessage(c, seq);
         }
         break;
@@ -291,7 +381,10 @@ export function expectedViews(s: Source): ExpectedViews {
     const peerUser = peer === undefined ? undefined : s.users.get(peer.userId);
     const remark = direct && peer !== undefined ? (s.friendships.get(k(m.userId, peer.userId))?.remark ?? '') : '';
     const msgs = [...s.messages.values()].filter((x) => x.channelId === m.channelId);
-    const last = msgs.reduce<(typeof msgs)[number] | undefined>((best, x) => (best === undefined || x.seq > best.seq ? x : best), undefined);
+    const last = msgs.reduce<(typeof msgs)[number] | undefined>(
+      (best, x) => (best === undefined || x.seq > best.seq ? x : best),
+      undefined,
+    );
     const readSeq = s.reads.get(k(m.userId, m.channelId))?.seq ?? 0n;
     conversations.set(k(m.userId, m.channelId), {
       type: c.type,
@@ -325,8 +418,12 @@ export function expectedViews(s: Source): ExpectedViews {
       .sort((x, y) => (x < y ? -1 : 1));
     const nickname = s.users.get(f.friendId)?.nickname ?? '';
     contacts.set(k(f.userId, f.friendId), {
-      remark: f.remark, nickname, avatar: s.users.get(f.friendId)?.avatar ?? '',
-      display: f.remark !== '' ? f.remark : nickname, direct: directIds[0] ?? null, since: f.createdAt,
+      remark: f.remark,
+      nickname,
+      avatar: s.users.get(f.friendId)?.avatar ?? '',
+      display: f.remark !== '' ? f.remark : nickname,
+      direct: directIds[0] ?? null,
+      since: f.createdAt,
     });
   }
   return { conversations, contacts };

@@ -1,7 +1,6 @@
 import type { ConversationRow } from '../views/userConversationView';
 import type { ChannelRef, FriendshipRef, LastMessageRef, MemberRef, UserRef } from './refRows';
 
-
 export interface ConversationInputs {
   readonly member: MemberRef;
   readonly channel: ChannelRef;

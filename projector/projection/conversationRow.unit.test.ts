@@ -6,26 +6,74 @@ const ann = 1n;
 const bob = 2n;
 const carl = 3n;
 const member = (channelId: bigint, userId: bigint, change: Partial<MemberRef> = {}): MemberRef => ({
-  channelId, userId, role: 0, leftAt: null, isPinned: false, isMuted: false, isHidden: false, ver: 1n, lsn: 1n, ...change,
+  channelId,
+  userId,
+  role: 0,
+  leftAt: null,
+  isPinned: false,
+  isMuted: false,
+  isHidden: false,
+  ver: 1n,
+  lsn: 1n,
+  ...change,
 });
 const directChannel: ChannelRef = { id: 10n, channelType: 1, channelName: '', channelAvatar: '', dissolvedAt: null, ver: 1n, lsn: 1n };
-const group: ChannelRef = { id: 20n, channelType: 2, channelName: 'climbers', channelAvatar: 'climbers.png', dissolvedAt: null, ver: 4n, lsn: 4n };
+const group: ChannelRef = {
+  id: 20n,
+  channelType: 2,
+  channelName: 'climbers',
+  channelAvatar: 'climbers.png',
+  dissolvedAt: null,
+  ver: 4n,
+  lsn: 4n,
+};
 const bobUser: UserRef = { id: bob, nickname: 'bob', avatar: 'bob.png', ver: 2n, lsn: 2n };
 const carlUser: UserRef = { id: carl, nickname: 'carl', avatar: 'carl.png', ver: 5n, lsn: 5n };
 const remark = (remarkName: string, change: Partial<FriendshipRef> = {}): FriendshipRef => ({
-  userId: ann, friendId: bob, remarkName, createdAt: '2026-11-20T09:00:00Z', existsNow: true, ver: 1n, lsn: 3n, ...change,
+  userId: ann,
+  friendId: bob,
+  remarkName,
+  createdAt: '2026-11-20T09:00:00Z',
+  existsNow: true,
+  ver: 1n,
+  lsn: 3n,
+  ...change,
 });
 const message = (channelId: bigint, change: Partial<LastMessageRef> = {}): LastMessageRef => ({
-  channelId, id: 900n, seq: 7n, senderId: carl, msgType: 2, content: 'see you at the wall', createdAt: '2026-11-21T10:00:00Z', recalled: false, ...change,
+  channelId,
+  id: 900n,
+  seq: 7n,
+  senderId: carl,
+  msgType: 2,
+  content: 'see you at the wall',
+  createdAt: '2026-11-21T10:00:00Z',
+  recalled: false,
+  ...change,
 });
 
 const direct = (change: Partial<ConversationInputs> = {}): ConversationInputs => ({
-  member: member(10n, ann), channel: directChannel, peer: member(10n, bob), peerUser: bobUser, friendship: undefined,
-  lastMessage: undefined, lastSender: undefined, lastReadSeq: 0n, unreadCount: 0, ...change,
+  member: member(10n, ann),
+  channel: directChannel,
+  peer: member(10n, bob),
+  peerUser: bobUser,
+  friendship: undefined,
+  lastMessage: undefined,
+  lastSender: undefined,
+  lastReadSeq: 0n,
+  unreadCount: 0,
+  ...change,
 });
 const inGroup = (change: Partial<ConversationInputs> = {}): ConversationInputs => ({
-  member: member(20n, ann), channel: group, peer: undefined, peerUser: undefined, friendship: undefined,
-  lastMessage: undefined, lastSender: undefined, lastReadSeq: 0n, unreadCount: 0, ...change,
+  member: member(20n, ann),
+  channel: group,
+  peer: undefined,
+  peerUser: undefined,
+  friendship: undefined,
+  lastMessage: undefined,
+  lastSender: undefined,
+  lastReadSeq: 0n,
+  unreadCount: 0,
+  ...change,
 });
 
 describe('conversationRow of a direct channel', () => {
@@ -35,7 +83,14 @@ describe('conversationRow of a direct channel', () => {
     // when
     const row = conversationRow(input);
     // then
-    expect(row).toMatchObject({ userId: ann, channelId: 10n, conversationType: 1, peerUserId: bob, peerNickname: 'bob', peerAvatar: 'bob.png' });
+    expect(row).toMatchObject({
+      userId: ann,
+      channelId: 10n,
+      conversationType: 1,
+      peerUserId: bob,
+      peerNickname: 'bob',
+      peerAvatar: 'bob.png',
+    });
   });
 
   it('given a friendship with a remark, when built, then the remark is the remark name and the conversation name', () => {
@@ -65,7 +120,7 @@ describe('conversationRow of a direct channel', () => {
     expect(row).toMatchObject({ remarkName: '', conversationName: 'bob' });
   });
 
-  it("given a friendship that was deleted (unfriended), when built, then its remark no longer names the conversation", () => {
+  it('given a friendship that was deleted (unfriended), when built, then its remark no longer names the conversation', () => {
     // given: the stored copy of the deleted row still holds a remark
     const input = direct({ friendship: remark('Bobby', { existsNow: false, createdAt: null, lsn: 9n }) });
     // when
@@ -80,7 +135,12 @@ describe('conversationRow of a direct channel', () => {
     // when
     const row = conversationRow(input);
     // then
-    expect(row).toMatchObject({ peerNickname: 'robert', peerAvatar: 'robert.png', conversationName: 'robert', conversationAvatar: 'robert.png' });
+    expect(row).toMatchObject({
+      peerNickname: 'robert',
+      peerAvatar: 'robert.png',
+      conversationName: 'robert',
+      conversationAvatar: 'robert.png',
+    });
   });
 
   it("given a remark, when built, then the conversation avatar is still the peer's avatar", () => {
@@ -110,8 +170,15 @@ describe('conversationRow of a group channel', () => {
     const row = conversationRow(input);
     // then
     expect(row).toMatchObject({
-      userId: ann, channelId: 20n, conversationType: 2, peerUserId: null, peerNickname: '', peerAvatar: '', remarkName: '',
-      conversationName: 'climbers', conversationAvatar: 'climbers.png',
+      userId: ann,
+      channelId: 20n,
+      conversationType: 2,
+      peerUserId: null,
+      peerNickname: '',
+      peerAvatar: '',
+      remarkName: '',
+      conversationName: 'climbers',
+      conversationAvatar: 'climbers.png',
     });
   });
 
@@ -121,7 +188,14 @@ describe('conversationRow of a group channel', () => {
     // when
     const row = conversationRow(input);
     // then
-    expect(row).toMatchObject({ peerUserId: null, peerNickname: '', peerAvatar: '', remarkName: '', conversationName: 'climbers', conversationAvatar: 'climbers.png' });
+    expect(row).toMatchObject({
+      peerUserId: null,
+      peerNickname: '',
+      peerAvatar: '',
+      remarkName: '',
+      conversationName: 'climbers',
+      conversationAvatar: 'climbers.png',
+    });
   });
 
   it('given a group without a name or an avatar, when built, then the conversation name and avatar are empty', () => {
@@ -142,8 +216,13 @@ describe('conversationRow, last message', () => {
     const row = conversationRow(input);
     // then
     expect(row).toMatchObject({
-      lastMessageId: 900n, lastMessageSeq: 7n, lastMessageType: 2, lastMessageContent: 'see you at the wall',
-      lastMessageSenderId: carl, lastMessageSenderName: 'carl', lastMessageTime: '2026-11-21T10:00:00Z',
+      lastMessageId: 900n,
+      lastMessageSeq: 7n,
+      lastMessageType: 2,
+      lastMessageContent: 'see you at the wall',
+      lastMessageSenderId: carl,
+      lastMessageSenderName: 'carl',
+      lastMessageTime: '2026-11-21T10:00:00Z',
     });
   });
 
@@ -154,8 +233,13 @@ describe('conversationRow, last message', () => {
     const row = conversationRow(input);
     // then
     expect(row).toMatchObject({
-      lastMessageId: 900n, lastMessageSeq: 7n, lastMessageType: 2, lastMessageContent: '',
-      lastMessageSenderId: carl, lastMessageSenderName: 'carl', lastMessageTime: '2026-11-21T10:00:00Z',
+      lastMessageId: 900n,
+      lastMessageSeq: 7n,
+      lastMessageType: 2,
+      lastMessageContent: '',
+      lastMessageSenderId: carl,
+      lastMessageSenderName: 'carl',
+      lastMessageTime: '2026-11-21T10:00:00Z',
     });
   });
 
@@ -166,8 +250,13 @@ describe('conversationRow, last message', () => {
     const row = conversationRow(input);
     // then
     expect(row).toMatchObject({
-      lastMessageId: null, lastMessageSeq: 0n, lastMessageType: null, lastMessageContent: '',
-      lastMessageSenderId: null, lastMessageSenderName: '', lastMessageTime: null,
+      lastMessageId: null,
+      lastMessageSeq: 0n,
+      lastMessageType: null,
+      lastMessageContent: '',
+      lastMessageSenderId: null,
+      lastMessageSenderName: '',
+      lastMessageTime: null,
     });
   });
 
@@ -236,7 +325,10 @@ describe('conversationRow, member settings, unread count and closing', () => {
 
   it('given the member left and the group was dissolved later, when built, then closed_at is left_at', () => {
     // given
-    const input = inGroup({ member: member(20n, ann, { leftAt: '2026-11-21T11:00:00Z' }), channel: { ...group, dissolvedAt: '2026-11-22T08:00:00Z' } });
+    const input = inGroup({
+      member: member(20n, ann, { leftAt: '2026-11-21T11:00:00Z' }),
+      channel: { ...group, dissolvedAt: '2026-11-22T08:00:00Z' },
+    });
     // when
     const row = conversationRow(input);
     // then

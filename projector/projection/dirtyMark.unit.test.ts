@@ -23,18 +23,35 @@ describe('markKey', () => {
   it.each([
     ['a channel and its recount', { kind: 'channel', channelId: 8n }, { kind: 'recount', channelId: 8n }],
     ['a user and a channel with the same id', { kind: 'user', userId: 8n }, { kind: 'channel', channelId: 8n }],
-    ['a conversation and a contact with the same pair', { kind: 'conversation', userId: 1n, channelId: 2n }, { kind: 'contact', userId: 1n, contactUserId: 2n }],
-    ['two conversations of one user', { kind: 'conversation', userId: 1n, channelId: 2n }, { kind: 'conversation', userId: 1n, channelId: 3n }],
-    ['the two directions of a friendship', { kind: 'contact', userId: 1n, contactUserId: 2n }, { kind: 'contact', userId: 2n, contactUserId: 1n }],
-  ] as ReadonlyArray<readonly [string, DirtyMark, DirtyMark]>)('given %s, when keyed, then the keys differ (neither mark is lost to the other)', (_name, one, other) => {
-    // when
-    const keys = [markKey(one), markKey(other)];
-    // then
-    expect(keys[0]).not.toEqual(keys[1]);
-  });
+    [
+      'a conversation and a contact with the same pair',
+      { kind: 'conversation', userId: 1n, channelId: 2n },
+      { kind: 'contact', userId: 1n, contactUserId: 2n },
+    ],
+    [
+      'two conversations of one user',
+      { kind: 'conversation', userId: 1n, channelId: 2n },
+      { kind: 'conversation', userId: 1n, channelId: 3n },
+    ],
+    [
+      'the two directions of a friendship',
+      { kind: 'contact', userId: 1n, contactUserId: 2n },
+      { kind: 'contact', userId: 2n, contactUserId: 1n },
+    ],
+  ] as ReadonlyArray<readonly [string, DirtyMark, DirtyMark]>)(
+    'given %s, when keyed, then the keys differ (neither mark is lost to the other)',
+    (_name, one, other) => {
+      // when
+      const keys = [markKey(one), markKey(other)];
+      // then
+      expect(keys[0]).not.toEqual(keys[1]);
+    },
+  );
 
   it('given the same mark twice, when keyed, then the keys are equal (a batch stores it once)', () => {
-    expect(markKey({ kind: 'contact', userId: 1n, contactUserId: 2n })).toEqual(markKey({ kind: 'contact', userId: 1n, contactUserId: 2n }));
+    expect(markKey({ kind: 'contact', userId: 1n, contactUserId: 2n })).toEqual(
+      markKey({ kind: 'contact', userId: 1n, contactUserId: 2n }),
+    );
   });
 });
 

@@ -75,8 +75,13 @@ export function refChangesForBatch(events: readonly ChangeEvent[]): RefChanges {
       case 'channels': {
         const r = event.row;
         channels.offer(`${r.id}`, {
-          id: r.id, channelType: r.channelType, channelName: r.channelName, channelAvatar: r.channelAvatar,
-          dissolvedAt: r.dissolvedAt, ver: BigInt(r.channelInfoVer), lsn,
+          id: r.id,
+          channelType: r.channelType,
+          channelName: r.channelName,
+          channelAvatar: r.channelAvatar,
+          dissolvedAt: r.dissolvedAt,
+          ver: BigInt(r.channelInfoVer),
+          lsn,
         });
         mark({ kind: 'channel', channelId: r.id });
         break;
@@ -84,8 +89,15 @@ export function refChangesForBatch(events: readonly ChangeEvent[]): RefChanges {
       case 'channel_members': {
         const r = event.row;
         members.offer(`${r.channelId}:${r.userId}`, {
-          channelId: r.channelId, userId: r.userId, role: r.role, leftAt: r.leftAt, isPinned: r.isPinned,
-          isMuted: r.isMuted, isHidden: r.isHidden, ver: BigInt(r.memberVer), lsn,
+          channelId: r.channelId,
+          userId: r.userId,
+          role: r.role,
+          leftAt: r.leftAt,
+          isPinned: r.isPinned,
+          isMuted: r.isMuted,
+          isHidden: r.isHidden,
+          ver: BigInt(r.memberVer),
+          lsn,
         });
         mark({ kind: 'conversation', userId: r.userId, channelId: r.channelId });
         break;
@@ -95,8 +107,14 @@ export function refChangesForBatch(events: readonly ChangeEvent[]): RefChanges {
         const recalled = r.recalledAt !== null;
         messages.offer(`${r.channelId}:${r.seq}`, { channelId: r.channelId, seq: r.seq, senderId: r.senderId, recalled });
         lastMessages.offer(`${r.channelId}`, {
-          channelId: r.channelId, id: r.id, seq: r.seq, senderId: r.senderId, msgType: r.msgType,
-          content: r.content, createdAt: r.createdAt, recalled,
+          channelId: r.channelId,
+          id: r.id,
+          seq: r.seq,
+          senderId: r.senderId,
+          msgType: r.msgType,
+          content: r.content,
+          createdAt: r.createdAt,
+          recalled,
         });
         mark({ kind: recalled ? 'recount' : 'channel', channelId: r.channelId });
         break;
@@ -112,8 +130,13 @@ export function refChangesForBatch(events: readonly ChangeEvent[]): RefChanges {
           event.op === 'd'
             ? { userId: event.key.userId, friendId: event.key.friendId, remarkName: '', createdAt: null, existsNow: false, ver: 0n, lsn }
             : {
-                userId: event.row.userId, friendId: event.row.friendId, remarkName: event.row.remarkName,
-                createdAt: event.row.createdAt, existsNow: true, ver: BigInt(event.row.friendVer), lsn,
+                userId: event.row.userId,
+                friendId: event.row.friendId,
+                remarkName: event.row.remarkName,
+                createdAt: event.row.createdAt,
+                existsNow: true,
+                ver: BigInt(event.row.friendVer),
+                lsn,
               };
         friendships.offer(`${ref.userId}:${ref.friendId}`, ref);
         mark({ kind: 'contact', userId: ref.userId, contactUserId: ref.friendId });

@@ -5,10 +5,15 @@ const position = { topic: 'im.public.users', partition: 0, offset: '7' };
 const missing = (table: UnavailableText['table'], column: string): UnavailableText => ({ kind: 'unavailable', table, column, position });
 const source = (table: ChangeEvent['table'], lsn: bigint) => ({ table, lsn, txId: null, tsMs: 0, snapshot: false });
 const user = (profileVer: number, nickname: SourceText, avatar: SourceText): ChangeEvent => ({
-  table: 'users', op: 'u', source: source('users', BigInt(profileVer) * 10n), row: { id: 1n, nickname, avatar, profileVer },
+  table: 'users',
+  op: 'u',
+  source: source('users', BigInt(profileVer) * 10n),
+  row: { id: 1n, nickname, avatar, profileVer },
 });
 const message = (lsn: bigint, content: SourceText, recalledAt: string | null): ChangeEvent => ({
-  table: 'messages', op: 'u', source: source('messages', lsn),
+  table: 'messages',
+  op: 'u',
+  source: source('messages', lsn),
   row: { id: 90n, channelId: 8n, seq: 4n, senderId: 1n, msgType: 1, content, createdAt: '2026-11-21T10:00:00Z', recalledAt },
 });
 
@@ -33,14 +38,20 @@ describe('refChangesForBatch with texts an event did not carry', () => {
 
   it('given a message and its recall without the content, when reduced, then the last-message candidate is recalled with the content', () => {
     // when
-    const { lastMessages } = refChangesForBatch([message(10n, 'long content', null), message(20n, missing('messages', 'content'), '2026-11-21T10:01:00Z')]);
+    const { lastMessages } = refChangesForBatch([
+      message(10n, 'long content', null),
+      message(20n, missing('messages', 'content'), '2026-11-21T10:01:00Z'),
+    ]);
     // then
     expect(lastMessages).toEqual([expect.objectContaining({ id: 90n, content: 'long content', recalled: true })]);
   });
 
   it('given a recall without the content delivered before the message (a snapshot), when reduced, then the recall takes the content', () => {
     // when
-    const { lastMessages } = refChangesForBatch([message(20n, missing('messages', 'content'), '2026-11-21T10:01:00Z'), message(10n, 'long content', null)]);
+    const { lastMessages } = refChangesForBatch([
+      message(20n, missing('messages', 'content'), '2026-11-21T10:01:00Z'),
+      message(10n, 'long content', null),
+    ]);
     // then
     expect(lastMessages).toEqual([expect.objectContaining({ id: 90n, content: 'long content', recalled: true })]);
   });

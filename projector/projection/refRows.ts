@@ -74,7 +74,8 @@ export interface FriendshipRef extends Versioned {
  * UnavailableText). projection/unavailableText.ts fills it from an earlier row or refuses it;
  * only complete rows are stored.
  */
-export type UserCandidate = Omit<UserRef, 'nickname' | 'avatar'> & UnavailableSince & { readonly nickname: SourceText; readonly avatar: SourceText };
+export type UserCandidate = Omit<UserRef, 'nickname' | 'avatar'> &
+  UnavailableSince & { readonly nickname: SourceText; readonly avatar: SourceText };
 export type ChannelCandidate = Omit<ChannelRef, 'channelName' | 'channelAvatar'> &
   UnavailableSince & { readonly channelName: SourceText; readonly channelAvatar: SourceText };
 export type LastMessageCandidate = Omit<LastMessageRef, 'content'> & { readonly content: SourceText };

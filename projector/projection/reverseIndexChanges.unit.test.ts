@@ -34,6 +34,10 @@ describe('reverseIndexChanges', () => {
   });
 
   it('given a group row, then the index is untouched', () => {
-    expect(reverseIndexChanges([row(1n, 20n, null)], new Map([[pairKey(1n, 20n), null]]))).toEqual({ wanted: [], stale: [], newDirectPairs: [] });
+    expect(reverseIndexChanges([row(1n, 20n, null)], new Map([[pairKey(1n, 20n), null]]))).toEqual({
+      wanted: [],
+      stale: [],
+      newDirectPairs: [],
+    });
   });
 });

@@ -32,7 +32,11 @@ describe('userText.complete', () => {
     // when
     const completion = userText.complete(userUpdate(5n, 500n), storedUser);
     // then
-    expect(completion).toMatchObject({ kind: 'refused', missing: missing('users', 'avatar'), reason: expect.stringMatching(/profile_ver 3.*since 5/) });
+    expect(completion).toMatchObject({
+      kind: 'refused',
+      missing: missing('users', 'avatar'),
+      reason: expect.stringMatching(/profile_ver 3.*since 5/),
+    });
   });
 
   it('given a newer stored row, when an older update without the avatar completes, then it is stale (the guard drops it)', () => {
@@ -51,11 +55,26 @@ describe('userText.complete', () => {
 });
 
 describe('channelText.complete', () => {
-  const stored: ChannelRef = { id: 8n, channelType: 2, channelName: 'long name', channelAvatar: 'long avatar', dissolvedAt: null, ver: 2n, lsn: 20n };
+  const stored: ChannelRef = {
+    id: 8n,
+    channelType: 2,
+    channelName: 'long name',
+    channelAvatar: 'long avatar',
+    dissolvedAt: null,
+    ver: 2n,
+    lsn: 20n,
+  };
 
   it('given the stored channel, when its dissolve arrives without name and avatar, then both are kept', () => {
     // given
-    const dissolve = { ...stored, channelName: missing('channels', 'channel_name'), channelAvatar: missing('channels', 'channel_avatar'), dissolvedAt: '2026-11-21T10:00:00Z', ver: 3n, lsn: 30n };
+    const dissolve = {
+      ...stored,
+      channelName: missing('channels', 'channel_name'),
+      channelAvatar: missing('channels', 'channel_avatar'),
+      dissolvedAt: '2026-11-21T10:00:00Z',
+      ver: 3n,
+      lsn: 30n,
+    };
     // when
     const completion = channelText.complete(dissolve, stored);
     // then
@@ -64,7 +83,15 @@ describe('channelText.complete', () => {
 });
 
 describe('friendshipText.complete', () => {
-  const stored: FriendshipRef = { userId: 1n, friendId: 2n, remarkName: 'long remark', createdAt: '2026-11-21T10:00:00Z', existsNow: true, ver: 2n, lsn: 20n };
+  const stored: FriendshipRef = {
+    userId: 1n,
+    friendId: 2n,
+    remarkName: 'long remark',
+    createdAt: '2026-11-21T10:00:00Z',
+    existsNow: true,
+    ver: 2n,
+    lsn: 20n,
+  };
   const update = { ...stored, remarkName: missing('friendships', 'remark_name'), ver: 3n, lsn: 30n };
 
   it('given the stored friendship one version behind, when an update without the remark completes, then it keeps the remark', () => {
@@ -80,7 +107,16 @@ describe('friendshipText.complete', () => {
 });
 
 describe('lastMessageText.complete', () => {
-  const stored: LastMessageRef = { channelId: 8n, id: 90n, seq: 4n, senderId: 1n, msgType: 1, content: 'long content', createdAt: '2026-11-21T10:00:00Z', recalled: false };
+  const stored: LastMessageRef = {
+    channelId: 8n,
+    id: 90n,
+    seq: 4n,
+    senderId: 1n,
+    msgType: 1,
+    content: 'long content',
+    createdAt: '2026-11-21T10:00:00Z',
+    recalled: false,
+  };
   const recall = (of: LastMessageRef) => ({ ...of, content: missing('messages', 'content'), recalled: true });
 
   it('given the message is the stored last one, when its recall arrives without the content, then the content is kept', () => {

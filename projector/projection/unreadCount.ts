@@ -9,9 +9,7 @@ export interface CountedState {
   readonly lastReadSeq: bigint;
 }
 
-export type UnreadPlan =
-  | { readonly kind: 'incremental'; readonly base: number; readonly countedTo: bigint }
-  | { readonly kind: 'full' };
+export type UnreadPlan = { readonly kind: 'incremental'; readonly base: number; readonly countedTo: bigint } | { readonly kind: 'full' };
 
 /**
  * Counting on from the stored count is exact only while the read pointer is where it was and no

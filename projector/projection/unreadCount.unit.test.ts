@@ -7,7 +7,11 @@ import { countOn, planUnreadCounts, unreadFromScratch, unreadPlan, type CountedS
 const ann = 1n;
 const bob = 2n;
 const msg = (seq: bigint, senderId: bigint = bob, recalled = false): MessageRef => ({ channelId: 8n, seq, senderId, recalled });
-const incremental = (base: number, countedTo: bigint): Extract<UnreadPlan, { kind: 'incremental' }> => ({ kind: 'incremental', base, countedTo });
+const incremental = (base: number, countedTo: bigint): Extract<UnreadPlan, { kind: 'incremental' }> => ({
+  kind: 'incremental',
+  base,
+  countedTo,
+});
 
 describe('unreadFromScratch', () => {
   it("given others' messages after the read pointer, when counted, then each is unread", () => {
@@ -46,7 +50,7 @@ describe('unreadFromScratch', () => {
     expect(count).toBe(1);
   });
 
-  it("given no read record (pointer 0), when counted, then every message of the others that is not recalled is unread", () => {
+  it('given no read record (pointer 0), when counted, then every message of the others that is not recalled is unread', () => {
     // given
     const messages = [msg(1n), msg(2n, ann), msg(3n, bob, true), msg(4n)];
     // when
@@ -126,7 +130,11 @@ describe('countOn', () => {
         // given: messages up to the stored row's last seq, none recalled since it was counted
         const counted = before.map((m, i) => msg(BigInt(i + 1), m.fromAnn ? ann : bob, m.recalled));
         const lastReadSeq = BigInt(pointer);
-        const stored: CountedState = { unreadCount: unreadFromScratch(ann, lastReadSeq, counted), lastMessageSeq: BigInt(counted.length), lastReadSeq };
+        const stored: CountedState = {
+          unreadCount: unreadFromScratch(ann, lastReadSeq, counted),
+          lastMessageSeq: BigInt(counted.length),
+          lastReadSeq,
+        };
         const later = after.map((m, i) => msg(BigInt(counted.length + i + 1), m.fromAnn ? ann : bob, m.recalled));
         // when
         const plan = unreadPlan(stored, lastReadSeq, false);
@@ -139,7 +147,11 @@ describe('countOn', () => {
 });
 
 describe('planUnreadCounts', () => {
-  const stored = (unreadCount: number, lastMessageSeq: bigint, lastReadSeq: bigint): CountedState => ({ unreadCount, lastMessageSeq, lastReadSeq });
+  const stored = (unreadCount: number, lastMessageSeq: bigint, lastReadSeq: bigint): CountedState => ({
+    unreadCount,
+    lastMessageSeq,
+    lastReadSeq,
+  });
 
   it('given two rows of a channel counted up to different seqs, when planned, then the channel is read from the lower one', () => {
     // given

@@ -38,7 +38,14 @@ export function addContact(keys: MarkedKeys, key: ContactKey): void {
 export function keysOfMarks(marks: readonly DirtyMark[]): MarkedKeys {
   const profileUsers: bigint[] = [];
   const remarkPairs: ContactKey[] = [];
-  const keys: MarkedKeys = { conversations: new Map(), contacts: new Map(), wholeChannels: new Set(), recountChannels: new Set(), profileUsers, remarkPairs };
+  const keys: MarkedKeys = {
+    conversations: new Map(),
+    contacts: new Map(),
+    wholeChannels: new Set(),
+    recountChannels: new Set(),
+    profileUsers,
+    remarkPairs,
+  };
   for (const mark of marks) {
     switch (mark.kind) {
       case 'conversation':

@@ -2,9 +2,25 @@ import type { ChannelRef, MemberRef } from './refRows';
 import { conversationTargets, keysOfMarks, membersToRead } from './viewTargets';
 
 const member = (channelId: bigint, userId: bigint): MemberRef => ({
-  channelId, userId, role: 0, leftAt: null, isPinned: false, isMuted: false, isHidden: false, ver: 1n, lsn: 1n,
+  channelId,
+  userId,
+  role: 0,
+  leftAt: null,
+  isPinned: false,
+  isMuted: false,
+  isHidden: false,
+  ver: 1n,
+  lsn: 1n,
 });
-const channel = (id: bigint, channelType: 1 | 2): ChannelRef => ({ id, channelType, channelName: '', channelAvatar: '', dissolvedAt: null, ver: 1n, lsn: 1n });
+const channel = (id: bigint, channelType: 1 | 2): ChannelRef => ({
+  id,
+  channelType,
+  channelName: '',
+  channelAvatar: '',
+  dissolvedAt: null,
+  ver: 1n,
+  lsn: 1n,
+});
 
 describe('keysOfMarks', () => {
   it('given marks of every kind, when sorted, then each lands where the builder looks for it', () => {
@@ -42,7 +58,10 @@ describe('membersToRead', () => {
 
   it('given a keyed member of a group, then only that member is read', () => {
     const keys = keysOfMarks([{ kind: 'conversation', userId: 1n, channelId: 20n }]);
-    expect(membersToRead(keys, new Map([[20n, channel(20n, 2)]]))).toEqual({ wholeChannels: [], singleMembers: [{ kind: 'conversation', userId: 1n, channelId: 20n }] });
+    expect(membersToRead(keys, new Map([[20n, channel(20n, 2)]]))).toEqual({
+      wholeChannels: [],
+      singleMembers: [{ kind: 'conversation', userId: 1n, channelId: 20n }],
+    });
   });
 
   it('given a group marked whole and one of its members keyed too, then the group is read once, whole', () => {
@@ -62,7 +81,10 @@ describe('membersToRead', () => {
 describe('conversationTargets', () => {
   it('given both members of a direct channel, then each row has the other as its peer', () => {
     const targets = conversationTargets(new Map([[10n, channel(10n, 1)]]), [member(10n, 1n), member(10n, 2n)]);
-    expect(targets.map((t) => [t.member.userId, t.peer?.userId])).toEqual([[1n, 2n], [2n, 1n]]);
+    expect(targets.map((t) => [t.member.userId, t.peer?.userId])).toEqual([
+      [1n, 2n],
+      [2n, 1n],
+    ]);
   });
 
   it('given one member of a direct channel whose peer has not arrived, then its row is built without a peer', () => {

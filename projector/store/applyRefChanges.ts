@@ -22,7 +22,13 @@ export async function applyRefChanges(tx: PoolClient, changes: RefChanges): Prom
        on conflict (id) do update
          set nickname = excluded.nickname, avatar = excluded.avatar, profile_ver = excluded.profile_ver, lsn = excluded.lsn
        where (excluded.profile_ver, excluded.lsn) > (ref_users.profile_ver, ref_users.lsn)`,
-      [int64s(users.map((u) => u.id)), users.map((u) => u.nickname), users.map((u) => u.avatar), users.map((u) => u.ver.toString()), int64s(users.map((u) => u.lsn))],
+      [
+        int64s(users.map((u) => u.id)),
+        users.map((u) => u.nickname),
+        users.map((u) => u.avatar),
+        users.map((u) => u.ver.toString()),
+        int64s(users.map((u) => u.lsn)),
+      ],
     );
   }
 
@@ -35,8 +41,13 @@ export async function applyRefChanges(tx: PoolClient, changes: RefChanges): Prom
              channel_info_ver = excluded.channel_info_ver, dissolved_at = excluded.dissolved_at, lsn = excluded.lsn
        where (excluded.channel_info_ver, excluded.lsn) > (ref_channels.channel_info_ver, ref_channels.lsn)`,
       [
-        int64s(channels.map((c) => c.id)), channels.map((c) => c.channelType), channels.map((c) => c.channelName),
-        channels.map((c) => c.channelAvatar), channels.map((c) => c.ver.toString()), channels.map((c) => c.dissolvedAt), int64s(channels.map((c) => c.lsn)),
+        int64s(channels.map((c) => c.id)),
+        channels.map((c) => c.channelType),
+        channels.map((c) => c.channelName),
+        channels.map((c) => c.channelAvatar),
+        channels.map((c) => c.ver.toString()),
+        channels.map((c) => c.dissolvedAt),
+        int64s(channels.map((c) => c.lsn)),
       ],
     );
   }
@@ -50,8 +61,14 @@ export async function applyRefChanges(tx: PoolClient, changes: RefChanges): Prom
              is_hidden = excluded.is_hidden, member_ver = excluded.member_ver, lsn = excluded.lsn
        where (excluded.member_ver, excluded.lsn) > (ref_channel_members.member_ver, ref_channel_members.lsn)`,
       [
-        int64s(members.map((m) => m.channelId)), int64s(members.map((m) => m.userId)), members.map((m) => m.role), members.map((m) => m.leftAt),
-        members.map((m) => m.isPinned), members.map((m) => m.isMuted), members.map((m) => m.isHidden), members.map((m) => m.ver.toString()),
+        int64s(members.map((m) => m.channelId)),
+        int64s(members.map((m) => m.userId)),
+        members.map((m) => m.role),
+        members.map((m) => m.leftAt),
+        members.map((m) => m.isPinned),
+        members.map((m) => m.isMuted),
+        members.map((m) => m.isHidden),
+        members.map((m) => m.ver.toString()),
         int64s(members.map((m) => m.lsn)),
       ],
     );
@@ -72,7 +89,12 @@ export async function applyRefChanges(tx: PoolClient, changes: RefChanges): Prom
        )
        select distinct s.channel_id from stored s join ref_last_messages l on l.channel_id = s.channel_id
         where s.fresh and s.seq <= l.seq`,
-      [int64s(messages.map((m) => m.channelId)), int64s(messages.map((m) => m.seq)), int64s(messages.map((m) => m.senderId)), messages.map((m) => m.recalled)],
+      [
+        int64s(messages.map((m) => m.channelId)),
+        int64s(messages.map((m) => m.seq)),
+        int64s(messages.map((m) => m.senderId)),
+        messages.map((m) => m.recalled),
+      ],
     );
     for (const row of inserted.rows) lateChannels.push(BigInt(row.channel_id));
   }
@@ -87,9 +109,14 @@ export async function applyRefChanges(tx: PoolClient, changes: RefChanges): Prom
        where excluded.seq > ref_last_messages.seq
           or (excluded.seq = ref_last_messages.seq and excluded.recalled and not ref_last_messages.recalled)`,
       [
-        int64s(lastMessages.map((m) => m.channelId)), int64s(lastMessages.map((m) => m.id)), int64s(lastMessages.map((m) => m.seq)),
-        int64s(lastMessages.map((m) => m.senderId)), lastMessages.map((m) => m.msgType), lastMessages.map((m) => m.content),
-        lastMessages.map((m) => m.createdAt), lastMessages.map((m) => m.recalled),
+        int64s(lastMessages.map((m) => m.channelId)),
+        int64s(lastMessages.map((m) => m.id)),
+        int64s(lastMessages.map((m) => m.seq)),
+        int64s(lastMessages.map((m) => m.senderId)),
+        lastMessages.map((m) => m.msgType),
+        lastMessages.map((m) => m.content),
+        lastMessages.map((m) => m.createdAt),
+        lastMessages.map((m) => m.recalled),
       ],
     );
   }
@@ -100,7 +127,12 @@ export async function applyRefChanges(tx: PoolClient, changes: RefChanges): Prom
        select * from unnest($1::bigint[], $2::bigint[], $3::bigint[], $4::bigint[])
        on conflict (user_id, channel_id) do update set last_read_seq = excluded.last_read_seq, lsn = excluded.lsn
        where (excluded.last_read_seq, excluded.lsn) > (ref_read_records.last_read_seq, ref_read_records.lsn)`,
-      [int64s(readRecords.map((r) => r.userId)), int64s(readRecords.map((r) => r.channelId)), int64s(readRecords.map((r) => r.ver)), int64s(readRecords.map((r) => r.lsn))],
+      [
+        int64s(readRecords.map((r) => r.userId)),
+        int64s(readRecords.map((r) => r.channelId)),
+        int64s(readRecords.map((r) => r.ver)),
+        int64s(readRecords.map((r) => r.lsn)),
+      ],
     );
   }
 
@@ -113,8 +145,13 @@ export async function applyRefChanges(tx: PoolClient, changes: RefChanges): Prom
              exists_now = excluded.exists_now, lsn = excluded.lsn
        where excluded.lsn > ref_friendships.lsn`,
       [
-        int64s(friendships.map((f) => f.userId)), int64s(friendships.map((f) => f.friendId)), friendships.map((f) => f.remarkName),
-        friendships.map((f) => f.ver.toString()), friendships.map((f) => f.createdAt), friendships.map((f) => f.existsNow), int64s(friendships.map((f) => f.lsn)),
+        int64s(friendships.map((f) => f.userId)),
+        int64s(friendships.map((f) => f.friendId)),
+        friendships.map((f) => f.remarkName),
+        friendships.map((f) => f.ver.toString()),
+        friendships.map((f) => f.createdAt),
+        friendships.map((f) => f.existsNow),
+        int64s(friendships.map((f) => f.lsn)),
       ],
     );
   }

@@ -10,8 +10,14 @@ import { deleteContactRows, upsertContactRows } from './viewRowWriter';
 /** Rebuilds the contact rows of `keys`: writes those whose friendship exists, deletes the others. Returns rows written. */
 export async function buildContacts(tx: PoolClient, keys: readonly ContactKey[]): Promise<number> {
   if (keys.length === 0) return 0;
-  const friendships = await friendshipsOf(tx, keys.map((k) => [k.userId, k.contactUserId] as const));
-  const users = await usersById(tx, keys.map((k) => k.contactUserId));
+  const friendships = await friendshipsOf(
+    tx,
+    keys.map((k) => [k.userId, k.contactUserId] as const),
+  );
+  const users = await usersById(
+    tx,
+    keys.map((k) => k.contactUserId),
+  );
   const directChannels = await smallestDirectChannels(tx, keys);
 
   const present: ContactRow[] = [];

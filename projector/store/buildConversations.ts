@@ -5,7 +5,17 @@ import { reverseIndexChanges, type ReverseIndexChanges } from '../projection/rev
 import { countOn, planUnreadCounts } from '../projection/unreadCount';
 import { conversationTargets, membersToRead, type MarkedKeys } from '../projection/viewTargets';
 import type { ConversationRow } from '../views/userConversationView';
-import { channelsById, friendshipsOf, lastMessagesOf, membersOfChannels, membersWithKeys, messagesAfter, readSeqsOf, unreadCountsFromScratch, usersById } from './refLookups';
+import {
+  channelsById,
+  friendshipsOf,
+  lastMessagesOf,
+  membersOfChannels,
+  membersWithKeys,
+  messagesAfter,
+  readSeqsOf,
+  unreadCountsFromScratch,
+  usersById,
+} from './refLookups';
 import { storedConversations } from './viewLookups';
 import { syncConversationReverseIndex, upsertConversationRows } from './viewRowWriter';
 
@@ -18,7 +28,9 @@ export interface ConversationsBuilt {
 
 /** Rebuilds the conversation rows `keys` name (after fan-out) and their reverse index entries. */
 export async function buildConversations(tx: PoolClient, keys: MarkedKeys): Promise<ConversationsBuilt> {
-  const channels = await channelsById(tx, [...new Set([...keys.wholeChannels, ...[...keys.conversations.values()].map((k) => k.channelId)])]);
+  const channels = await channelsById(tx, [
+    ...new Set([...keys.wholeChannels, ...[...keys.conversations.values()].map((k) => k.channelId)]),
+  ]);
   const toRead = membersToRead(keys, channels);
   const members = [...(await membersOfChannels(tx, toRead.wholeChannels)), ...(await membersWithKeys(tx, toRead.singleMembers))];
   const targets = conversationTargets(channels, members);
@@ -28,13 +40,22 @@ export async function buildConversations(tx: PoolClient, keys: MarkedKeys): Prom
   const lastMessages = await lastMessagesOf(tx, [...new Set(targetKeys.map((k) => k.channelId))]);
   const readSeqs = await readSeqsOf(tx, targetKeys);
   const stored = await storedConversations(tx, targetKeys);
-  const users = await usersById(tx, [...targets.flatMap((t) => (t.peer === undefined ? [] : [t.peer.userId])), ...[...lastMessages.values()].map((m) => m.senderId)]);
-  const friendships = await friendshipsOf(tx, targets.flatMap((t) => (t.peer === undefined ? [] : [[t.member.userId, t.peer.userId] as const])));
+  const users = await usersById(tx, [
+    ...targets.flatMap((t) => (t.peer === undefined ? [] : [t.peer.userId])),
+    ...[...lastMessages.values()].map((m) => m.senderId),
+  ]);
+  const friendships = await friendshipsOf(
+    tx,
+    targets.flatMap((t) => (t.peer === undefined ? [] : [[t.member.userId, t.peer.userId] as const])),
+  );
 
   // Unread counts: counted on from the stored row where that is exact, else counted afresh.
   const { plans, messagesAfter: countFrom } = planUnreadCounts(targetKeys, stored, readSeqs, keys.recountChannels);
   const newMessages = await messagesAfter(tx, countFrom);
-  const fresh = await unreadCountsFromScratch(tx, plans.filter((p) => p.plan.kind === 'full'));
+  const fresh = await unreadCountsFromScratch(
+    tx,
+    plans.filter((p) => p.plan.kind === 'full'),
+  );
 
   const rows = targets.map((t, i): ConversationRow => {
     const { lastReadSeq, plan } = plans[i]!;
@@ -49,7 +70,10 @@ export async function buildConversations(tx: PoolClient, keys: MarkedKeys): Prom
       lastMessage,
       lastSender: lastMessage === undefined ? undefined : users.get(lastMessage.senderId),
       lastReadSeq,
-      unreadCount: plan.kind === 'incremental' ? countOn(plan, userId, lastReadSeq, newMessages.get(channelId) ?? []) : (fresh.get(pairKey(userId, channelId)) ?? 0),
+      unreadCount:
+        plan.kind === 'incremental'
+          ? countOn(plan, userId, lastReadSeq, newMessages.get(channelId) ?? [])
+          : (fresh.get(pairKey(userId, channelId)) ?? 0),
     });
   });
 

@@ -87,26 +87,56 @@ export interface StoredCheckpoint {
 }
 
 /** Every stored checkpoint of a group, with the source time of its last applied event. */
-export async function checkpointsOfGroup(pool: Pool, group: string): Promise<Array<StoredCheckpoint & { readonly lastSourceTsMs: number | null }>> {
-  const { rows } = await pool.query<{ topic: string; partition: number; next_offset: string; owner_epoch: string; owner_member: string | null; last_source_ts_ms: string | null }>(
+export async function checkpointsOfGroup(
+  pool: Pool,
+  group: string,
+): Promise<Array<StoredCheckpoint & { readonly lastSourceTsMs: number | null }>> {
+  const { rows } = await pool.query<{
+    topic: string;
+    partition: number;
+    next_offset: string;
+    owner_epoch: string;
+    owner_member: string | null;
+    last_source_ts_ms: string | null;
+  }>(
     'select topic, partition, next_offset::text, owner_epoch::text, owner_member, last_source_ts_ms::text from projection_checkpoints where consumer_group = $1',
     [group],
   );
   return rows.map((r) => ({
-    topic: r.topic, partition: r.partition, nextOffset: BigInt(r.next_offset), epoch: BigInt(r.owner_epoch), ownerMember: r.owner_member,
+    topic: r.topic,
+    partition: r.partition,
+    nextOffset: BigInt(r.next_offset),
+    epoch: BigInt(r.owner_epoch),
+    ownerMember: r.owner_member,
     lastSourceTsMs: r.last_source_ts_ms === null ? null : Number(r.last_source_ts_ms),
   }));
 }
 
 /** The stored checkpoints of these partitions (one statement for all of them). */
-export async function readCheckpoints(pool: Pool, group: string, partitions: ReadonlyArray<{ topic: string; partition: number }>): Promise<StoredCheckpoint[]> {
-  const { rows } = await pool.query<{ topic: string; partition: number; next_offset: string; owner_epoch: string; owner_member: string | null }>(
+export async function readCheckpoints(
+  pool: Pool,
+  group: string,
+  partitions: ReadonlyArray<{ topic: string; partition: number }>,
+): Promise<StoredCheckpoint[]> {
+  const { rows } = await pool.query<{
+    topic: string;
+    partition: number;
+    next_offset: string;
+    owner_epoch: string;
+    owner_member: string | null;
+  }>(
     `select c.topic, c.partition, c.next_offset::text, c.owner_epoch::text, c.owner_member from projection_checkpoints c
        join unnest($2::text[], $3::int[]) k(topic, partition) on c.topic = k.topic and c.partition = k.partition
       where c.consumer_group = $1`,
     [group, partitions.map((p) => p.topic), partitions.map((p) => p.partition)],
   );
-  return rows.map((r) => ({ topic: r.topic, partition: r.partition, nextOffset: BigInt(r.next_offset), epoch: BigInt(r.owner_epoch), ownerMember: r.owner_member }));
+  return rows.map((r) => ({
+    topic: r.topic,
+    partition: r.partition,
+    nextOffset: BigInt(r.next_offset),
+    epoch: BigInt(r.owner_epoch),
+    ownerMember: r.owner_member,
+  }));
 }
 
 /** Sets every checkpoint of the group back (replay); the next claim starts there. */

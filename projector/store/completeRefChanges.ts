@@ -24,33 +24,55 @@ export interface CompleteRefChanges extends Omit<RefChanges, 'users' | 'channels
 export async function completeRefChanges(tx: PoolClient, changes: RefChanges): Promise<CompleteRefChanges> {
   return {
     ...changes,
-    users: await complete(changes.users, userText, (u) => `${u.id}`, async (wanted) => {
-      const { rows } = await tx.query('select id, nickname, avatar, profile_ver, lsn from ref_users where id = any($1::bigint[])', [int64s(wanted.map((u) => u.id))]);
-      return rows.map(userRef).map((u) => [`${u.id}`, u]);
-    }),
-    channels: await complete(changes.channels, channelText, (c) => `${c.id}`, async (wanted) => {
-      const { rows } = await tx.query(
-        'select id, channel_type, channel_name, channel_avatar, channel_info_ver, dissolved_at, lsn from ref_channels where id = any($1::bigint[])',
-        [int64s(wanted.map((c) => c.id))],
-      );
-      return rows.map(channelRef).map((c) => [`${c.id}`, c]);
-    }),
-    lastMessages: await complete(changes.lastMessages, lastMessageText, (m) => `${m.channelId}`, async (wanted) => {
-      const { rows } = await tx.query(
-        'select channel_id, id, seq, sender_id, msg_type, content, created_at, recalled from ref_last_messages where channel_id = any($1::bigint[])',
-        [int64s(wanted.map((m) => m.channelId))],
-      );
-      return rows.map(lastMessageRef).map((m) => [`${m.channelId}`, m]);
-    }),
-    friendships: await complete(changes.friendships, friendshipText, (f) => `${f.userId}:${f.friendId}`, async (wanted) => {
-      const { rows } = await tx.query(
-        `select f.user_id, f.friend_id, f.remark_name, f.friend_ver, f.created_at, f.exists_now, f.lsn
+    users: await complete(
+      changes.users,
+      userText,
+      (u) => `${u.id}`,
+      async (wanted) => {
+        const { rows } = await tx.query('select id, nickname, avatar, profile_ver, lsn from ref_users where id = any($1::bigint[])', [
+          int64s(wanted.map((u) => u.id)),
+        ]);
+        return rows.map(userRef).map((u) => [`${u.id}`, u]);
+      },
+    ),
+    channels: await complete(
+      changes.channels,
+      channelText,
+      (c) => `${c.id}`,
+      async (wanted) => {
+        const { rows } = await tx.query(
+          'select id, channel_type, channel_name, channel_avatar, channel_info_ver, dissolved_at, lsn from ref_channels where id = any($1::bigint[])',
+          [int64s(wanted.map((c) => c.id))],
+        );
+        return rows.map(channelRef).map((c) => [`${c.id}`, c]);
+      },
+    ),
+    lastMessages: await complete(
+      changes.lastMessages,
+      lastMessageText,
+      (m) => `${m.channelId}`,
+      async (wanted) => {
+        const { rows } = await tx.query(
+          'select channel_id, id, seq, sender_id, msg_type, content, created_at, recalled from ref_last_messages where channel_id = any($1::bigint[])',
+          [int64s(wanted.map((m) => m.channelId))],
+        );
+        return rows.map(lastMessageRef).map((m) => [`${m.channelId}`, m]);
+      },
+    ),
+    friendships: await complete(
+      changes.friendships,
+      friendshipText,
+      (f) => `${f.userId}:${f.friendId}`,
+      async (wanted) => {
+        const { rows } = await tx.query(
+          `select f.user_id, f.friend_id, f.remark_name, f.friend_ver, f.created_at, f.exists_now, f.lsn
            from unnest($1::bigint[], $2::bigint[]) as k(user_id, friend_id)
            join ref_friendships f on f.user_id = k.user_id and f.friend_id = k.friend_id`,
-        [int64s(wanted.map((f) => f.userId)), int64s(wanted.map((f) => f.friendId))],
-      );
-      return rows.map(friendshipRef).map((f) => [`${f.userId}:${f.friendId}`, f]);
-    }),
+          [int64s(wanted.map((f) => f.userId)), int64s(wanted.map((f) => f.friendId))],
+        );
+        return rows.map(friendshipRef).map((f) => [`${f.userId}:${f.friendId}`, f]);
+      },
+    ),
   };
 }
 

@@ -162,34 +162,38 @@ describe('projection convergence through the SQL store (property)', () => {
     'ends in the contract tables for any delivery order, duplication and build timing (%s)',
     async (_name, unchangedTextUnavailable) => {
       await fc.assert(
-        fc.asyncProperty(commandHistory, fc.integer(), withShrinkBudget(async (commands, seed) => {
-          await emptyReadTables();
-          const { source, emitted } = runHistory(commands, { unchangedTextUnavailable });
-          const rand = mulberry32(seed);
-          // Batches, and after some of them a pass: a full one, or one too small for the marks waiting.
-          const steps: Array<{ events: ChangeEvent[]; passSize: number | null }> = [];
-          deliver(emitted, rand, (events) => {
-            const pass = rand() < 0.3;
-            steps.push({ events, passSize: !pass ? null : rand() < 0.5 ? FULL_PASS : 1 + Math.floor(rand() * 8) });
-          });
-          for (const step of steps) {
-            await applyEvents(step.events);
-            if (step.passSize !== null) await buildPass(step.passSize);
-          }
-          await buildUntilNoMarks();
+        fc.asyncProperty(
+          commandHistory,
+          fc.integer(),
+          withShrinkBudget(async (commands, seed) => {
+            await emptyReadTables();
+            const { source, emitted } = runHistory(commands, { unchangedTextUnavailable });
+            const rand = mulberry32(seed);
+            // Batches, and after some of them a pass: a full one, or one too small for the marks waiting.
+            const steps: Array<{ events: ChangeEvent[]; passSize: number | null }> = [];
+            deliver(emitted, rand, (events) => {
+              const pass = rand() < 0.3;
+              steps.push({ events, passSize: !pass ? null : rand() < 0.5 ? FULL_PASS : 1 + Math.floor(rand() * 8) });
+            });
+            for (const step of steps) {
+              await applyEvents(step.events);
+              if (step.passSize !== null) await buildPass(step.passSize);
+            }
+            await buildUntilNoMarks();
 
-          const expected = expectedViews(source);
-          const actualConversations = await conversationView();
-          const actualContacts = await contactView();
-          stats.runs += 1;
-          stats.events += emitted.length;
-          stats.conversationRows += actualConversations.size;
-          stats.contactRows += actualContacts.size;
+            const expected = expectedViews(source);
+            const actualConversations = await conversationView();
+            const actualContacts = await contactView();
+            stats.runs += 1;
+            stats.events += emitted.length;
+            stats.conversationRows += actualConversations.size;
+            stats.contactRows += actualContacts.size;
 
-          expect(actualConversations).toEqual(expected.conversations);
-          expect(actualContacts).toEqual(expected.contacts);
-          expect(await reverseIndexes()).toEqual(expectedReverseIndexes(expected));
-        })),
+            expect(actualConversations).toEqual(expected.conversations);
+            expect(actualContacts).toEqual(expected.contacts);
+            expect(await reverseIndexes()).toEqual(expectedReverseIndexes(expected));
+          }),
+        ),
         { numRuns: RUNS },
       );
     },

@@ -20,9 +20,14 @@ export async function recordDeadLetters(tx: Transaction, group: string, letters:
      select * from unnest($1::text[], $2::int[], $3::bigint[], $4::bytea[], $5::bytea[], $6::text[], $7::text[], $8::text[])
      on conflict (consumer_group, topic, partition, "offset") do nothing`,
     [
-      letters.map((l) => l.topic), letters.map((l) => l.partition), letters.map((l) => l.offset.toString()),
-      letters.map((l) => l.key), letters.map((l) => l.value), letters.map((l) => l.error.replace(/\0/g, '\\0')),
-      letters.map((l) => l.errorKind), letters.map(() => group),
+      letters.map((l) => l.topic),
+      letters.map((l) => l.partition),
+      letters.map((l) => l.offset.toString()),
+      letters.map((l) => l.key),
+      letters.map((l) => l.value),
+      letters.map((l) => l.error.replace(/\0/g, '\\0')),
+      letters.map((l) => l.errorKind),
+      letters.map(() => group),
     ],
   );
 }
@@ -45,15 +50,30 @@ const SELECT_DEAD_LETTERS = `select id, topic, partition, "offset", message_key,
   from projection_dead_letters`;
 
 interface DeadLetterRow {
-  readonly id: string | bigint; readonly topic: string; readonly partition: number; readonly offset: string | bigint;
-  readonly message_key: Buffer | null; readonly raw_value: Buffer | null; readonly error: string;
-  readonly error_kind: DeadLetter['errorKind']; readonly created_at: string; readonly replayed_at: string | null;
+  readonly id: string | bigint;
+  readonly topic: string;
+  readonly partition: number;
+  readonly offset: string | bigint;
+  readonly message_key: Buffer | null;
+  readonly raw_value: Buffer | null;
+  readonly error: string;
+  readonly error_kind: DeadLetter['errorKind'];
+  readonly created_at: string;
+  readonly replayed_at: string | null;
 }
 
 function storedDeadLetter(r: DeadLetterRow): StoredDeadLetter {
   return {
-    id: BigInt(r.id), topic: r.topic, partition: Number(r.partition), offset: BigInt(r.offset), key: r.message_key,
-    value: r.raw_value, error: r.error, errorKind: r.error_kind, createdAt: r.created_at, replayedAt: r.replayed_at,
+    id: BigInt(r.id),
+    topic: r.topic,
+    partition: Number(r.partition),
+    offset: BigInt(r.offset),
+    key: r.message_key,
+    value: r.raw_value,
+    error: r.error,
+    errorKind: r.error_kind,
+    createdAt: r.created_at,
+    replayedAt: r.replayed_at,
   };
 }
 
@@ -64,6 +84,9 @@ export interface StoredDeadLetter extends DeadLetter {
 }
 
 export async function listDeadLetters(pool: Pool, { includeReplayed = false, limit = 100 } = {}): Promise<StoredDeadLetter[]> {
-  const result = await pool.query<DeadLetterRow>(`${SELECT_DEAD_LETTERS} where $1 or replayed_at is null order by id limit $2`, [includeReplayed, limit]);
+  const result = await pool.query<DeadLetterRow>(`${SELECT_DEAD_LETTERS} where $1 or replayed_at is null order by id limit $2`, [
+    includeReplayed,
+    limit,
+  ]);
   return result.rows.map(storedDeadLetter);
 }

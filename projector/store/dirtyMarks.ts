@@ -33,7 +33,10 @@ export async function recordDirtyMarks(tx: PoolClient, marks: readonly DirtyMark
 
 /** Up to `limit` marks, oldest first. */
 export async function oldestDirtyMarks(tx: Transaction, limit: number): Promise<TakenMark[]> {
-  const { rows } = await tx.query<{ kind: number; a: bigint; b: bigint; seq: bigint }>('select kind, a, b, seq from projection_dirty order by seq limit $1', [limit]);
+  const { rows } = await tx.query<{ kind: number; a: bigint; b: bigint; seq: bigint }>(
+    'select kind, a, b, seq from projection_dirty order by seq limit $1',
+    [limit],
+  );
   return rows.map((r) => {
     const key = [Number(r.kind), BigInt(r.a), BigInt(r.b)] as const;
     return { mark: markFromKey(...key), key, seq: BigInt(r.seq) };

@@ -23,7 +23,12 @@ export async function membersOfChannels(tx: PoolClient, channelIds: readonly big
 }
 
 export async function membersWithKeys(tx: PoolClient, keys: readonly ConversationKey[]): Promise<MemberRef[]> {
-  const rows = await probeByKeys(tx, 'ref_channel_members', [{ column: 'channel_id' }, { column: 'user_id' }], keys.map((k) => [k.channelId, k.userId]));
+  const rows = await probeByKeys(
+    tx,
+    'ref_channel_members',
+    [{ column: 'channel_id' }, { column: 'user_id' }],
+    keys.map((k) => [k.channelId, k.userId]),
+  );
   return rows.map(memberRef);
 }
 
@@ -39,12 +44,20 @@ export async function channelsLastSentBy(tx: PoolClient, userIds: readonly bigin
 
 /** last_read_seq by pairKey(user, channel); absent when no read record has arrived. */
 export async function readSeqsOf(tx: PoolClient, keys: readonly ConversationKey[]): Promise<Map<string, bigint>> {
-  const rows = await probeByKeys(tx, 'ref_read_records', [{ column: 'user_id' }, { column: 'channel_id' }], keys.map((k) => [k.userId, k.channelId]));
+  const rows = await probeByKeys(
+    tx,
+    'ref_read_records',
+    [{ column: 'user_id' }, { column: 'channel_id' }],
+    keys.map((k) => [k.userId, k.channelId]),
+  );
   return new Map(rows.map((r) => [pairKey(big(r.user_id), big(r.channel_id)), big(r.last_read_seq)]));
 }
 
 /** Friendship rows (live or deleted) by pairKey(user, friend). */
-export async function friendshipsOf(tx: PoolClient, pairs: ReadonlyArray<readonly [user: bigint, friend: bigint]>): Promise<Map<string, FriendshipRef>> {
+export async function friendshipsOf(
+  tx: PoolClient,
+  pairs: ReadonlyArray<readonly [user: bigint, friend: bigint]>,
+): Promise<Map<string, FriendshipRef>> {
   const refs = (await probeByKeys(tx, 'ref_friendships', [{ column: 'user_id' }, { column: 'friend_id' }], pairs)).map(friendshipRef);
   return new Map(refs.map((f) => [pairKey(f.userId, f.friendId), f]));
 }

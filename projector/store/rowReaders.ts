@@ -11,7 +11,13 @@ const bigOrNull = (v: unknown): bigint | null => (v === null || v === undefined 
 const str = (v: unknown): string => v as string;
 const strOrNull = (v: unknown): string | null => (v === null || v === undefined ? null : (v as string));
 
-export const userRef = (r: Row): UserRef => ({ id: big(r.id), nickname: str(r.nickname), avatar: str(r.avatar), ver: big(r.profile_ver), lsn: big(r.lsn) });
+export const userRef = (r: Row): UserRef => ({
+  id: big(r.id),
+  nickname: str(r.nickname),
+  avatar: str(r.avatar),
+  ver: big(r.profile_ver),
+  lsn: big(r.lsn),
+});
 
 export const channelRef = (r: Row): ChannelRef => ({
   id: big(r.id),
@@ -46,7 +52,12 @@ export const lastMessageRef = (r: Row): LastMessageRef => ({
   recalled: r.recalled === true,
 });
 
-export const messageRef = (r: Row): MessageRef => ({ channelId: big(r.channel_id), seq: big(r.seq), senderId: big(r.sender_id), recalled: r.recalled === true });
+export const messageRef = (r: Row): MessageRef => ({
+  channelId: big(r.channel_id),
+  seq: big(r.seq),
+  senderId: big(r.sender_id),
+  recalled: r.recalled === true,
+});
 
 export const friendshipRef = (r: Row): FriendshipRef => ({
   userId: big(r.user_id),

@@ -13,9 +13,12 @@ export class UnavailableValueError extends PipelineError {
     reason: string,
   ) {
     const { topic, partition, offset } = missing.position;
-    super(`column ${missing.column} of ${missing.table} arrived as Debezium's unavailable-value placeholder and ${reason}: not applied (${topic}/${partition}@${offset})`, {
-      retriable: false,
-      context: missing.position,
-    });
+    super(
+      `column ${missing.column} of ${missing.table} arrived as Debezium's unavailable-value placeholder and ${reason}: not applied (${topic}/${partition}@${offset})`,
+      {
+        retriable: false,
+        context: missing.position,
+      },
+    );
   }
 }

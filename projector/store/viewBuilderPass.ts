@@ -8,9 +8,7 @@ import { clearBuiltMarks, oldestDirtyMarks } from './dirtyMarks';
 // A session lock (not a transaction lock) so that it is held before the pass's snapshot exists.
 const VIEW_BUILDER_LOCK = 7_245_003;
 
-export type PassResult =
-  | { readonly kind: 'busy' }
-  | ({ readonly kind: 'built'; readonly marks: number } & BuildResult);
+export type PassResult = { readonly kind: 'busy' } | ({ readonly kind: 'built'; readonly marks: number } & BuildResult);
 
 /**
  * Takes up to `limit` dirty marks (oldest first), rebuilds their view rows and clears the marks
@@ -35,7 +33,13 @@ export async function runViewBuilderPass(pool: Pool, limit: number): Promise<Pas
       client,
       async (tx) => {
         const taken = await oldestDirtyMarks(tx, limit);
-        const result = taken.length === 0 ? { conversationRows: 0, conversationRowsChanged: 0, contactRows: 0 } : await buildViews(tx, taken.map((t) => t.mark));
+        const result =
+          taken.length === 0
+            ? { conversationRows: 0, conversationRowsChanged: 0, contactRows: 0 }
+            : await buildViews(
+                tx,
+                taken.map((t) => t.mark),
+              );
         return { commit: true, value: { taken, result } };
       },
       { begin: 'isolation level repeatable read' },

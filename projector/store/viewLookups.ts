@@ -14,11 +14,21 @@ export interface StoredConversation extends CountedState {
 
 /** What each conversation row held when last built, by pairKey(user, channel). */
 export async function storedConversations(tx: PoolClient, keys: readonly ConversationKey[]): Promise<Map<string, StoredConversation>> {
-  const rows = await probeByKeys(tx, 'user_conversation_view', [{ column: 'user_id' }, { column: 'channel_id' }], keys.map((k) => [k.userId, k.channelId]));
+  const rows = await probeByKeys(
+    tx,
+    'user_conversation_view',
+    [{ column: 'user_id' }, { column: 'channel_id' }],
+    keys.map((k) => [k.userId, k.channelId]),
+  );
   return new Map(
     rows.map((r) => [
       pairKey(big(r.user_id), big(r.channel_id)),
-      { unreadCount: Number(r.unread_count), lastMessageSeq: big(r.last_message_seq), lastReadSeq: big(r.last_read_seq), peerUserId: bigOrNull(r.peer_user_id) },
+      {
+        unreadCount: Number(r.unread_count),
+        lastMessageSeq: big(r.last_message_seq),
+        lastReadSeq: big(r.last_read_seq),
+        peerUserId: bigOrNull(r.peer_user_id),
+      },
     ]),
   );
 }
@@ -37,7 +47,12 @@ export async function contactsShowingUsers(tx: PoolClient, userIds: readonly big
 
 /** The owner's direct conversations with the contact, for each pair. */
 export async function directConversationsOf(tx: PoolClient, pairs: readonly ContactKey[]): Promise<ConversationKey[]> {
-  const rows = await probeByKeys(tx, 'conversation_reverse_index', [{ column: 'peer_user_id' }, { column: 'owner_user_id' }], pairs.map((p) => [p.contactUserId, p.userId]));
+  const rows = await probeByKeys(
+    tx,
+    'conversation_reverse_index',
+    [{ column: 'peer_user_id' }, { column: 'owner_user_id' }],
+    pairs.map((p) => [p.contactUserId, p.userId]),
+  );
   return rows.map((r) => ({ userId: big(r.owner_user_id), channelId: big(r.channel_id) }));
 }
 

@@ -42,9 +42,7 @@ export function upsertRowsStatement(view: ViewShape, rows: readonly Row[]): Stat
   const set = values.map(({ column }) => `${column.name} = excluded.${column.name}`);
   if (view.touchedAt !== undefined) set.push(`${view.touchedAt} = now()`);
   return {
-    text:
-      `${insert} do update set ${set.join(', ')} ` +
-      `where (${names(values, 'v.')}) is distinct from (${names(values, 'excluded.')})`,
+    text: `${insert} do update set ${set.join(', ')} ` + `where (${names(values, 'v.')}) is distinct from (${names(values, 'excluded.')})`,
     values: columnArrays(all, rows),
   };
 }

@@ -29,7 +29,9 @@ describe('upsertRowsStatement', () => {
     const { text } = upsertRowsStatement(userContactView, [row]);
     expect(text).toContain('on conflict (user_id, contact_user_id) do update set remark_name = excluded.remark_name');
     expect(text).toContain('projected_at = now()');
-    expect(text).toMatch(/where \(v\.remark_name, .*v\.contact_profile_ver\) is distinct from \(excluded\.remark_name, .*excluded\.contact_profile_ver\)$/);
+    expect(text).toMatch(
+      /where \(v\.remark_name, .*v\.contact_profile_ver\) is distinct from \(excluded\.remark_name, .*excluded\.contact_profile_ver\)$/,
+    );
     expect(text).not.toMatch(/v\.user_id\b/);
   });
 

@@ -61,12 +61,7 @@ export interface CompareViewRowsOptions {
  * a view of any size is compared in constant memory. Every difference is counted; only the
  * first maxDifferences are kept for the report.
  */
-export async function compareViewRows({
-  view,
-  expected,
-  actual,
-  maxDifferences = 20,
-}: CompareViewRowsOptions): Promise<ViewComparison> {
+export async function compareViewRows({ view, expected, actual, maxDifferences = 20 }: CompareViewRowsOptions): Promise<ViewComparison> {
   const columns = viewColumns(view).map((column) => column.name);
   const keyWidth = view.key.length;
   const expectedRows = checkedRows(expected, view, 'expected');
@@ -147,12 +142,7 @@ function compareKeys(a: ViewRow, b: ViewRow, keyWidth: number): number {
   return 0;
 }
 
-function columnDifferences(
-  expected: ViewRow,
-  actual: ViewRow,
-  columns: readonly string[],
-  keyWidth: number,
-): ColumnDifference[] {
+function columnDifferences(expected: ViewRow, actual: ViewRow, columns: readonly string[], keyWidth: number): ColumnDifference[] {
   const differing: ColumnDifference[] = [];
   for (let index = keyWidth; index < columns.length; index += 1) {
     const e = expected[index] ?? null;

@@ -41,11 +41,7 @@ describe('compareViewRows', () => {
 
   it('reports a missing row, an unexpected row and each differing column with both values', async () => {
     const expected = [contact('1', '2'), contact('1', '3'), contact('5', '6')];
-    const actual = [
-      contact('1', '2', { 2: 'Bobby', 6: '77' }),
-      contact('4', '1'),
-      contact('5', '6'),
-    ];
+    const actual = [contact('1', '2', { 2: 'Bobby', 6: '77' }), contact('4', '1'), contact('5', '6')];
     const result = await compare(userContactView, expected, actual);
     expect(result).toMatchObject({ expectedRows: 3, actualRows: 3, matching: 1, missing: 1, unexpected: 1, differing: 1 });
     expect(result.differences).toEqual([
@@ -106,8 +102,26 @@ describe('compareViewRows', () => {
   });
 
   it('refuses rows out of key order, duplicate keys, non-integer keys and rows of the wrong width', async () => {
-    await expect(compare(contactReverseIndex, [['2', '1'], ['1', '1']], [])).rejects.toThrow(ViewRowsError);
-    await expect(compare(contactReverseIndex, [], [['1', '1'], ['1', '1']])).rejects.toThrow(/actual rows of contact_reverse_index/);
+    await expect(
+      compare(
+        contactReverseIndex,
+        [
+          ['2', '1'],
+          ['1', '1'],
+        ],
+        [],
+      ),
+    ).rejects.toThrow(ViewRowsError);
+    await expect(
+      compare(
+        contactReverseIndex,
+        [],
+        [
+          ['1', '1'],
+          ['1', '1'],
+        ],
+      ),
+    ).rejects.toThrow(/actual rows of contact_reverse_index/);
     await expect(compare(contactReverseIndex, [[null, '1']], [])).rejects.toThrow(/key column contact_user_id/);
     await expect(compare(contactReverseIndex, [['1', '1', 'x']], [])).rejects.toThrow(/3 columns, not 2/);
   });

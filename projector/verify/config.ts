@@ -160,5 +160,8 @@ const OWNER_LIST: Setting<readonly string[] | undefined> = withPresence<readonly
 );
 
 function splitList(raw: string): string[] {
-  return raw.split(',').map((item) => item.trim()).filter((item) => item !== '');
+  return raw
+    .split(',')
+    .map((item) => item.trim())
+    .filter((item) => item !== '');
 }

@@ -34,7 +34,17 @@ describe('loadVerifyConfig', () => {
 
   it('reads owners exactly (past 2^53, canonical, deduplicated), views in contract order, and limits', () => {
     const config = loadVerifyConfig(
-      ['--users', '9007199254740993,007', '--users', '7', '--views', 'contact_reverse_index,user_conversation_view', '--max-differences', '0', '--json'],
+      [
+        '--users',
+        '9007199254740993,007',
+        '--users',
+        '7',
+        '--views',
+        'contact_reverse_index,user_conversation_view',
+        '--max-differences',
+        '0',
+        '--json',
+      ],
       env,
     );
     expect(config.owners).toEqual(['9007199254740993', '7']);

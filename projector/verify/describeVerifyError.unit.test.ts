@@ -9,7 +9,9 @@ const urls = {
 describe('describeVerifyError', () => {
   it('names the setting of the database that could not be reached, without its password', () => {
     const message = describeVerifyError(new VerifyConnectionError('read', new Error('connect ECONNREFUSED')), urls);
-    expect(message).toBe('cannot connect to the read database: connect ECONNREFUSED (READ_DATABASE_URL=postgres://im:***@db2:5432/im_read)');
+    expect(message).toBe(
+      'cannot connect to the read database: connect ECONNREFUSED (READ_DATABASE_URL=postgres://im:***@db2:5432/im_read)',
+    );
   });
 
   it('points at the URLs or migrations when a contract table is missing', () => {

@@ -55,9 +55,12 @@ describe('formatVerifyReport', () => {
             { kind: 'missing', key: { user_id: '9007199254740993', channel_id: '8' }, expected: {} },
           ],
         },
-        { ...clean('conversation_reverse_index', 2), actualRows: 5, unexpected: 3, differences: [
-          { kind: 'unexpected', key: { peer_user_id: '1', owner_user_id: '2', channel_id: '3' }, actual: {} },
-        ] },
+        {
+          ...clean('conversation_reverse_index', 2),
+          actualRows: 5,
+          unexpected: 3,
+          differences: [{ kind: 'unexpected', key: { peer_user_id: '1', owner_user_id: '2', channel_id: '3' }, actual: {} }],
+        },
       ],
       owners: ['9007199254740993'],
       warnings: ['1 direct channel(s) do not have exactly two members (first: 5)'],

@@ -12,7 +12,9 @@ async function main(): Promise<number> {
   try {
     config = loadVerifyConfig(process.argv.slice(2));
   } catch (error) {
-    process.stderr.write(`${describeVerifyError(error, { writeDatabaseUrl: '', readDatabaseUrl: '' })}\n(npm run verify -- --help lists the settings and options)\n`);
+    process.stderr.write(
+      `${describeVerifyError(error, { writeDatabaseUrl: '', readDatabaseUrl: '' })}\n(npm run verify -- --help lists the settings and options)\n`,
+    );
     return EXIT.error;
   }
   if (config.help) {

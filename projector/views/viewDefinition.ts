@@ -43,7 +43,9 @@ export type RowOf<V extends ViewShape> = { readonly [F in keyof ColumnsOf<V>]: P
 
 /** A row as the query API returns it: the contract's columns only, int64 as decimal strings. */
 export type ApiRowOf<V extends ViewShape> = {
-  readonly [F in keyof ColumnsOf<V> as ColumnsOf<V>[F] extends ViewColumn<ColumnKind, boolean, true> ? F : never]: ApiValue<ColumnsOf<V>[F]>;
+  readonly [F in keyof ColumnsOf<V> as ColumnsOf<V>[F] extends ViewColumn<ColumnKind, boolean, true> ? F : never]: ApiValue<
+    ColumnsOf<V>[F]
+  >;
 };
 
 export interface Field {

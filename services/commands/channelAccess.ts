@@ -51,15 +51,9 @@ export async function membershipOf(tx: WriteTransaction, channelId: bigint, user
 }
 
 /** The caller's membership, refused unless it is active (a member who left is not a member). */
-export async function requireActiveMember(
-  tx: WriteTransaction,
-  channelId: bigint,
-  actorId: bigint,
-): Promise<CommandResult<Membership>> {
+export async function requireActiveMember(tx: WriteTransaction, channelId: bigint, actorId: bigint): Promise<CommandResult<Membership>> {
   const membership = await membershipOf(tx, channelId, actorId);
-  return membership?.active === true
-    ? accepted(membership)
-    : rejected('not_a_member', `you are not a member of channel ${channelId}`);
+  return membership?.active === true ? accepted(membership) : rejected('not_a_member', `you are not a member of channel ${channelId}`);
 }
 
 export const isAdminOrOwner = (m: Membership) => m.role === MemberRole.admin || m.role === MemberRole.owner;

@@ -53,5 +53,7 @@ export const changeConversationSettings: Command<ChangeSettingsInput, Conversati
   const [current] = await tx.select(settingColumns).from(channelMembers).where(row);
   if (current) return accepted(current);
   const [channel] = await tx.select({ id: channels.id }).from(channels).where(eq(channels.id, channelId));
-  return channel ? rejected('not_a_member', `you are not a member of channel ${channelId}`) : rejected('channel_not_found', `channel ${channelId} does not exist`);
+  return channel
+    ? rejected('not_a_member', `you are not a member of channel ${channelId}`)
+    : rejected('channel_not_found', `channel ${channelId} does not exist`);
 };

@@ -59,4 +59,3 @@ export const openDirectChannel: Command<{ actorId: bigint; peerUserId: bigint },
   ]);
   return accepted({ channelId, created: true });
 };
-

@@ -38,7 +38,13 @@ export const createGroup: Command<CreateGroupInput, GroupInfo & { readonly membe
   const channelId = ids.next();
   const [group] = await tx
     .insert(channels)
-    .values({ id: channelId, channelType: ChannelType.group, channelName: input.name, channelAvatar: input.avatar, ownerUserId: input.actorId })
+    .values({
+      id: channelId,
+      channelType: ChannelType.group,
+      channelName: input.name,
+      channelAvatar: input.avatar,
+      ownerUserId: input.actorId,
+    })
     .returning(infoColumns);
   const everyone = [input.actorId, ...others];
   await tx

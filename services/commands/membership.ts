@@ -22,7 +22,10 @@ export interface Admission {
 async function admit(tx: WriteTransaction, channelId: bigint, userId: bigint, actorId: bigint): Promise<CommandResult<Admission>> {
   const membership = await membershipOf(tx, channelId, userId);
   if (membership?.active === true) {
-    return rejected('already_member', userId === actorId ? `you are already in group ${channelId}` : `user ${userId} is already in group ${channelId}`);
+    return rejected(
+      'already_member',
+      userId === actorId ? `you are already in group ${channelId}` : `user ${userId} is already in group ${channelId}`,
+    );
   }
   if (membership === undefined) {
     const missing = await findMissingUser(tx, [userId], actorId);
@@ -83,7 +86,8 @@ export const removeMember: Command<{ actorId: bigint; channelId: bigint; userId:
   if (!group.ok) return group;
   const actor = await requireActiveMember(tx, channelId, actorId);
   if (!actor.ok) return actor;
-  if (!isAdminOrOwner(actor.value)) return rejected('not_group_admin', `only the owner or an admin may remove members of group ${channelId}`);
+  if (!isAdminOrOwner(actor.value))
+    return rejected('not_group_admin', `only the owner or an admin may remove members of group ${channelId}`);
   const target = await membershipOf(tx, channelId, userId);
   if (target?.active !== true) return rejected('member_not_found', `user ${userId} is not a member of group ${channelId}`);
   if (target.role === MemberRole.owner) return rejected('cannot_remove_owner', 'the owner cannot be removed');

@@ -13,7 +13,10 @@ export interface UserProfile {
 const profileColumns = { id: users.id, nickname: users.nickname, avatar: users.avatar, profileVer: users.profileVer };
 
 export const createUser: Command<{ nickname: string; avatar: string }, UserProfile> = async ({ tx, ids }, input) => {
-  const [user] = await tx.insert(users).values({ id: ids.next(), ...input }).returning(profileColumns);
+  const [user] = await tx
+    .insert(users)
+    .values({ id: ids.next(), ...input })
+    .returning(profileColumns);
   return accepted(user!);
 };
 

@@ -4,7 +4,13 @@ import { surviveConnectionLoss } from '../../infra/db/connectionLoss';
 import type { WriteApiConfig } from '../config';
 
 /** The pool every command borrows its transaction connection from. */
-export function createWritePool({ config, logger }: { config: Pick<WriteApiConfig, 'writeDatabaseUrl' | 'databasePoolSize'>; logger: Logger }): Pool {
+export function createWritePool({
+  config,
+  logger,
+}: {
+  config: Pick<WriteApiConfig, 'writeDatabaseUrl' | 'databasePoolSize'>;
+  logger: Logger;
+}): Pool {
   const pool = new Pool({
     connectionString: config.writeDatabaseUrl,
     max: config.databasePoolSize,

@@ -54,8 +54,12 @@ export const channels = pgTable(
 export const channelMembers = pgTable(
   'channel_members',
   {
-    channelId: id('channel_id').notNull().references(() => channels.id),
-    userId: id('user_id').notNull().references(() => users.id),
+    channelId: id('channel_id')
+      .notNull()
+      .references(() => channels.id),
+    userId: id('user_id')
+      .notNull()
+      .references(() => users.id),
     role: smallint('role').notNull().default(0),
     joinedAt: timestamp('joined_at', { withTimezone: true }).notNull().defaultNow(),
     leftAt: timestamp('left_at', { withTimezone: true }),
@@ -71,9 +75,13 @@ export const messages = pgTable(
   'messages',
   {
     id: id('id').primaryKey(),
-    channelId: id('channel_id').notNull().references(() => channels.id),
+    channelId: id('channel_id')
+      .notNull()
+      .references(() => channels.id),
     seq: id('seq').notNull(),
-    senderId: id('sender_id').notNull().references(() => users.id),
+    senderId: id('sender_id')
+      .notNull()
+      .references(() => users.id),
     msgType: smallint('msg_type').notNull().default(1),
     content: text('content').notNull(),
     createdAt: createdAt(),
@@ -85,9 +93,15 @@ export const messages = pgTable(
 export const channelReadRecords = pgTable(
   'channel_read_records',
   {
-    userId: id('user_id').notNull().references(() => users.id),
-    channelId: id('channel_id').notNull().references(() => channels.id),
-    lastReadSeq: id('last_read_seq').notNull().default(sql`0`),
+    userId: id('user_id')
+      .notNull()
+      .references(() => users.id),
+    channelId: id('channel_id')
+      .notNull()
+      .references(() => channels.id),
+    lastReadSeq: id('last_read_seq')
+      .notNull()
+      .default(sql`0`),
     updatedAt: updatedAt(),
   },
   (t) => [primaryKey({ columns: [t.userId, t.channelId] })],
@@ -96,8 +110,12 @@ export const channelReadRecords = pgTable(
 export const friendships = pgTable(
   'friendships',
   {
-    userId: id('user_id').notNull().references(() => users.id),
-    friendId: id('friend_id').notNull().references(() => users.id),
+    userId: id('user_id')
+      .notNull()
+      .references(() => users.id),
+    friendId: id('friend_id')
+      .notNull()
+      .references(() => users.id),
     remarkName: text('remark_name').notNull().default(''),
     friendVer: integer('friend_ver').notNull().default(1),
     createdAt: createdAt(),
@@ -114,7 +132,9 @@ export const channelApplications = pgTable(
   'channel_applications',
   {
     id: id('id').primaryKey(),
-    applicantId: id('applicant_id').notNull().references(() => users.id),
+    applicantId: id('applicant_id')
+      .notNull()
+      .references(() => users.id),
     targetType: smallint('target_type').notNull(),
     targetId: id('target_id').notNull(),
     message: text('message').notNull().default(''),

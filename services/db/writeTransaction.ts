@@ -15,10 +15,7 @@ export interface TransactionOutcome {
  * ROLLBACK failed is destroyed, a commit PostgreSQL turned into a rollback is an error), with a
  * drizzle handle; the work decides between commit and rollback without throwing.
  */
-export async function inWriteTransaction<T extends TransactionOutcome>(
-  pool: Pool,
-  work: (tx: WriteTransaction) => Promise<T>,
-): Promise<T> {
+export async function inWriteTransaction<T extends TransactionOutcome>(pool: Pool, work: (tx: WriteTransaction) => Promise<T>): Promise<T> {
   return inTransaction(pool, async (client) => {
     const result = await work(drizzle({ client }));
     return { commit: result.commit, value: result };

@@ -82,7 +82,9 @@ export function answerUnparsableRequest(error: Error & { code?: string }, socket
         : [400, 'Bad Request', { error: 'bad_http_request', message: 'the request is not valid HTTP/1.1' }];
   const json = JSON.stringify(body);
   if (socket.writable) {
-    socket.write(`HTTP/1.1 ${status} ${text}\r\nContent-Length: ${Buffer.byteLength(json)}\r\nContent-Type: application/json\r\nConnection: close\r\n\r\n${json}`);
+    socket.write(
+      `HTTP/1.1 ${status} ${text}\r\nContent-Length: ${Buffer.byteLength(json)}\r\nContent-Type: application/json\r\nConnection: close\r\n\r\n${json}`,
+    );
   }
   socket.destroy(error);
 }

@@ -7,11 +7,17 @@ const databaseError = (code: string) => {
   error.code = code;
   return error;
 };
-const withCode = (code: string, statusCode?: number) => Object.assign(new Error('framework'), { code, ...(statusCode ? { statusCode } : {}) });
+const withCode = (code: string, statusCode?: number) =>
+  Object.assign(new Error('framework'), { code, ...(statusCode ? { statusCode } : {}) });
 
 describe('errorReply', () => {
   it.each([
-    ['a validation failure', Object.assign(new Error('body/content must be string'), { validation: [{}], statusCode: 400 }), 400, 'invalid_request'],
+    [
+      'a validation failure',
+      Object.assign(new Error('body/content must be string'), { validation: [{}], statusCode: 400 }),
+      400,
+      'invalid_request',
+    ],
     ['malformed JSON', withCode('FST_ERR_CTP_INVALID_JSON_BODY', 400), 400, 'malformed_json'],
     ['an empty JSON body', withCode('FST_ERR_CTP_EMPTY_JSON_BODY', 400), 400, 'empty_body'],
     ['a body too large', withCode('FST_ERR_CTP_BODY_TOO_LARGE', 413), 413, 'body_too_large'],

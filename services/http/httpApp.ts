@@ -86,7 +86,10 @@ export async function createHttpApp({ config, logger, commands, queries }: HttpA
     reply.code(404).send({ error: 'route_not_found', message: `no route ${request.method} ${request.url.split('?')[0]}` }),
   );
   app.addHook('onResponse', async (request, reply) => {
-    request.log.debug({ method: request.method, route: request.routeOptions.url, status: reply.statusCode, ms: reply.elapsedTime }, 'request done');
+    request.log.debug(
+      { method: request.method, route: request.routeOptions.url, status: reply.statusCode, ms: reply.elapsedTime },
+      'request done',
+    );
   });
 
   // A request still in flight when close() begins would leave its keep-alive connection open

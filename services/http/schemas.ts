@@ -25,7 +25,12 @@ export const nameSchema = (maxLength: number, minLength = 1) =>
     ? ({ type: 'string', minLength, maxLength, allOf: [{ pattern: NO_CONTROL_CHARACTERS }, { pattern: NOT_BLANK }] } as const)
     : ({ type: 'string', minLength: 0, maxLength, pattern: NO_CONTROL_CHARACTERS } as const);
 
-export const avatarSchema = { type: 'string', maxLength: 1024, pattern: NO_CONTROL_CHARACTERS, description: 'avatar URL or key; empty for none' } as const;
+export const avatarSchema = {
+  type: 'string',
+  maxLength: 1024,
+  pattern: NO_CONTROL_CHARACTERS,
+  description: 'avatar URL or key; empty for none',
+} as const;
 
 /** Free text (messages, application notes): any character but NUL; may span lines. */
 export const textSchema = (maxLength: number, minLength = 0) =>

@@ -15,12 +15,8 @@ describe('int64 ids as decimal strings', () => {
   );
 
   it('round-trips every positive int64 and refuses everything above', () => {
-    fc.assert(
-      fc.property(fc.bigInt({ min: 1n, max: MAX_INT64 }), (id) => parseInt64Id(id.toString()) === id),
-    );
-    fc.assert(
-      fc.property(fc.bigInt({ min: MAX_INT64 + 1n, max: 2n ** 70n }), (id) => !isInt64Id(id.toString())),
-    );
+    fc.assert(fc.property(fc.bigInt({ min: 1n, max: MAX_INT64 }), (id) => parseInt64Id(id.toString()) === id));
+    fc.assert(fc.property(fc.bigInt({ min: MAX_INT64 + 1n, max: 2n ** 70n }), (id) => !isInt64Id(id.toString())));
   });
 });
 

@@ -34,7 +34,9 @@ export function createContactQueries({ pool }: { pool: Pool }) {
       const contacts = rows.slice(0, limit).map(contactOf);
       const last = contacts[contacts.length - 1];
       const nextCursor =
-        rows.length > limit && last !== undefined ? encodeContactCursor({ displayName: last.displayName, contactUserId: last.contactUserId }) : null;
+        rows.length > limit && last !== undefined
+          ? encodeContactCursor({ displayName: last.displayName, contactUserId: last.contactUserId })
+          : null;
       return { contacts, nextCursor };
     },
   };

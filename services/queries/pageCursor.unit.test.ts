@@ -27,7 +27,9 @@ describe('conversation cursors', () => {
       lastMessageTime: fc.option(
         fc
           .date({ min: new Date('0001-01-01T00:00:00Z'), max: new Date('9999-12-31T23:59:59Z'), noInvalidDate: true })
-          .chain((d) => fc.integer({ min: 0, max: 999 }).map((micros) => `${d.toISOString().slice(0, 23)}${String(micros).padStart(3, '0')}Z`)),
+          .chain((d) =>
+            fc.integer({ min: 0, max: 999 }).map((micros) => `${d.toISOString().slice(0, 23)}${String(micros).padStart(3, '0')}Z`),
+          ),
       ),
       channelId: fc.bigInt({ min: 1n, max: 2n ** 63n - 1n }).map(String),
     });

@@ -24,6 +24,10 @@ describe('parsePageRequest', () => {
   });
 
   it('refuses a cursor its decoder refuses', () => {
-    expect(parsePageRequest({ cursor: 'bad' }, decode)).toEqual({ ok: false, error: 'invalid_cursor', message: expect.stringContaining('cursor') });
+    expect(parsePageRequest({ cursor: 'bad' }, decode)).toEqual({
+      ok: false,
+      error: 'invalid_cursor',
+      message: expect.stringContaining('cursor'),
+    });
   });
 });

@@ -83,7 +83,9 @@ export function createCommandStats() {
     },
     /** Refusals and failures as "status reason" → count, per command. */
     errors(): { command: string; reason: string; count: number }[] {
-      return [...perCommand].flatMap(([command, e]) => [...e.byError].map(([reason, count]) => ({ command, reason, count }))).sort((a, b) => b.count - a.count);
+      return [...perCommand]
+        .flatMap(([command, e]) => [...e.byError].map(([reason, count]) => ({ command, reason, count })))
+        .sort((a, b) => b.count - a.count);
     },
   };
 }

@@ -34,7 +34,9 @@ export const changeGroupInfo: Planner = (world, random) => {
     method: 'PATCH',
     path: `/groups/${c.id}`,
     actor: world.as(actor),
-    body: avatar ? { avatar: `https://img.example/${random.int(1, 1e6)}.png` } : { name: `${random.pick(GROUP_NAMES)} ${random.int(1, 99)}` },
+    body: avatar
+      ? { avatar: `https://img.example/${random.int(1, 1e6)}.png` }
+      : { name: `${random.pick(GROUP_NAMES)} ${random.int(1, 99)}` },
   };
 };
 

@@ -37,7 +37,9 @@ async function main(argv: readonly string[]): Promise<number> {
     });
   }
   const target = options.url ?? service!.url;
-  console.log(`workload: ${options.users} users, ${options.rate} commands/s for ${options.durationSeconds} s against ${target}${service ? ' (in-process)' : ''}, seed ${options.seed}`);
+  console.log(
+    `workload: ${options.users} users, ${options.rate} commands/s for ${options.durationSeconds} s against ${target}${service ? ' (in-process)' : ''}, seed ${options.seed}`,
+  );
 
   try {
     let lastSent = 0;

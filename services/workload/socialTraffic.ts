@@ -53,7 +53,10 @@ export const openDirect: Planner = (world, random) => {
     body: { peerUserId: world.as(peer).id },
     onReply: (status, body) => {
       if ((status === 200 || status === 201) && !world.directs.has(pairKey(u, peer))) {
-        world.directs.set(pairKey(u, peer), world.addChannel({ id: body.channelId, kind: 'direct', owner: undefined, members: new Set([u, peer]) }));
+        world.directs.set(
+          pairKey(u, peer),
+          world.addChannel({ id: body.channelId, kind: 'direct', owner: undefined, members: new Set([u, peer]) }),
+        );
       }
     },
   };
@@ -84,6 +87,8 @@ export const unfriend: Planner = (world, random) => {
 
 export const changeProfile: Planner = (world, random) => {
   const u = world.activeUser();
-  const body = random.chance(0.6) ? { nickname: nicknameFor(random.int(1, 999), random.pick) } : { avatar: `https://img.example/u/${random.int(1, 1e6)}.jpg` };
+  const body = random.chance(0.6)
+    ? { nickname: nicknameFor(random.int(1, 999), random.pick) }
+    : { avatar: `https://img.example/u/${random.int(1, 1e6)}.jpg` };
   return { command: 'changeProfile', method: 'PATCH', path: `/users/${world.as(u).id}`, actor: world.as(u), body };
 };

@@ -61,9 +61,26 @@ describe('trafficModel', () => {
     const counts = new Map<string, number>();
     for (const c of sent) counts.set(c.command, (counts.get(c.command) ?? 0) + 1);
     for (const kind of [
-      'sendMessage', 'markRead', 'recallMessage', 'changeSettings', 'applyFriend', 'acceptFriend', 'rejectFriend', 'openDirect',
-      'setRemark', 'unfriend', 'changeProfile', 'createGroup', 'renameGroup', 'changeGroupAvatar', 'setRole', 'joinGroup',
-      'addMember', 'removeMember', 'leaveGroup', 'dissolveGroup',
+      'sendMessage',
+      'markRead',
+      'recallMessage',
+      'changeSettings',
+      'applyFriend',
+      'acceptFriend',
+      'rejectFriend',
+      'openDirect',
+      'setRemark',
+      'unfriend',
+      'changeProfile',
+      'createGroup',
+      'renameGroup',
+      'changeGroupAvatar',
+      'setRole',
+      'joinGroup',
+      'addMember',
+      'removeMember',
+      'leaveGroup',
+      'dissolveGroup',
     ]) {
       expect({ kind, seen: (counts.get(kind) ?? 0) > 0 }).toEqual({ kind, seen: true });
     }

@@ -31,7 +31,10 @@ export const USAGE = `usage: npm run workload -- --users N --rate R --duration S
 const SUBJECT = 'workload options';
 
 /** Parses the command line; every problem is listed in one ConfigError. */
-export function parseWorkloadOptions(argv: readonly string[], randomSeed: () => number = () => Math.floor(Math.random() * 2 ** 31)): WorkloadOptions {
+export function parseWorkloadOptions(
+  argv: readonly string[],
+  randomSeed: () => number = () => Math.floor(Math.random() * 2 ** 31),
+): WorkloadOptions {
   let values;
   try {
     ({ values } = parseArgs({

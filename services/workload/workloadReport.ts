@@ -5,7 +5,9 @@ const ms = (value: number) => value.toFixed(1);
 
 function table(rows: readonly CommandSummary[]): string {
   const header = ['command', 'sent', 'ok', '4xx', '5xx/net', 'p50 ms', 'p99 ms', 'max ms'];
-  const lines = rows.map((r) => [r.command, r.sent, r.ok, r.clientErrors, r.serverErrors, ms(r.p50Ms), ms(r.p99Ms), ms(r.maxMs)].map(String));
+  const lines = rows.map((r) =>
+    [r.command, r.sent, r.ok, r.clientErrors, r.serverErrors, ms(r.p50Ms), ms(r.p99Ms), ms(r.maxMs)].map(String),
+  );
   const widths = header.map((h, i) => Math.max(h.length, ...lines.map((l) => l[i]!.length)));
   const format = (cells: readonly string[]) => cells.map((c, i) => (i === 0 ? c.padEnd(widths[i]!) : c.padStart(widths[i]!))).join('  ');
   return [format(header), format(widths.map((w) => '-'.repeat(w))), ...lines.map(format)].join('\n');

@@ -73,7 +73,10 @@ export function createWorkloadWorld(random: SeededRandom) {
     anyUser: () => random.int(0, users.length - 1),
     setFriends(a: number, b: number, on: boolean) {
       if (areFriends(a, b) !== on) friendshipCount += on ? 1 : -1;
-      for (const [x, y] of [[a, b], [b, a]] as const) {
+      for (const [x, y] of [
+        [a, b],
+        [b, a],
+      ] as const) {
         if (!friends.has(x)) friends.set(x, new Set());
         if (on) friends.get(x)!.add(y);
         else friends.get(x)!.delete(y);

@@ -25,5 +25,9 @@ const SETTINGS = {
 export function loadBenchConfig(env: Environment = process.env): BenchConfig {
   const { TOPIC_PREFIX, ...tuning } = readSettings(fromEnvironment(env), SETTINGS, 'benchmark settings');
   const projectorTuning = Object.fromEntries(Object.entries(tuning).filter((entry): entry is [string, string] => entry[1] !== undefined));
-  return Object.freeze({ topicPrefix: TOPIC_PREFIX, projectorTuning: Object.freeze(projectorTuning), inheritedEnv: Object.freeze({ ...env }) });
+  return Object.freeze({
+    topicPrefix: TOPIC_PREFIX,
+    projectorTuning: Object.freeze(projectorTuning),
+    inheritedEnv: Object.freeze({ ...env }),
+  });
 }

@@ -37,7 +37,10 @@ async function main(): Promise<void> {
     void projector.start();
     while (!(await isCaughtUp(admin, projector.pool, config.groupId, sourceTopics(prefix)))) await new Promise((r) => setTimeout(r, 100));
     const seconds = (Date.now() - started) / 1000;
-    const { rows } = await projector.pool.query<{ n: string }>('select sum(next_offset)::text as n from projection_checkpoints where consumer_group = $1', [config.groupId]);
+    const { rows } = await projector.pool.query<{ n: string }>(
+      'select sum(next_offset)::text as n from projection_checkpoints where consumer_group = $1',
+      [config.groupId],
+    );
     console.log(`${rows[0]?.n} events in ${seconds.toFixed(1)} s = ${Math.round(Number(rows[0]?.n) / seconds)} events/s`);
     await projector.stop();
   } finally {
@@ -46,4 +49,10 @@ async function main(): Promise<void> {
   }
 }
 
-main().then(() => process.exit(0), (e: unknown) => { console.error(e); process.exit(1); });
+main().then(
+  () => process.exit(0),
+  (e: unknown) => {
+    console.error(e);
+    process.exit(1);
+  },
+);

@@ -55,7 +55,9 @@ async function main(): Promise<void> {
   await admin.connect();
 
   try {
-    console.log(`machine: ${os.cpus().length} cores (${os.cpus()[0]?.model ?? 'unknown cpu'}), ${Math.round(os.totalmem() / 2 ** 30)} GiB, node ${process.version}`);
+    console.log(
+      `machine: ${os.cpus().length} cores (${os.cpus()[0]?.model ?? 'unknown cpu'}), ${Math.round(os.totalmem() / 2 ** 30)} GiB, node ${process.version}`,
+    );
     const writeUrl = await dbs.create(names.write);
     await migrateWriteDatabase(writeUrl);
     const writePool = new Pool({ connectionString: writeUrl });
@@ -68,12 +70,24 @@ async function main(): Promise<void> {
       }),
     );
     await waitFor(
-      async () => ((await writePool.query("select 1 from pg_replication_slots where slot_name = $1 and active", [id])).rowCount === 1 ? true : undefined),
+      async () =>
+        (await writePool.query('select 1 from pg_replication_slots where slot_name = $1 and active', [id])).rowCount === 1
+          ? true
+          : undefined,
       { what: 'bench slot active', timeoutMs: 60_000 },
     );
 
-    console.log(`\n== backlog: workload generator (--users ${values.users} --rate ${values.rate} --duration ${values.duration}) on ${names.write}`);
-    await runWorkload(writeUrl, benchConfig.inheritedEnv, ['--users', values.users!, '--rate', values.rate!, '--duration', values.duration!]);
+    console.log(
+      `\n== backlog: workload generator (--users ${values.users} --rate ${values.rate} --duration ${values.duration}) on ${names.write}`,
+    );
+    await runWorkload(writeUrl, benchConfig.inheritedEnv, [
+      '--users',
+      values.users!,
+      '--rate',
+      values.rate!,
+      '--duration',
+      values.duration!,
+    ]);
     await waitUntilCaptured(writePool, 300_000, id);
     await writePool.end();
     const ends = await Promise.all(topics.map((t) => admin.fetchTopicOffsets(t).catch(() => [])));
@@ -84,9 +98,15 @@ async function main(): Promise<void> {
     const single = await drain('one-event', names.single, 'one-event', Number(values['baseline-seconds']));
 
     console.log('\n== results (same machine, same backlog, same run)');
-    console.log(`batched projector:       ${batch.events} events in ${batch.seconds.toFixed(1)} s = ${Math.round(batch.events / batch.seconds)} events/s; ${batch.viewRows} view rows (${Math.round(batch.viewRows / batch.seconds)} rows/s)`);
-    console.log(`  time in batch transactions ${batch.batchSeconds.toFixed(1)} s (summed over ${batch.concurrency} concurrent partitions), in view builder passes ${batch.builderSeconds.toFixed(1)} s`);
-    console.log(`one event per transaction: ${single.events} events in ${single.seconds.toFixed(1)} s = ${Math.round(single.events / single.seconds)} events/s${single.caughtUp ? '' : ' (stopped before the end of the backlog)'}`);
+    console.log(
+      `batched projector:       ${batch.events} events in ${batch.seconds.toFixed(1)} s = ${Math.round(batch.events / batch.seconds)} events/s; ${batch.viewRows} view rows (${Math.round(batch.viewRows / batch.seconds)} rows/s)`,
+    );
+    console.log(
+      `  time in batch transactions ${batch.batchSeconds.toFixed(1)} s (summed over ${batch.concurrency} concurrent partitions), in view builder passes ${batch.builderSeconds.toFixed(1)} s`,
+    );
+    console.log(
+      `one event per transaction: ${single.events} events in ${single.seconds.toFixed(1)} s = ${Math.round(single.events / single.seconds)} events/s${single.caughtUp ? '' : ' (stopped before the end of the backlog)'}`,
+    );
     console.log(`speed-up: ${(batch.events / batch.seconds / (single.events / single.seconds)).toFixed(1)}x`);
   } finally {
     if (values.keep === true) {
@@ -146,7 +166,10 @@ async function main(): Promise<void> {
     );
     const metrics = await projector.metrics.registry.getMetricsAsJSON();
     const sumOf = (name: string) =>
-      Number((metrics.find((m) => m.name === name)?.values ?? []).find((v) => (v as { metricName?: string }).metricName === `${name}_sum`)?.value ?? 0);
+      Number(
+        (metrics.find((m) => m.name === name)?.values ?? []).find((v) => (v as { metricName?: string }).metricName === `${name}_sum`)
+          ?.value ?? 0,
+      );
     await projector.stop();
     return {
       events: Number(rows[0]?.events ?? 0),

@@ -61,10 +61,17 @@ beforeAll(async () => {
   await db.query('insert into users (id, nickname) values ($1, $2), ($3, $4), ($5, $6)', [id(1), 'ann', id(2), 'bob', id(3), 'cid']);
   await db.query('insert into channels (id, channel_type, channel_name, owner_user_id) values ($1, 2, $2, $3)', [id(10), 'team', id(1)]);
   await db.query('insert into channel_members (channel_id, user_id) values ($1, $2), ($1, $3)', [id(10), id(1), id(2)]);
-  await db.query("insert into messages (id, channel_id, seq, sender_id, content) values ($1, $2, 1, $3, 'hello')", [id(100), id(10), id(1)]);
+  await db.query("insert into messages (id, channel_id, seq, sender_id, content) values ($1, $2, 1, $3, 'hello')", [
+    id(100),
+    id(10),
+    id(1),
+  ]);
   await db.query('insert into channel_read_records (user_id, channel_id, last_read_seq) values ($1, $2, 0)', [id(2), id(10)]);
   await db.query('insert into friendships (user_id, friend_id) values ($1, $2), ($2, $1)', [id(1), id(3)]);
-  await db.query("insert into channel_applications (id, applicant_id, target_type, target_id, message, status) values ($1, $2, 2, $3, 'let me in', 0)", [id(200), id(3), id(10)]);
+  await db.query(
+    "insert into channel_applications (id, applicant_id, target_type, target_id, message, status) values ($1, $2, 2, $3, 'let me in', 0)",
+    [id(200), id(3), id(10)],
+  );
 
   reader = await createTopicReader({ brokers: env.kafkaBrokers, topics: TABLES.map(topic) });
 });
@@ -76,7 +83,10 @@ afterAll(async () => {
 
 describe('Debezium change events on the real stack', () => {
   it('an inserted user arrives as a create keyed by id, with every column and ids intact above 2^53', async () => {
-    const [created] = await reader.until(eventsFor('users', (k) => k.id === id(1)), 1);
+    const [created] = await reader.until(
+      eventsFor('users', (k) => k.id === id(1)),
+      1,
+    );
     expect(created?.key).toEqual({ id: id(1) });
     const event = value(created!);
     expect(event.op).toBe('c');
@@ -89,8 +99,14 @@ describe('Debezium change events on the real stack', () => {
   });
 
   it('a profile change arrives as an update carrying the new values and version', async () => {
-    await db.query("update users set nickname = 'ann2', avatar = 'a.png', profile_ver = profile_ver + 1, updated_at = now() where id = $1", [id(1)]);
-    const events = await reader.until(eventsFor('users', (k) => k.id === id(1)), 2);
+    await db.query(
+      "update users set nickname = 'ann2', avatar = 'a.png', profile_ver = profile_ver + 1, updated_at = now() where id = $1",
+      [id(1)],
+    );
+    const events = await reader.until(
+      eventsFor('users', (k) => k.id === id(1)),
+      2,
+    );
     const update = value(events[1]!);
     expect(update.op).toBe('u');
     expect(update.after).toMatchObject({ nickname: 'ann2', avatar: 'a.png', profile_ver: 2n });
@@ -101,13 +117,27 @@ describe('Debezium change events on the real stack', () => {
 
   it('channel and member changes arrive, members keyed by channel_id', async () => {
     await db.query("update channels set channel_name = 'renamed', channel_info_ver = channel_info_ver + 1 where id = $1", [id(10)]);
-    await db.query('update channel_members set is_pinned = true, member_ver = member_ver + 1 where channel_id = $1 and user_id = $2', [id(10), id(2)]);
+    await db.query('update channel_members set is_pinned = true, member_ver = member_ver + 1 where channel_id = $1 and user_id = $2', [
+      id(10),
+      id(2),
+    ]);
 
-    const channel = await reader.until(eventsFor('channels', (k) => k.id === id(10)), 2);
+    const channel = await reader.until(
+      eventsFor('channels', (k) => k.id === id(10)),
+      2,
+    );
     expect(channel.map((r) => value(r).op)).toEqual(['c', 'u']);
-    expect(value(channel[1]!).after).toMatchObject({ channel_name: 'renamed', channel_info_ver: 2n, channel_type: 2n, owner_user_id: id(1) });
+    expect(value(channel[1]!).after).toMatchObject({
+      channel_name: 'renamed',
+      channel_info_ver: 2n,
+      channel_type: 2n,
+      owner_user_id: id(1),
+    });
 
-    const members = await reader.until(eventsFor('channel_members', (k) => k.channel_id === id(10)), 3);
+    const members = await reader.until(
+      eventsFor('channel_members', (k) => k.channel_id === id(10)),
+      3,
+    );
     expect(members.every((r) => JSON.stringify(Object.keys(r.key as object)) === '["channel_id"]')).toBe(true);
     expect(new Set(members.map((r) => r.partition)).size).toBe(1);
     const pinned = value(members[2]!);
@@ -119,12 +149,19 @@ describe('Debezium change events on the real stack', () => {
     // Separate transactions, as separate sends would commit.
     for (let seq = 2; seq <= 30; seq += 1) {
       await db.query('insert into messages (id, channel_id, seq, sender_id, content) values ($1, $2, $3, $4, $5)', [
-        id(100 + seq), id(10), seq, seq % 2 === 0 ? id(1) : id(2), `message ${seq}`,
+        id(100 + seq),
+        id(10),
+        seq,
+        seq % 2 === 0 ? id(1) : id(2),
+        `message ${seq}`,
       ]);
     }
     await db.query('update messages set recalled_at = now() where id = $1', [id(105)]);
 
-    const events = await reader.until(eventsFor('messages', (k) => k.channel_id === id(10)), 31);
+    const events = await reader.until(
+      eventsFor('messages', (k) => k.channel_id === id(10)),
+      31,
+    );
     expect(new Set(events.map((r) => r.partition)).size).toBe(1);
     const creates = events.map(value).filter((e) => e.op === 'c');
     expect(creates.map((e) => e.after?.seq)).toEqual(Array.from({ length: 30 }, (_, i) => BigInt(i + 1)));
@@ -134,17 +171,29 @@ describe('Debezium change events on the real stack', () => {
   });
 
   it('read records arrive keyed by user_id', async () => {
-    await db.query('update channel_read_records set last_read_seq = 30, updated_at = now() where user_id = $1 and channel_id = $2', [id(2), id(10)]);
-    const events = await reader.until(eventsFor('channel_read_records', (k) => k.user_id === id(2)), 2);
+    await db.query('update channel_read_records set last_read_seq = 30, updated_at = now() where user_id = $1 and channel_id = $2', [
+      id(2),
+      id(10),
+    ]);
+    const events = await reader.until(
+      eventsFor('channel_read_records', (k) => k.user_id === id(2)),
+      2,
+    );
     expect(events[0]?.key).toEqual({ user_id: id(2) });
     expect(events.map((r) => value(r).after?.last_read_seq)).toEqual([0n, 30n]);
   });
 
   it('an unfriend arrives as delete events with the key in before and no tombstone', async () => {
-    await db.query("update friendships set remark_name = 'C', friend_ver = friend_ver + 1 where user_id = $1 and friend_id = $2", [id(1), id(3)]);
+    await db.query("update friendships set remark_name = 'C', friend_ver = friend_ver + 1 where user_id = $1 and friend_id = $2", [
+      id(1),
+      id(3),
+    ]);
     await db.query('delete from friendships where (user_id = $1 and friend_id = $2) or (user_id = $2 and friend_id = $1)', [id(1), id(3)]);
 
-    const forward = await reader.until(eventsFor('friendships', (k) => k.user_id === id(1) && k.friend_id === id(3)), 3);
+    const forward = await reader.until(
+      eventsFor('friendships', (k) => k.user_id === id(1) && k.friend_id === id(3)),
+      3,
+    );
     expect(forward.map((r) => value(r)?.op)).toEqual(['c', 'u', 'd']);
     expect(value(forward[1]!).after).toMatchObject({ remark_name: 'C', friend_ver: 2n });
     const deleted = value(forward[2]!);
@@ -152,7 +201,10 @@ describe('Debezium change events on the real stack', () => {
     expect(deleted.before).toMatchObject({ user_id: id(1), friend_id: id(3) });
     expect(forward[2]?.key).toEqual({ user_id: id(1), friend_id: id(3) });
 
-    const backward = await reader.until(eventsFor('friendships', (k) => k.user_id === id(3) && k.friend_id === id(1)), 2);
+    const backward = await reader.until(
+      eventsFor('friendships', (k) => k.user_id === id(3) && k.friend_id === id(1)),
+      2,
+    );
     expect(backward.map((r) => value(r)?.op)).toEqual(['c', 'd']);
     // Both rows were deleted in one statement: one source transaction.
     expect(value(backward[1]!).source.txId).toBe(deleted.source.txId);
@@ -161,9 +213,18 @@ describe('Debezium change events on the real stack', () => {
 
   it('channel applications arrive as create and update', async () => {
     await db.query('update channel_applications set status = 1, handled_at = now() where id = $1', [id(200)]);
-    const events = await reader.until(eventsFor('channel_applications', (k) => k.id === id(200)), 2);
+    const events = await reader.until(
+      eventsFor('channel_applications', (k) => k.id === id(200)),
+      2,
+    );
     expect(events.map((r) => value(r).op)).toEqual(['c', 'u']);
-    expect(value(events[0]!).after).toMatchObject({ applicant_id: id(3), target_type: 2n, target_id: id(10), message: 'let me in', status: 0n });
+    expect(value(events[0]!).after).toMatchObject({
+      applicant_id: id(3),
+      target_type: 2n,
+      target_id: id(10),
+      message: 'let me in',
+      status: 0n,
+    });
     expect(value(events[1]!).after).toMatchObject({ status: 1n, handled_at: expect.any(String) });
   });
 

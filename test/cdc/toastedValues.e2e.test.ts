@@ -26,8 +26,11 @@ import { stackEnv, uniqueName } from '../support/stackEnv';
 const incompressible = (bytes: number) => randomBytes(bytes).toString('base64');
 /** Long values compared by length and digest, so a failure prints a line, not 12,000 characters. */
 const short = (value: unknown): unknown =>
-  typeof value === 'string' && value.length > 64 ? `${value.length} chars, sha256 ${createHash('sha256').update(value).digest('hex').slice(0, 16)}` : value;
-const shortRow = (row: Record<string, unknown> | undefined) => (row === undefined ? undefined : Object.fromEntries(Object.entries(row).map(([k, v]) => [k, short(v)])));
+  typeof value === 'string' && value.length > 64
+    ? `${value.length} chars, sha256 ${createHash('sha256').update(value).digest('hex').slice(0, 16)}`
+    : value;
+const shortRow = (row: Record<string, unknown> | undefined) =>
+  row === undefined ? undefined : Object.fromEntries(Object.entries(row).map(([k, v]) => [k, short(v)]));
 
 const env = stackEnv();
 const group = uniqueName('toast');
@@ -65,10 +68,10 @@ async function conversationRow(userId: bigint, channelId: bigint) {
 }
 
 async function contactRow(userId: bigint, contactUserId: bigint) {
-  const { rows } = await read.query('select nickname, avatar, remark_name, display_name from user_contact_view where user_id = $1 and contact_user_id = $2', [
-    String(userId),
-    String(contactUserId),
-  ]);
+  const { rows } = await read.query(
+    'select nickname, avatar, remark_name, display_name from user_contact_view where user_id = $1 and contact_user_id = $2',
+    [String(userId), String(contactUserId)],
+  );
   return shortRow(rows[0]);
 }
 
@@ -116,7 +119,8 @@ async function updateEventReader(tables: readonly string[]) {
   await consumer.subscribe({ topics, fromBeginning: true });
   await consumer.run({
     eachMessage: async ({ topic, partition, message }) => {
-      if (BigInt(message.offset) < BigInt(starts.get(`${topic}/${partition}`) ?? '0') || message.key === null || message.value === null) return;
+      if (BigInt(message.offset) < BigInt(starts.get(`${topic}/${partition}`) ?? '0') || message.key === null || message.value === null)
+        return;
       let value: { op?: unknown; after?: unknown };
       let key: unknown;
       try {
@@ -125,7 +129,12 @@ async function updateEventReader(tables: readonly string[]) {
       } catch {
         return;
       }
-      if (value.op === 'u') events.push({ table: topic.slice('im.public.'.length), key: key as Record<string, unknown>, after: value.after as Record<string, unknown> });
+      if (value.op === 'u')
+        events.push({
+          table: topic.slice('im.public.'.length),
+          key: key as Record<string, unknown>,
+          after: value.after as Record<string, unknown>,
+        });
     },
   });
   for (const [at, offset] of starts) {
@@ -181,8 +190,16 @@ describe('long (TOASTed) text values through the pipeline', () => {
 
     const source = await writeSide<{ nickname: string; avatar: string }>('select nickname, avatar from users where id = $1', [String(ann)]);
     expect(shortRow(source)).toEqual({ nickname: 'ann-renamed', avatar: short(annAvatar) });
-    expect(await conversationRow(bob, direct)).toMatchObject({ peer_nickname: 'ann-renamed', peer_avatar: short(source.avatar), conversation_avatar: short(source.avatar) });
-    expect(await contactRow(bob, ann)).toMatchObject({ nickname: 'ann-renamed', avatar: short(source.avatar), display_name: 'ann-renamed' });
+    expect(await conversationRow(bob, direct)).toMatchObject({
+      peer_nickname: 'ann-renamed',
+      peer_avatar: short(source.avatar),
+      conversation_avatar: short(source.avatar),
+    });
+    expect(await contactRow(bob, ann)).toMatchObject({
+      nickname: 'ann-renamed',
+      avatar: short(source.avatar),
+      display_name: 'ann-renamed',
+    });
     await expectCleanFor([ann, bob]);
     // Debezium itself sends the unchanged value (REPLICA IDENTITY FULL), not its placeholder.
     const updates = await reader.updates('users', (k) => k.id === ann, 1);
@@ -196,7 +213,11 @@ describe('long (TOASTed) text values through the pipeline', () => {
     valueOf(await commands.changeGroupInfo({ actorId: ann, channelId, name: longName }));
     await caughtUp();
     for (const member of [ann, bob]) {
-      expect(await conversationRow(member, channelId)).toMatchObject({ conversation_name: short(longName), conversation_avatar: short(groupAvatar), closed_at: null });
+      expect(await conversationRow(member, channelId)).toMatchObject({
+        conversation_name: short(longName),
+        conversation_avatar: short(groupAvatar),
+        closed_at: null,
+      });
     }
 
     valueOf(await commands.dissolveGroup({ actorId: ann, channelId }));
@@ -207,7 +228,11 @@ describe('long (TOASTed) text values through the pipeline', () => {
     );
     expect(shortRow(source)).toEqual({ channel_name: short(longName), channel_avatar: short(groupAvatar), dissolved_at: expect.any(Date) });
     for (const member of [ann, bob]) {
-      expect(await conversationRow(member, channelId)).toMatchObject({ conversation_name: short(source.channel_name), conversation_avatar: short(source.channel_avatar), closed_at: expect.any(String) });
+      expect(await conversationRow(member, channelId)).toMatchObject({
+        conversation_name: short(source.channel_name),
+        conversation_avatar: short(source.channel_avatar),
+        closed_at: expect.any(String),
+      });
     }
     await expectCleanFor([ann, bob]);
     const updates = await reader.updates('channels', (k) => k.id === channelId, 2);
@@ -237,7 +262,10 @@ describe('long (TOASTed) text values through the pipeline', () => {
     const remark = incompressible(6_000);
     valueOf(await commands.setRemark({ actorId: bob, friendId: ann, remarkName: remark }));
     // Any writer may update the row and leave the remark as it is (the contract: friend_ver + 1).
-    await writePool.query('update friendships set friend_ver = friend_ver + 1, updated_at = now() where user_id = $1 and friend_id = $2', [String(bob), String(ann)]);
+    await writePool.query('update friendships set friend_ver = friend_ver + 1, updated_at = now() where user_id = $1 and friend_id = $2', [
+      String(bob),
+      String(ann),
+    ]);
     await caughtUp();
 
     expect(await contactRow(bob, ann)).toMatchObject({ remark_name: short(remark), display_name: short(remark) });

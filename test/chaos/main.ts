@@ -33,7 +33,10 @@ interface KillResult {
 }
 
 async function main(argv: readonly string[]): Promise<number> {
-  const { values } = parseArgs({ args: [...argv], options: { kills: { type: 'string' }, seed: { type: 'string' }, rate: { type: 'string' }, help: { type: 'boolean' } } });
+  const { values } = parseArgs({
+    args: [...argv],
+    options: { kills: { type: 'string' }, seed: { type: 'string' }, rate: { type: 'string' }, help: { type: 'boolean' } },
+  });
   if (values.help === true) {
     console.log(USAGE);
     return 0;
@@ -51,7 +54,10 @@ async function main(argv: readonly string[]): Promise<number> {
   const config = loadStackConfig();
   const stack = createLocalStack({ config, logger });
   const urls = await stack.start();
-  const writePool = surviveConnectionLoss(new Pool({ connectionString: urls.WRITE_DATABASE_URL, max: 2, connectionTimeoutMillis: 2000 }), () => undefined);
+  const writePool = surviveConnectionLoss(
+    new Pool({ connectionString: urls.WRITE_DATABASE_URL, max: 2, connectionTimeoutMillis: 2000 }),
+    () => undefined,
+  );
   const read = createReadPool(urls.READ_DATABASE_URL, 2, () => undefined);
   const deadLettersBefore = await countDeadLetters(read);
   console.log(`chaos: ${kills} kills, seed ${seed}, workload ${rate} commands/s against ${stack.apps.apiUrl}`);
@@ -64,8 +70,21 @@ async function main(argv: readonly string[]): Promise<number> {
 
   const workload = spawn(
     process.execPath,
-    ['--import', path.join(config.rootDir, 'node_modules', 'tsx', 'dist', 'loader.mjs'), path.join(config.rootDir, 'services', 'workload', 'main.ts'),
-      '--url', stack.apps.apiUrl, '--users', '100', '--rate', String(rate), '--duration', String(kills * 120), '--seed', String(seed)],
+    [
+      '--import',
+      path.join(config.rootDir, 'node_modules', 'tsx', 'dist', 'loader.mjs'),
+      path.join(config.rootDir, 'services', 'workload', 'main.ts'),
+      '--url',
+      stack.apps.apiUrl,
+      '--users',
+      '100',
+      '--rate',
+      String(rate),
+      '--duration',
+      String(kills * 120),
+      '--seed',
+      String(seed),
+    ],
     { cwd: config.rootDir, stdio: ['ignore', 'ignore', 'inherit'] },
   );
   const results: KillResult[] = [];
@@ -77,9 +96,17 @@ async function main(argv: readonly string[]): Promise<number> {
       const killedAt = Date.now();
       await injectFault(stack, fault);
       const seq = await writeProbe(writePool, probeChannel, probeUser);
-      await waitFor(async () => ((await probeVisible(read, probeUser, probeChannel, seq)) ? true : undefined), { what: `the probe after ${fault}`, timeoutMs: 300_000, intervalMs: 250 });
+      await waitFor(async () => ((await probeVisible(read, probeUser, probeChannel, seq)) ? true : undefined), {
+        what: `the probe after ${fault}`,
+        timeoutMs: 300_000,
+        intervalMs: 250,
+      });
       const recoverySeconds = (Date.now() - killedAt) / 1000;
-      await waitFor(async () => ((await stack.health()).filter((p) => CORE_PARTS.includes(p.name)).every((p) => p.state === 'RUNNING') ? true : undefined), { what: 'every part working', timeoutMs: 300_000, intervalMs: 1000 });
+      await waitFor(
+        async () =>
+          (await stack.health()).filter((p) => CORE_PARTS.includes(p.name)).every((p) => p.state === 'RUNNING') ? true : undefined,
+        { what: 'every part working', timeoutMs: 300_000, intervalMs: 1000 },
+      );
 
       workload.kill('SIGSTOP');
       let divergentRows: number;
@@ -89,17 +116,28 @@ async function main(argv: readonly string[]): Promise<number> {
         workload.kill('SIGCONT');
       }
       results.push({ fault, recoverySeconds, divergentRows });
-      console.log(`kill ${String(i).padStart(3)}: ${fault.padEnd(15)} recovered in ${recoverySeconds.toFixed(1).padStart(6)} s, divergent rows ${divergentRows}`);
+      console.log(
+        `kill ${String(i).padStart(3)}: ${fault.padEnd(15)} recovered in ${recoverySeconds.toFixed(1).padStart(6)} s, divergent rows ${divergentRows}`,
+      );
     }
   } finally {
     workload.kill('SIGTERM');
   }
-  const finalDivergent = await settleAndVerify(writePool, read, urls.KAFKA_BROKERS, urls.WRITE_DATABASE_URL, urls.READ_DATABASE_URL, logger);
+  const finalDivergent = await settleAndVerify(
+    writePool,
+    read,
+    urls.KAFKA_BROKERS,
+    urls.WRITE_DATABASE_URL,
+    urls.READ_DATABASE_URL,
+    logger,
+  );
   const deadLetters = (await countDeadLetters(read)) - deadLettersBefore;
   await writePool.end();
   await read.end();
 
-  console.log(`\n${'component'.padEnd(11)} ${'fault'.padEnd(15)} ${'kills'.padStart(5)} ${'longest recovery'.padStart(17)} ${'median'.padStart(8)} ${'divergent rows'.padStart(15)}`);
+  console.log(
+    `\n${'component'.padEnd(11)} ${'fault'.padEnd(15)} ${'kills'.padStart(5)} ${'longest recovery'.padStart(17)} ${'median'.padStart(8)} ${'divergent rows'.padStart(15)}`,
+  );
   for (const fault of CHAOS_FAULTS) {
     const mine = results.filter((r) => r.fault === fault);
     if (mine.length === 0) continue;
@@ -127,11 +165,21 @@ async function writeProbe(pool: Pool, channel: bigint, user: bigint): Promise<nu
 }
 
 async function probeVisible(read: Pool, user: bigint, channel: bigint, seq: number): Promise<boolean> {
-  const { rows } = await read.query<{ seq: bigint }>('select last_message_seq as seq from user_conversation_view where user_id = $1 and channel_id = $2', [String(user), String(channel)]);
+  const { rows } = await read.query<{ seq: bigint }>(
+    'select last_message_seq as seq from user_conversation_view where user_id = $1 and channel_id = $2',
+    [String(user), String(channel)],
+  );
   return rows[0] !== undefined && rows[0].seq >= BigInt(seq);
 }
 
-async function settleAndVerify(writePool: Pool, read: Pool, brokers: string, writeUrl: string, readUrl: string, logger: pino.Logger): Promise<number> {
+async function settleAndVerify(
+  writePool: Pool,
+  read: Pool,
+  brokers: string,
+  writeUrl: string,
+  readUrl: string,
+  logger: pino.Logger,
+): Promise<number> {
   await waitUntilCaptured(writePool, 300_000);
   await waitUntilCaughtUp(read, [brokers], 'im-projector', 300_000);
   const result = await verifyViews({ writeUrl, readUrl, logger });

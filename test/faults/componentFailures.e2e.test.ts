@@ -43,7 +43,12 @@ async function allPartsWork(): Promise<true | undefined> {
 async function expectViewsExact(): Promise<void> {
   await waitUntilCaptured(writePool, 180_000);
   await waitUntilCaughtUp(read, env.kafkaBrokers, GROUP, 180_000);
-  const result = await verifyViews({ writeUrl: env.writeDatabaseUrl, readUrl: env.readDatabaseUrl, logger, owners: world.users.map(String) });
+  const result = await verifyViews({
+    writeUrl: env.writeDatabaseUrl,
+    readUrl: env.readDatabaseUrl,
+    logger,
+    owners: world.users.map(String),
+  });
   expect(result.views.filter((v) => v.missing + v.unexpected + v.differing > 0)).toEqual([]);
   expect(result.matches).toBe(true);
 
@@ -77,31 +82,46 @@ afterAll(async () => {
   await read.end();
 });
 
-test.each(FAULTS.map((f) => [f]))('given write load, when %s, then the stack heals itself and the views are exact', async (fault: Fault) => {
-  const load = startWriteLoad(env.writeDatabaseUrl, world, { seed: FAULTS.indexOf(fault) + 1 });
-  try {
-    await load.committedMore(100);
-    const pid = await injectFault(stack, fault);
-    expect(pid).toBeDefined(); // the fault did hit a running part
+test.each(FAULTS.map((f) => [f]))(
+  'given write load, when %s, then the stack heals itself and the views are exact',
+  async (fault: Fault) => {
+    const load = startWriteLoad(env.writeDatabaseUrl, world, { seed: FAULTS.indexOf(fault) + 1 });
+    try {
+      await load.committedMore(100);
+      const pid = await injectFault(stack, fault);
+      expect(pid).toBeDefined(); // the fault did hit a running part
 
-    // Nobody starts anything: the supervisor does, and heals what the failure wedged.
-    await waitFor(allPartsWork, { what: `every part working again after ${fault} (${FAULT_PART[fault]})`, timeoutMs: 180_000, intervalMs: 1000 });
-    await load.committedMore(100);
-  } finally {
-    await load.stop();
-  }
-  expect(load.stats.committed).toBeGreaterThan(200);
-  await expectViewsExact();
-});
+      // Nobody starts anything: the supervisor does, and heals what the failure wedged.
+      await waitFor(allPartsWork, {
+        what: `every part working again after ${fault} (${FAULT_PART[fault]})`,
+        timeoutMs: 180_000,
+        intervalMs: 1000,
+      });
+      await load.committedMore(100);
+    } finally {
+      await load.stop();
+    }
+    expect(load.stats.committed).toBeGreaterThan(200);
+    await expectViewsExact();
+  },
+);
 
 test('given two members of the group under write load, when one is killed, then the other takes its partitions and the views are exact', async () => {
-  const second = startProjectorProcess({ READ_DATABASE_URL: env.readDatabaseUrl, KAFKA_BROKERS: env.kafkaBrokers.join(','), PROJECTOR_GROUP_ID: GROUP, PROJECTOR_MEMBER_NAME: uniqueName('second') });
+  const second = startProjectorProcess({
+    READ_DATABASE_URL: env.readDatabaseUrl,
+    KAFKA_BROKERS: env.kafkaBrokers.join(','),
+    PROJECTOR_GROUP_ID: GROUP,
+    PROJECTOR_MEMBER_NAME: uniqueName('second'),
+  });
   const load = startWriteLoad(env.writeDatabaseUrl, world, { seed: 99 });
   try {
     // The second member holds partitions of its own once the group has rebalanced.
     await waitFor(
       async () => {
-        const { rows } = await read.query<{ members: string }>('select count(distinct owner_member)::text as members from projection_checkpoints where consumer_group = $1 and topic like $2', [GROUP, 'im.public.%']);
+        const { rows } = await read.query<{ members: string }>(
+          'select count(distinct owner_member)::text as members from projection_checkpoints where consumer_group = $1 and topic like $2',
+          [GROUP, 'im.public.%'],
+        );
         return Number(rows[0]?.members) >= 2 ? true : undefined;
       },
       { what: 'both members holding partitions', timeoutMs: 120_000, intervalMs: 500 },

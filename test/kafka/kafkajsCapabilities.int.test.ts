@@ -90,7 +90,10 @@ describe('kafkajs against the local broker', () => {
     await members[0]!.connect();
     await members[0]!.subscribe({ topic, fromBeginning: true });
     await members[0]!.run({ autoCommit: false, eachBatch: async () => undefined });
-    await waitFor(async () => (assignments.get('m0')?.length === PARTITIONS ? true : undefined), { what: 'first member owning all partitions', timeoutMs: 30_000 });
+    await waitFor(async () => (assignments.get('m0')?.length === PARTITIONS ? true : undefined), {
+      what: 'first member owning all partitions',
+      timeoutMs: 30_000,
+    });
 
     await members[1]!.connect();
     await members[1]!.subscribe({ topic, fromBeginning: true });
@@ -133,14 +136,23 @@ describe('kafkajs against the local broker', () => {
     const partition1Before = seenOn(1).length;
     const producer = kafka.producer();
     await producer.connect();
-    await producer.send({ topic, messages: [0, 1].flatMap((partition) => Array.from({ length: 5 }, () => ({ partition, value: 'after-pause' }))) });
+    await producer.send({
+      topic,
+      messages: [0, 1].flatMap((partition) => Array.from({ length: 5 }, () => ({ partition, value: 'after-pause' }))),
+    });
     await producer.disconnect();
     // Partition 1's new records arriving shows the consumer kept fetching while 0 was paused.
-    await waitFor(async () => (seenOn(1).length >= partition1Before + 5 ? true : undefined), { what: 'partition 1 delivery', timeoutMs: 30_000 });
+    await waitFor(async () => (seenOn(1).length >= partition1Before + 5 ? true : undefined), {
+      what: 'partition 1 delivery',
+      timeoutMs: 30_000,
+    });
     expect(seenOn(0).length).toBe(pausedAt);
 
     c.resume([{ topic, partitions: [0] }]);
-    await waitFor(async () => (seenOn(0).length >= pausedAt + 5 ? true : undefined), { what: 'partition 0 delivery after resume', timeoutMs: 30_000 });
+    await waitFor(async () => (seenOn(0).length >= pausedAt + 5 ? true : undefined), {
+      what: 'partition 0 delivery after resume',
+      timeoutMs: 30_000,
+    });
     expect(c.paused()).toEqual([]);
   });
 });

@@ -25,13 +25,20 @@ const logger = pino({ level: 'silent' });
 const records = (...offsets: number[]): SourceRecord[] => offsets.map((o) => ({ offset: BigInt(o), key: null, value: null }));
 
 async function storedOffset(group: string, topic: string): Promise<bigint> {
-  const { rows } = await pool.query<{ next_offset: bigint }>('select next_offset from projection_checkpoints where consumer_group = $1 and topic = $2 and partition = 0', [group, topic]);
+  const { rows } = await pool.query<{ next_offset: bigint }>(
+    'select next_offset from projection_checkpoints where consumer_group = $1 and topic = $2 and partition = 0',
+    [group, topic],
+  );
   return rows[0]!.next_offset;
 }
 
 /** What a crash that lost the last commits leaves: the old offset, the same epoch. */
 async function loseCommitsBackTo(group: string, topic: string, offset: bigint): Promise<void> {
-  await pool.query('update projection_checkpoints set next_offset = $3 where consumer_group = $1 and topic = $2', [group, topic, offset.toString()]);
+  await pool.query('update projection_checkpoints set next_offset = $3 where consumer_group = $1 and topic = $2', [
+    group,
+    topic,
+    offset.toString(),
+  ]);
 }
 
 afterAll(async () => {
@@ -104,7 +111,10 @@ test("given the database lost this member's claim too, when claims are refreshed
   claims.advance(tp, { ...claim, nextOffset: 3n });
 
   // What a restore to before member-b's claim leaves: member-a's name, its epoch, offset 0.
-  await pool.query("update projection_checkpoints set owner_epoch = 1, owner_member = 'member-a', next_offset = 0 where consumer_group = $1", [group]);
+  await pool.query(
+    "update projection_checkpoints set owner_epoch = 1, owner_member = 'member-a', next_offset = 0 where consumer_group = $1",
+    [group],
+  );
   await claims.refresh();
 
   expect(seeks).toEqual([0n, 0n]);

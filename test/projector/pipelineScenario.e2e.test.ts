@@ -64,7 +64,11 @@ beforeAll(async () => {
   const pool = createQueryPool({ databaseUrl: env.readDatabaseUrl, poolSize: 2, logger });
   const app = await createHttpApp({ config: { jwt: TEST_JWT }, logger, commands: null, queries: createReadModelQueries({ pool }) });
   queryApi = { app, pool, baseUrl: await app.listen({ host: '127.0.0.1', port: 0 }) };
-  projector = startProjectorProcess({ READ_DATABASE_URL: env.readDatabaseUrl, KAFKA_BROKERS: env.kafkaBrokers.join(','), PROJECTOR_GROUP_ID: group });
+  projector = startProjectorProcess({
+    READ_DATABASE_URL: env.readDatabaseUrl,
+    KAFKA_BROKERS: env.kafkaBrokers.join(','),
+    PROJECTOR_GROUP_ID: group,
+  });
 });
 
 afterAll(async () => {
@@ -127,7 +131,12 @@ describe('the pipeline end to end', () => {
     await waitUntilCaptured(api.pool);
     await waitUntilCaughtUp(read, env.kafkaBrokers, group);
 
-    const result = await verifyViews({ writePool: api.pool, readPool: read, logger: pino({ level: 'warn' }), owners: users.map((u) => u.id) });
+    const result = await verifyViews({
+      writePool: api.pool,
+      readPool: read,
+      logger: pino({ level: 'warn' }),
+      owners: users.map((u) => u.id),
+    });
     expect(result.views.filter((v) => v.missing + v.unexpected + v.differing > 0)).toEqual([]);
     expect(result.views.find((v) => v.view === 'user_conversation_view')?.expectedRows).toBeGreaterThanOrEqual(10);
 
@@ -135,14 +144,34 @@ describe('the pipeline end to end', () => {
     // and the dissolved group are not listed.
     const list = await conversationList(ann!);
     expect(list.map((r) => r.channelId)).toEqual([team, annBob]);
-    expect(list[0]).toMatchObject({ conversationName: 'the team', isPinned: true, unreadCount: 3, lastMessageContent: 'team 5', lastMessageSenderName: 'Robert' });
+    expect(list[0]).toMatchObject({
+      conversationName: 'the team',
+      isPinned: true,
+      unreadCount: 3,
+      lastMessageContent: 'team 5',
+      lastMessageSenderName: 'Robert',
+    });
     // Remark wins over the (new) nickname; bob's recalled message shows as empty and is not unread.
-    expect(list[1]).toMatchObject({ conversationType: 1, conversationName: 'Bobby', remarkName: 'Bobby', lastMessageContent: '', unreadCount: 1, lastMessageSenderName: 'Robert', peerUserId: bob!.id });
+    expect(list[1]).toMatchObject({
+      conversationType: 1,
+      conversationName: 'Bobby',
+      remarkName: 'Bobby',
+      lastMessageContent: '',
+      unreadCount: 1,
+      lastMessageSenderName: 'Robert',
+      peerUserId: bob!.id,
+    });
 
     // Contacts: ann's only friend is now bob (cid was unfriended, both rows); bob still has both.
-    const contacts = await read.query('select contact_user_id::text, display_name, direct_channel_id::text from user_contact_view where user_id = $1', [ann!.id]);
+    const contacts = await read.query(
+      'select contact_user_id::text, display_name, direct_channel_id::text from user_contact_view where user_id = $1',
+      [ann!.id],
+    );
     expect(contacts.rows).toEqual([{ contact_user_id: bob!.id, display_name: 'Bobby', direct_channel_id: annBob }]);
-    const bobsContacts = await read.query('select contact_user_id::text, nickname, display_name from user_contact_view where user_id = $1 order by 1', [bob!.id]);
+    const bobsContacts = await read.query(
+      'select contact_user_id::text, nickname, display_name from user_contact_view where user_id = $1 order by 1',
+      [bob!.id],
+    );
     expect(bobsContacts.rows).toEqual(
       [
         { contact_user_id: ann!.id, nickname: 'ann', display_name: 'ann' },

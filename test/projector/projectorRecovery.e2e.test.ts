@@ -46,7 +46,10 @@ async function expectViewsMatchContract(): Promise<void> {
 }
 
 async function unreadOf(userId: bigint): Promise<number> {
-  const { rows } = await read.query('select unread_count from user_conversation_view where user_id = $1 and channel_id = $2', [String(userId), String(channel)]);
+  const { rows } = await read.query('select unread_count from user_conversation_view where user_id = $1 and channel_id = $2', [
+    String(userId),
+    String(channel),
+  ]);
   return Number(rows[0]?.unread_count ?? -1);
 }
 
@@ -142,7 +145,10 @@ describe('projector recovery on the real stack', () => {
     const kafka = new Kafka({ clientId: 'test-poison', brokers: env.kafkaBrokers, logLevel: logLevel.NOTHING });
     const producer = kafka.producer();
     await producer.connect();
-    const [sent] = await producer.send({ topic: 'im.public.users', messages: [{ partition: 0, key: '{"id":1}', value: '{"after": {"id": "not a number"' }] });
+    const [sent] = await producer.send({
+      topic: 'im.public.users',
+      messages: [{ partition: 0, key: '{"id":1}', value: '{"after": {"id": "not a number"' }],
+    });
     await producer.disconnect();
     const poisonOffset = sent!.baseOffset!;
 
@@ -158,7 +164,11 @@ describe('projector recovery on the real stack', () => {
       [group, poisonOffset],
     );
     expect(letters.rows).toEqual([
-      expect.objectContaining({ error_kind: 'decode', raw_value: '{"after": {"id": "not a number"', error: expect.stringContaining(`im.public.users/0@${poisonOffset}`) }),
+      expect.objectContaining({
+        error_kind: 'decode',
+        raw_value: '{"after": {"id": "not a number"',
+        error: expect.stringContaining(`im.public.users/0@${poisonOffset}`),
+      }),
     ]);
     const { rows } = await read.query('select nickname from ref_users where id = $1', [String(renamed)]);
     expect(rows[0]?.nickname).toBe('after-poison');
@@ -168,7 +178,10 @@ describe('projector recovery on the real stack', () => {
     await dlq.connect();
     await dlq.subscribe({ topic: deadLetterTopic, fromBeginning: true });
     await dlq.run({ eachMessage: async ({ message }) => void seen.push(message.key?.toString() ?? '') });
-    await waitFor(async () => (seen.includes(`im.public.users/0/${poisonOffset}`) ? true : undefined), { what: 'the dead letter on its topic', timeoutMs: 30_000 });
+    await waitFor(async () => (seen.includes(`im.public.users/0/${poisonOffset}`) ? true : undefined), {
+      what: 'the dead letter on its topic',
+      timeoutMs: 30_000,
+    });
     await dlq.disconnect();
     await expectViewsMatchContract();
   });

@@ -16,8 +16,10 @@ const PLACEHOLDER = '__debezium_unavailable_value';
 const pool = createReadPool(stackEnv().readDatabaseUrl);
 
 const userEvent = (op: 'c' | 'u', id: bigint, lsn: number, after: { nickname: string; avatar: string; profile_ver: number }) =>
-  Buffer.from(`{"before":null,"after":{"id":${id},"nickname":${JSON.stringify(after.nickname)},"avatar":${JSON.stringify(after.avatar)},"profile_ver":${after.profile_ver},` +
-    `"created_at":"2026-11-21T10:00:00Z","updated_at":"2026-11-21T10:00:00Z"},"source":{"table":"users","lsn":${lsn},"txId":1,"ts_ms":1,"snapshot":"false"},"op":"${op}"}`);
+  Buffer.from(
+    `{"before":null,"after":{"id":${id},"nickname":${JSON.stringify(after.nickname)},"avatar":${JSON.stringify(after.avatar)},"profile_ver":${after.profile_ver},` +
+      `"created_at":"2026-11-21T10:00:00Z","updated_at":"2026-11-21T10:00:00Z"},"source":{"table":"users","lsn":${lsn},"txId":1,"ts_ms":1,"snapshot":"false"},"op":"${op}"}`,
+  );
 
 async function applied(group: string, topic: string, values: readonly Buffer[]) {
   const claim = await claimPartition(pool, group, 'member', topic, 0);
@@ -60,7 +62,10 @@ test('given no stored user, when an update arrives with the placeholder avatar, 
   ]);
   // then
   expect(outcome).toMatchObject({ kind: 'applied', nextOffset: 2n });
-  const { rows } = await pool.query('select "offset"::text, error, error_kind from projection_dead_letters where consumer_group = $1 and topic = $2', [group, topic]);
+  const { rows } = await pool.query(
+    'select "offset"::text, error, error_kind from projection_dead_letters where consumer_group = $1 and topic = $2',
+    [group, topic],
+  );
   expect(rows).toEqual([
     {
       offset: '0',

@@ -33,7 +33,9 @@ async function tableColumns(table: string): Promise<string[]> {
 }
 
 function declaredColumns(view: ViewShape): string[] {
-  const declared = fieldsOf(view).map(({ column }) => `${column.name} ${PG_TYPE_NAMES[SQL_TYPES[column.kind]]}${column.nullable ? ' null' : ''}`);
+  const declared = fieldsOf(view).map(
+    ({ column }) => `${column.name} ${PG_TYPE_NAMES[SQL_TYPES[column.kind]]}${column.nullable ? ' null' : ''}`,
+  );
   return (view.touchedAt === undefined ? declared : [...declared, `${view.touchedAt} timestamp with time zone`]).sort();
 }
 

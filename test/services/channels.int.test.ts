@@ -14,18 +14,32 @@ interface MemberRow {
   member_ver: number;
 }
 const members = (channelId: string) =>
-  api.query<MemberRow>('select user_id::text, role, left_at, joined_at, member_ver from channel_members where channel_id = $1 order by channel_members.user_id', [
-    channelId,
-  ]);
+  api.query<MemberRow>(
+    'select user_id::text, role, left_at, joined_at, member_ver from channel_members where channel_id = $1 order by channel_members.user_id',
+    [channelId],
+  );
 const member = async (channelId: string, userId: string) => (await members(channelId)).find((m) => m.user_id === userId);
 const channelRow = async (id: string) =>
-  (await api.query<{ channel_type: number; channel_name: string; channel_avatar: string; owner_user_id: string | null; channel_info_ver: number; dissolved_at: Date | null }>(
-    'select channel_type, channel_name, channel_avatar, owner_user_id::text, channel_info_ver, dissolved_at from channels where id = $1',
-    [id],
-  ))[0];
+  (
+    await api.query<{
+      channel_type: number;
+      channel_name: string;
+      channel_avatar: string;
+      owner_user_id: string | null;
+      channel_info_ver: number;
+      dissolved_at: Date | null;
+    }>(
+      'select channel_type, channel_name, channel_avatar, owner_user_id::text, channel_info_ver, dissolved_at from channels where id = $1',
+      [id],
+    )
+  )[0];
 const readPointer = async (userId: string, channelId: string) =>
-  (await api.query<{ last_read_seq: string }>('select last_read_seq::text from channel_read_records where user_id = $1 and channel_id = $2', [userId, channelId]))[0]
-    ?.last_read_seq;
+  (
+    await api.query<{ last_read_seq: string }>(
+      'select last_read_seq::text from channel_read_records where user_id = $1 and channel_id = $2',
+      [userId, channelId],
+    )
+  )[0]?.last_read_seq;
 
 async function group(owner: TestUser, others: TestUser[] = [], name = 'team') {
   const reply = await api.as(owner).post('/groups', { name, memberIds: others.map((u) => u.id) });
@@ -44,7 +58,10 @@ describe('direct channels', () => {
     const channelId = reply.body.channelId;
     expect(await channelRow(channelId)).toMatchObject({ channel_type: 1, owner_user_id: null, channel_info_ver: 1, dissolved_at: null });
     expect((await members(channelId)).map((m) => [m.user_id, m.role, m.left_at])).toEqual(
-      [[ann.id, 0, null], [bob.id, 0, null]].sort((a, b) => (BigInt(a[0] as string) < BigInt(b[0] as string) ? -1 : 1)),
+      [
+        [ann.id, 0, null],
+        [bob.id, 0, null],
+      ].sort((a, b) => (BigInt(a[0] as string) < BigInt(b[0] as string) ? -1 : 1)),
     );
     expect(await readPointer(ann.id, channelId)).toBe('0');
     expect(await readPointer(bob.id, channelId)).toBe('0');
@@ -65,7 +82,9 @@ describe('direct channels', () => {
     await api.befriend(ann, bob);
     const replies = await Promise.all(
       Array.from({ length: 20 }, (_, i) =>
-        i % 2 === 0 ? api.as(ann).post('/direct-channels', { peerUserId: bob.id }) : api.as(bob).post('/direct-channels', { peerUserId: ann.id }),
+        i % 2 === 0
+          ? api.as(ann).post('/direct-channels', { peerUserId: bob.id })
+          : api.as(bob).post('/direct-channels', { peerUserId: ann.id }),
       ),
     );
     expect(replies.filter((r) => r.status === 201)).toHaveLength(1);
@@ -144,7 +163,12 @@ describe('groups', () => {
   });
 
   it('an admin removes plain members but not other admins', async () => {
-    const [owner, admin1, admin2, plain] = [await api.createUser('o'), await api.createUser('a1'), await api.createUser('a2'), await api.createUser('p')];
+    const [owner, admin1, admin2, plain] = [
+      await api.createUser('o'),
+      await api.createUser('a1'),
+      await api.createUser('a2'),
+      await api.createUser('p'),
+    ];
     const channelId = await group(owner, [admin1, admin2, plain]);
     await api.as(owner).put(`/groups/${channelId}/members/${admin1.id}/role`, { role: 'admin' });
     await api.as(owner).put(`/groups/${channelId}/members/${admin2.id}/role`, { role: 'admin' });

@@ -19,19 +19,25 @@ afterAll(async () => {
 });
 
 test.each([
-  ['the services write pool', () => createWritePool({ config: { writeDatabaseUrl: env.writeDatabaseUrl, databasePoolSize: 2 }, logger: pino({ level: 'silent' }) })],
+  [
+    'the services write pool',
+    () => createWritePool({ config: { writeDatabaseUrl: env.writeDatabaseUrl, databasePoolSize: 2 }, logger: pino({ level: 'silent' }) }),
+  ],
   ['the projector read pool', () => createReadPool(env.readDatabaseUrl, 2)],
-])('given %s with a connection in a transaction, when the server ends it, then the statement fails and the pool serves again', async (_name, makePool) => {
-  const pool = makePool();
-  const client = await pool.connect();
-  await client.query('begin');
-  const { rows } = await client.query<{ pid: number }>('select pg_backend_pid() as pid');
+])(
+  'given %s with a connection in a transaction, when the server ends it, then the statement fails and the pool serves again',
+  async (_name, makePool) => {
+    const pool = makePool();
+    const client = await pool.connect();
+    await client.query('begin');
+    const { rows } = await client.query<{ pid: number }>('select pg_backend_pid() as pid');
 
-  await admin.query('select pg_terminate_backend($1)', [rows[0]!.pid]);
-  await expect(client.query('select 1')).rejects.toThrow();
-  client.release(true);
+    await admin.query('select pg_terminate_backend($1)', [rows[0]!.pid]);
+    await expect(client.query('select 1')).rejects.toThrow();
+    client.release(true);
 
-  const again = await pool.query<{ one: number }>('select 1 as one');
-  expect(again.rows[0]!.one).toBe(1);
-  await pool.end();
-});
+    const again = await pool.query<{ one: number }>('select 1 as one');
+    expect(again.rows[0]!.one).toBe(1);
+    await pool.end();
+  },
+);

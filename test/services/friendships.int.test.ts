@@ -13,10 +13,16 @@ const friendshipRows = (a: string, b: string) =>
     [a, b],
   );
 const applicationRow = async (id: string) =>
-  (await api.query<{ applicant_id: string; target_type: number; target_id: string; message: string; status: number; handled_at: Date | null }>(
-    'select applicant_id::text, target_type, target_id::text, message, status, handled_at from channel_applications where id = $1',
-    [id],
-  ))[0];
+  (
+    await api.query<{
+      applicant_id: string;
+      target_type: number;
+      target_id: string;
+      message: string;
+      status: number;
+      handled_at: Date | null;
+    }>('select applicant_id::text, target_type, target_id::text, message, status, handled_at from channel_applications where id = $1', [id])
+  )[0];
 
 describe('friendships', () => {
   it('applying stores a pending friend application (target_type 1) and nothing else', async () => {
@@ -44,7 +50,12 @@ describe('friendships', () => {
     expect(await applicationRow(applied.body.applicationId)).toMatchObject({ status: 1, handled_at: expect.any(Date) });
     const rows = await friendshipRows(ann.id, bob.id);
     expect(rows).toHaveLength(2);
-    expect(rows.map((r) => [r.user_id, r.friend_id]).sort()).toEqual([[ann.id, bob.id], [bob.id, ann.id]].sort());
+    expect(rows.map((r) => [r.user_id, r.friend_id]).sort()).toEqual(
+      [
+        [ann.id, bob.id],
+        [bob.id, ann.id],
+      ].sort(),
+    );
     expect(rows.every((r) => r.friend_ver === 1 && r.remark_name === '')).toBe(true);
   });
 

@@ -24,14 +24,17 @@ function craftToken(payload: Record<string, unknown>, { secret = TEST_JWT.secret
 const now = () => Math.floor(Date.now() / 1000);
 const sendWith = (headers: Record<string, string>) =>
   api.request('POST', `/channels/${channelId}/messages`, { headers, body: { content: 'hi' } });
-const messageCount = async () => Number((await api.query<{ n: string }>('select count(*) as n from messages where channel_id = $1', [channelId]))[0]!.n);
+const messageCount = async () =>
+  Number((await api.query<{ n: string }>('select count(*) as n from messages where channel_id = $1', [channelId]))[0]!.n);
 
 describe('identity', () => {
   it('a token from the API and one crafted with the same secret both act as their subject', async () => {
     expect((await sendWith({ authorization: `Bearer ${ann.token}` })).status).toBe(201);
     const crafted = craftToken({ sub: ann.id, iat: now(), exp: now() + 60 });
     expect((await sendWith({ authorization: `Bearer ${crafted}` })).status).toBe(201);
-    const senders = await api.query<{ sender_id: string }>('select distinct sender_id::text from messages where channel_id = $1', [channelId]);
+    const senders = await api.query<{ sender_id: string }>('select distinct sender_id::text from messages where channel_id = $1', [
+      channelId,
+    ]);
     expect(senders).toEqual([{ sender_id: ann.id }]);
   });
 
@@ -40,7 +43,11 @@ describe('identity', () => {
     ['a Basic credential', 'missing_token', () => ({ authorization: 'Basic YW5uOnB3' })],
     ['a bearer that is not a JWT', 'invalid_token', () => ({ authorization: 'Bearer not-a-jwt' })],
     ['a bearer with two parts', 'invalid_token', () => ({ authorization: `Bearer ${ann.token} extra` })],
-    ['another service’s secret', 'invalid_token', () => ({ authorization: `Bearer ${craftToken({ sub: ann.id }, { secret: 'x'.repeat(40) })}` })],
+    [
+      'another service’s secret',
+      'invalid_token',
+      () => ({ authorization: `Bearer ${craftToken({ sub: ann.id }, { secret: 'x'.repeat(40) })}` }),
+    ],
     ['alg none', 'invalid_token', () => ({ authorization: `Bearer ${craftToken({ sub: ann.id }, { alg: 'none' })}` })],
     ['HS512 with the right secret', 'invalid_token', () => ({ authorization: `Bearer ${craftToken({ sub: ann.id }, { alg: 'HS512' })}` })],
     ['an expired token', 'token_expired', () => ({ authorization: `Bearer ${craftToken({ sub: ann.id, exp: now() - 10 })}` })],
@@ -64,22 +71,94 @@ describe('identity', () => {
 describe('malformed requests', () => {
   const auth = () => ({ authorization: `Bearer ${ann.token}` });
   it.each<[string, number, string, () => Promise<{ status: number; body: any }>]>([
-    ['malformed JSON', 400, 'malformed_json', () => api.request('POST', `/channels/${channelId}/messages`, { headers: auth(), body: '{"content": "x"' })],
-    ['an empty JSON body', 400, 'empty_body', () => api.request('POST', `/channels/${channelId}/messages`, { headers: { ...auth(), 'content-type': 'application/json' }, body: '' })],
-    ['a JSON array body', 400, 'invalid_request', () => api.request('POST', `/channels/${channelId}/messages`, { headers: auth(), body: '[]' })],
-    ['a text/plain body (parsed as a string, not an object)', 400, 'invalid_request', () => api.request('POST', `/channels/${channelId}/messages`, { headers: { ...auth(), 'content-type': 'text/plain' }, body: 'hi' })],
-    ['an XML body', 415, 'unsupported_media_type', () => api.request('POST', `/channels/${channelId}/messages`, { headers: { ...auth(), 'content-type': 'application/xml' }, body: '<a/>' })],
-    ['a body over 64 KiB', 413, 'body_too_large', () => api.request('POST', `/channels/${channelId}/messages`, { headers: auth(), body: { content: 'x'.repeat(70_000) } })],
-    ['__proto__ in the body', 400, 'malformed_json', () => api.request('POST', `/channels/${channelId}/messages`, { headers: auth(), body: '{"content":"x","__proto__":{"admin":true}}' })],
-    ['a huge JSON number', 400, 'invalid_request', () => api.request('POST', `/channels/${channelId}/messages`, { headers: auth(), body: '{"content":"x","msgType":1e400}' })],
-    ['an id above int64 in the path', 400, 'invalid_request', () => api.request('POST', '/channels/9223372036854775808/messages', { headers: auth(), body: { content: 'x' } })],
-    ['a 25-digit id', 400, 'invalid_request', () => api.request('POST', '/channels/1234567890123456789012345/messages', { headers: auth(), body: { content: 'x' } })],
+    [
+      'malformed JSON',
+      400,
+      'malformed_json',
+      () => api.request('POST', `/channels/${channelId}/messages`, { headers: auth(), body: '{"content": "x"' }),
+    ],
+    [
+      'an empty JSON body',
+      400,
+      'empty_body',
+      () =>
+        api.request('POST', `/channels/${channelId}/messages`, { headers: { ...auth(), 'content-type': 'application/json' }, body: '' }),
+    ],
+    [
+      'a JSON array body',
+      400,
+      'invalid_request',
+      () => api.request('POST', `/channels/${channelId}/messages`, { headers: auth(), body: '[]' }),
+    ],
+    [
+      'a text/plain body (parsed as a string, not an object)',
+      400,
+      'invalid_request',
+      () => api.request('POST', `/channels/${channelId}/messages`, { headers: { ...auth(), 'content-type': 'text/plain' }, body: 'hi' }),
+    ],
+    [
+      'an XML body',
+      415,
+      'unsupported_media_type',
+      () =>
+        api.request('POST', `/channels/${channelId}/messages`, { headers: { ...auth(), 'content-type': 'application/xml' }, body: '<a/>' }),
+    ],
+    [
+      'a body over 64 KiB',
+      413,
+      'body_too_large',
+      () => api.request('POST', `/channels/${channelId}/messages`, { headers: auth(), body: { content: 'x'.repeat(70_000) } }),
+    ],
+    [
+      '__proto__ in the body',
+      400,
+      'malformed_json',
+      () => api.request('POST', `/channels/${channelId}/messages`, { headers: auth(), body: '{"content":"x","__proto__":{"admin":true}}' }),
+    ],
+    [
+      'a huge JSON number',
+      400,
+      'invalid_request',
+      () => api.request('POST', `/channels/${channelId}/messages`, { headers: auth(), body: '{"content":"x","msgType":1e400}' }),
+    ],
+    [
+      'an id above int64 in the path',
+      400,
+      'invalid_request',
+      () => api.request('POST', '/channels/9223372036854775808/messages', { headers: auth(), body: { content: 'x' } }),
+    ],
+    [
+      'a 25-digit id',
+      400,
+      'invalid_request',
+      () => api.request('POST', '/channels/1234567890123456789012345/messages', { headers: auth(), body: { content: 'x' } }),
+    ],
     ['id 0', 400, 'invalid_request', () => api.request('POST', '/channels/0/messages', { headers: auth(), body: { content: 'x' } })],
-    ['an id with a leading zero', 400, 'invalid_request', () => api.request('POST', `/channels/0${channelId}/messages`, { headers: auth(), body: { content: 'x' } })],
-    ['a negative id', 400, 'invalid_request', () => api.request('POST', '/channels/-1/messages', { headers: auth(), body: { content: 'x' } })],
-    ['an id as a JSON number', 400, 'invalid_request', () => api.request('POST', '/direct-channels', { headers: auth(), body: `{"peerUserId": ${ann.id}}` })],
+    [
+      'an id with a leading zero',
+      400,
+      'invalid_request',
+      () => api.request('POST', `/channels/0${channelId}/messages`, { headers: auth(), body: { content: 'x' } }),
+    ],
+    [
+      'a negative id',
+      400,
+      'invalid_request',
+      () => api.request('POST', '/channels/-1/messages', { headers: auth(), body: { content: 'x' } }),
+    ],
+    [
+      'an id as a JSON number',
+      400,
+      'invalid_request',
+      () => api.request('POST', '/direct-channels', { headers: auth(), body: `{"peerUserId": ${ann.id}}` }),
+    ],
     ['a broken percent-encoding', 400, 'bad_url', () => api.request('POST', '/groups/%E0%A4%A/join', { headers: auth() })],
-    ['a 300-digit path parameter', 414, 'url_too_long', () => api.request('POST', `/channels/${'1'.repeat(300)}/messages`, { headers: auth(), body: { content: 'x' } })],
+    [
+      'a 300-digit path parameter',
+      414,
+      'url_too_long',
+      () => api.request('POST', `/channels/${'1'.repeat(300)}/messages`, { headers: auth(), body: { content: 'x' } }),
+    ],
     ['20 KB of headers', 431, 'headers_too_large', () => api.request('GET', '/health', { headers: { 'x-padding': 'a'.repeat(20_000) } })],
     ['an unknown route', 404, 'route_not_found', () => api.request('POST', '/channels', { headers: auth(), body: {} })],
     ['a wrong method', 404, 'route_not_found', () => api.request('GET', `/channels/${channelId}/messages`, { headers: auth() })],

@@ -18,22 +18,52 @@ const who = fc.nat(CROWD - 1);
 const pick = fc.nat(1000);
 const commandArb = fc.oneof(
   { arbitrary: fc.record({ kind: fc.constant('send' as const), actor: who, channel: pick }), weight: 6 },
-  { arbitrary: fc.record({ kind: fc.constant('read' as const), actor: who, channel: pick, ahead: fc.integer({ min: -2, max: 1 }) }), weight: 2 },
+  {
+    arbitrary: fc.record({ kind: fc.constant('read' as const), actor: who, channel: pick, ahead: fc.integer({ min: -2, max: 1 }) }),
+    weight: 2,
+  },
   { arbitrary: fc.record({ kind: fc.constant('apply' as const), actor: who, target: who }), weight: 3 },
   { arbitrary: fc.record({ kind: fc.constant('decide' as const), actor: who, application: pick, accept: fc.boolean() }), weight: 3 },
-  { arbitrary: fc.record({ kind: fc.constant('remark' as const), actor: who, target: who, name: fc.constantFrom('', 'pal', 'boss') }), weight: 1 },
+  {
+    arbitrary: fc.record({ kind: fc.constant('remark' as const), actor: who, target: who, name: fc.constantFrom('', 'pal', 'boss') }),
+    weight: 1,
+  },
   { arbitrary: fc.record({ kind: fc.constant('unfriend' as const), actor: who, target: who }), weight: 1 },
   { arbitrary: fc.record({ kind: fc.constant('openDirect' as const), actor: who, target: who }), weight: 2 },
-  { arbitrary: fc.record({ kind: fc.constant('createGroup' as const), actor: who, members: fc.uniqueArray(who, { maxLength: 4 }) }), weight: 1 },
-  { arbitrary: fc.record({ kind: fc.constant('rename' as const), actor: who, channel: pick, name: fc.constantFrom('a', 'b', 'c') }), weight: 1 },
+  {
+    arbitrary: fc.record({ kind: fc.constant('createGroup' as const), actor: who, members: fc.uniqueArray(who, { maxLength: 4 }) }),
+    weight: 1,
+  },
+  {
+    arbitrary: fc.record({ kind: fc.constant('rename' as const), actor: who, channel: pick, name: fc.constantFrom('a', 'b', 'c') }),
+    weight: 1,
+  },
   { arbitrary: fc.record({ kind: fc.constant('join' as const), actor: who, channel: pick }), weight: 2 },
   { arbitrary: fc.record({ kind: fc.constant('add' as const), actor: who, channel: pick, target: who }), weight: 1 },
   { arbitrary: fc.record({ kind: fc.constant('remove' as const), actor: who, channel: pick, target: who }), weight: 1 },
   { arbitrary: fc.record({ kind: fc.constant('leave' as const), actor: who, channel: pick }), weight: 1 },
-  { arbitrary: fc.record({ kind: fc.constant('role' as const), actor: who, channel: pick, target: who, role: fc.constantFrom('admin', 'member') }), weight: 1 },
+  {
+    arbitrary: fc.record({
+      kind: fc.constant('role' as const),
+      actor: who,
+      channel: pick,
+      target: who,
+      role: fc.constantFrom('admin', 'member'),
+    }),
+    weight: 1,
+  },
   { arbitrary: fc.record({ kind: fc.constant('dissolve' as const), actor: who, channel: pick }), weight: 1 },
   { arbitrary: fc.record({ kind: fc.constant('recall' as const), actor: who, message: pick }), weight: 1 },
-  { arbitrary: fc.record({ kind: fc.constant('settings' as const), actor: who, channel: pick, flag: fc.constantFrom('pinned', 'muted', 'hidden'), on: fc.boolean() }), weight: 1 },
+  {
+    arbitrary: fc.record({
+      kind: fc.constant('settings' as const),
+      actor: who,
+      channel: pick,
+      flag: fc.constantFrom('pinned', 'muted', 'hidden'),
+      on: fc.boolean(),
+    }),
+    weight: 1,
+  },
   { arbitrary: fc.record({ kind: fc.constant('profile' as const), actor: who, nickname: fc.constantFrom('x', 'y') }), weight: 1 },
 );
 type RandomCommand = typeof commandArb extends fc.Arbitrary<infer T> ? T : never;
@@ -186,26 +216,28 @@ const INVARIANTS: Record<string, string> = {
 async function violations(known: Known): Promise<Record<string, unknown[]>> {
   const userIds = known.users.map((u) => u.id);
   const channelIds = (
-    await api.query<{ id: string }>(
-      'select distinct channel_id::text as id from channel_members where user_id = any($1::bigint[])',
-      [userIds],
-    )
+    await api.query<{ id: string }>('select distinct channel_id::text as id from channel_members where user_id = any($1::bigint[])', [
+      userIds,
+    ])
   ).map((r) => r.id);
   const found: Record<string, unknown[]> = {};
   for (const [name, query] of Object.entries(INVARIANTS)) {
     // $1 = the crowd's user ids, $2 = their channels; numbered by what the query uses.
     const uses = [query.includes('$1') && userIds, query.includes('$2') && channelIds].filter((p) => p !== false);
-    const text = query.includes('$1') ? query.replace(/\$1/g, '$1::bigint[]').replace(/\$2/g, '$2::bigint[]') : query.replace(/\$2/g, '$1::bigint[]');
+    const text = query.includes('$1')
+      ? query.replace(/\$1/g, '$1::bigint[]').replace(/\$2/g, '$2::bigint[]')
+      : query.replace(/\$2/g, '$1::bigint[]');
     const rows = (await api.pool.query(text, uses)).rows;
     if (rows.length > 0) found[name] = rows;
   }
   for (const [key, observed] of known.readPointers) {
     const [userId, channelId] = key.split(':');
-    const [row] = await api.query<{ seq: string }>('select last_read_seq::text as seq from channel_read_records where user_id = $1 and channel_id = $2', [
-      userId,
-      channelId,
-    ]);
-    if (row === undefined || BigInt(row.seq) < observed) (found['read pointers never go back'] ??= []).push({ key, observed, now: row?.seq });
+    const [row] = await api.query<{ seq: string }>(
+      'select last_read_seq::text as seq from channel_read_records where user_id = $1 and channel_id = $2',
+      [userId, channelId],
+    );
+    if (row === undefined || BigInt(row.seq) < observed)
+      (found['read pointers never go back'] ??= []).push({ key, observed, now: row?.seq });
   }
   return found;
 }
@@ -214,25 +246,28 @@ describe('random command sequences keep the contract’s invariants', () => {
   it('holds for concurrent random batches', async () => {
     const statuses = new Map<number, number>();
     await fc.assert(
-      fc.asyncProperty(fc.array(fc.array(commandArb, { minLength: 1, maxLength: 4 }), { minLength: 15, maxLength: 35 }), async (batches) => {
-        const known: Known = {
-          users: await Promise.all(Array.from({ length: CROWD }, (_, i) => api.createUser(`crowd${i}`))),
-          channels: [],
-          lastSeq: new Map(),
-          messages: [],
-          applications: [],
-          readPointers: new Map(),
-        };
-        for (const batch of batches) {
-          const replies = await Promise.all(batch.map((command) => run(known, command)));
-          for (const [i, reply] of replies.entries()) {
-            if (reply === undefined) continue;
-            statuses.set(reply.status, (statuses.get(reply.status) ?? 0) + 1);
-            if (reply.status >= 500) throw new Error(`${JSON.stringify(batch[i])} → ${reply.status} ${JSON.stringify(reply.body)}`);
+      fc.asyncProperty(
+        fc.array(fc.array(commandArb, { minLength: 1, maxLength: 4 }), { minLength: 15, maxLength: 35 }),
+        async (batches) => {
+          const known: Known = {
+            users: await Promise.all(Array.from({ length: CROWD }, (_, i) => api.createUser(`crowd${i}`))),
+            channels: [],
+            lastSeq: new Map(),
+            messages: [],
+            applications: [],
+            readPointers: new Map(),
+          };
+          for (const batch of batches) {
+            const replies = await Promise.all(batch.map((command) => run(known, command)));
+            for (const [i, reply] of replies.entries()) {
+              if (reply === undefined) continue;
+              statuses.set(reply.status, (statuses.get(reply.status) ?? 0) + 1);
+              if (reply.status >= 500) throw new Error(`${JSON.stringify(batch[i])} → ${reply.status} ${JSON.stringify(reply.body)}`);
+            }
           }
-        }
-        expect(await violations(known)).toEqual({});
-      }),
+          expect(await violations(known)).toEqual({});
+        },
+      ),
       { numRuns: 8 },
     );
     // The sequences did real work, not only refusals.

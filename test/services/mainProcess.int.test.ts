@@ -8,7 +8,11 @@ const ROOT = path.resolve(__dirname, '..', '..');
 const TSX = path.join(ROOT, 'node_modules', '.bin', 'tsx');
 
 function start(env: Record<string, string>) {
-  const child = spawn(TSX, ['services/main.ts'], { cwd: ROOT, env: { PATH: process.env.PATH ?? '', ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(TSX, ['services/main.ts'], {
+    cwd: ROOT,
+    env: { PATH: process.env.PATH ?? '', ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   const output = { stdout: '', stderr: '' };
   child.stdout!.on('data', (chunk: Buffer) => (output.stdout += chunk.toString()));
   child.stderr!.on('data', (chunk: Buffer) => (output.stderr += chunk.toString()));
@@ -40,7 +44,8 @@ describe('services/main.ts', () => {
   it('refuses to start on bad settings, listing each by name, with exit code 2', async () => {
     const { output, exited } = start({ HTTP_PORT: 'eighty', ID_WORKER_ID: '5000', JWT_SECRET: 'short', LOG_LEVEL: 'chatty' });
     expect(await exited).toBe(2);
-    for (const name of ['WRITE_DATABASE_URL', 'HTTP_PORT', 'ID_WORKER_ID', 'JWT_SECRET', 'LOG_LEVEL']) expect(output.stderr).toContain(name);
+    for (const name of ['WRITE_DATABASE_URL', 'HTTP_PORT', 'ID_WORKER_ID', 'JWT_SECRET', 'LOG_LEVEL'])
+      expect(output.stderr).toContain(name);
   });
 
   it('refuses to start when SERVICE_APIS lists an API whose database URL is missing', async () => {
@@ -55,7 +60,11 @@ describe('services/main.ts', () => {
     const listening = await logLine(child, 'services listening');
     expect(listening.apis).toEqual(['write']);
     await warned;
-    const reply = await fetch(`${listening.url}/users`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"nickname":"proc"}' });
+    const reply = await fetch(`${listening.url}/users`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: '{"nickname":"proc"}',
+    });
     expect(reply.status).toBe(201);
 
     const stopped = logLine(child, 'stopped');
@@ -65,11 +74,20 @@ describe('services/main.ts', () => {
   });
 
   it('serves the write and the query API on one port when both database URLs are set', async () => {
-    const { child, exited } = start({ WRITE_DATABASE_URL: stackEnv().writeDatabaseUrl, READ_DATABASE_URL: stackEnv().readDatabaseUrl, HTTP_PORT: '0', LOG_LEVEL: 'info' });
+    const { child, exited } = start({
+      WRITE_DATABASE_URL: stackEnv().writeDatabaseUrl,
+      READ_DATABASE_URL: stackEnv().readDatabaseUrl,
+      HTTP_PORT: '0',
+      LOG_LEVEL: 'info',
+    });
     try {
       const listening = await logLine(child, 'services listening');
       expect(listening.apis).toEqual(['write', 'query']);
-      const signup = await fetch(`${listening.url}/users`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"nickname":"both"}' });
+      const signup = await fetch(`${listening.url}/users`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: '{"nickname":"both"}',
+      });
       const { token } = (await signup.json()) as { token: string };
       // A user the projector may not have reached yet: the list is empty, not an error.
       const list = await fetch(`${listening.url}/me/conversations`, { headers: { authorization: `Bearer ${token}` } });

@@ -12,10 +12,16 @@ async function group(owner: TestUser, others: TestUser[] = []) {
 const send = (user: TestUser, channelId: string, content = 'hello', msgType?: number) =>
   api.as(user).post(`/channels/${channelId}/messages`, msgType === undefined ? { content } : { content, msgType });
 const seqsOf = async (channelId: string) =>
-  (await api.query<{ seq: string }>('select seq::text from messages where channel_id = $1 order by messages.seq', [channelId])).map((r) => Number(r.seq));
+  (await api.query<{ seq: string }>('select seq::text from messages where channel_id = $1 order by messages.seq', [channelId])).map((r) =>
+    Number(r.seq),
+  );
 const readPointer = async (userId: string, channelId: string) =>
-  (await api.query<{ last_read_seq: string }>('select last_read_seq::text from channel_read_records where user_id = $1 and channel_id = $2', [userId, channelId]))[0]
-    ?.last_read_seq;
+  (
+    await api.query<{ last_read_seq: string }>(
+      'select last_read_seq::text from channel_read_records where user_id = $1 and channel_id = $2',
+      [userId, channelId],
+    )
+  )[0]?.last_read_seq;
 
 describe('messages', () => {
   it('sending stores the message with the next seq, the sender and the type', async () => {
@@ -31,8 +37,22 @@ describe('messages', () => {
       [channelId],
     );
     expect(rows).toEqual([
-      { id: first.body.messageId, sender_id: ann.id, msg_type: 1, content: 'first', created_at: new Date(first.body.createdAt), recalled_at: null },
-      { id: second.body.messageId, sender_id: bob.id, msg_type: 7, content: 'second', created_at: new Date(second.body.createdAt), recalled_at: null },
+      {
+        id: first.body.messageId,
+        sender_id: ann.id,
+        msg_type: 1,
+        content: 'first',
+        created_at: new Date(first.body.createdAt),
+        recalled_at: null,
+      },
+      {
+        id: second.body.messageId,
+        sender_id: bob.id,
+        msg_type: 7,
+        content: 'second',
+        created_at: new Date(second.body.createdAt),
+        recalled_at: null,
+      },
     ]);
   });
 
@@ -68,7 +88,9 @@ describe('messages', () => {
     expect((await api.as(bob).post(url)).body.error).toBe('not_message_sender');
     const recalled = await api.as(ann).post(url);
     expect(recalled.status).toBe(200);
-    const [row] = await api.query<{ content: string; recalled_at: Date }>('select content, recalled_at from messages where id = $1', [sent.body.messageId]);
+    const [row] = await api.query<{ content: string; recalled_at: Date }>('select content, recalled_at from messages where id = $1', [
+      sent.body.messageId,
+    ]);
     expect(row!.content).toBe('oops');
     expect(row!.recalled_at.toISOString()).toBe(recalled.body.recalledAt);
     const again = await api.as(ann).post(url);
@@ -112,11 +134,25 @@ describe('conversation settings', () => {
     const [ann, bob] = [await api.createUser('ann'), await api.createUser('bob')];
     const channelId = await group(ann, [bob]);
     const url = `/channels/${channelId}/settings`;
-    expect((await api.as(bob).patch(url, { pinned: true })).body).toEqual({ channelId, pinned: true, muted: false, hidden: false, memberVer: 2 });
+    expect((await api.as(bob).patch(url, { pinned: true })).body).toEqual({
+      channelId,
+      pinned: true,
+      muted: false,
+      hidden: false,
+      memberVer: 2,
+    });
     expect((await api.as(bob).patch(url, { pinned: true })).body.memberVer).toBe(2);
-    expect((await api.as(bob).patch(url, { muted: true, hidden: true })).body).toMatchObject({ pinned: true, muted: true, hidden: true, memberVer: 3 });
+    expect((await api.as(bob).patch(url, { muted: true, hidden: true })).body).toMatchObject({
+      pinned: true,
+      muted: true,
+      hidden: true,
+      memberVer: 3,
+    });
     expect((await api.as(bob).patch(url, { pinned: false })).body).toMatchObject({ pinned: false, memberVer: 4 });
-    const rows = await api.query('select user_id::text, is_pinned, is_muted, is_hidden, member_ver from channel_members where channel_id = $1', [channelId]);
+    const rows = await api.query(
+      'select user_id::text, is_pinned, is_muted, is_hidden, member_ver from channel_members where channel_id = $1',
+      [channelId],
+    );
     expect(rows).toEqual(
       expect.arrayContaining([
         { user_id: bob.id, is_pinned: false, is_muted: true, is_hidden: true, member_ver: 4 },

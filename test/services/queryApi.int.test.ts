@@ -1,4 +1,10 @@
-import { createQueryApiHarness, type ConversationFixture, type ContactFixture, type FixtureUser, type QueryApiHarness } from './queryApiHarness';
+import {
+  createQueryApiHarness,
+  type ConversationFixture,
+  type ContactFixture,
+  type FixtureUser,
+  type QueryApiHarness,
+} from './queryApiHarness';
 
 /**
  * The query API against the stack's im_read, with fixture rows written straight into the read
@@ -62,7 +68,8 @@ const at = (second: number, micros = 0) =>
 function listFixture(user: FixtureUser): ConversationFixture[] {
   const rows: ConversationFixture[] = [];
   const add = (fields: Partial<ConversationFixture>) => rows.push(api.conversation(user, fields));
-  for (let i = 0; i < 25; i += 1) add({ is_pinned: true, last_message_time: at(Math.floor(i / 3)), last_message_id: `${1000 + i}`, last_message_seq: `${i + 1}` });
+  for (let i = 0; i < 25; i += 1)
+    add({ is_pinned: true, last_message_time: at(Math.floor(i / 3)), last_message_id: `${1000 + i}`, last_message_seq: `${i + 1}` });
   for (let i = 0; i < 10; i += 1) add({ is_pinned: true });
   for (let i = 0; i < 65; i += 1) add({ last_message_time: at(100 + Math.floor(i / 4), i % 2), unread_count: i });
   for (let i = 0; i < 19; i += 1) add({});
@@ -162,7 +169,14 @@ describe('GET /me/conversations/{channelId}', () => {
   it('reads one of your rows, hidden and closed ones too; 404 for a channel you have no row in', async () => {
     const cid = api.newUser();
     const [open, hidden, closed] = [
-      api.conversation(cid, { conversation_type: 1, peer_user_id: api.newUser().id, peer_nickname: 'Dee', conversation_name: 'Dee', last_message_time: at(1, 999999), last_message_sender_id: cid.id }),
+      api.conversation(cid, {
+        conversation_type: 1,
+        peer_user_id: api.newUser().id,
+        peer_nickname: 'Dee',
+        conversation_name: 'Dee',
+        last_message_time: at(1, 999999),
+        last_message_sender_id: cid.id,
+      }),
       api.conversation(cid, { is_hidden: true }),
       api.conversation(cid, { closed_at: at(9, 1) }),
     ];
@@ -186,7 +200,10 @@ describe('one user cannot see another user’s rows', () => {
 
     const fayList = await api.get('/me/conversations', fay.token);
     expect(fayList.body).toEqual({ conversations: [conversationJson(fayInShared)], nextCursor: null });
-    expect(await api.get(`/me/conversations/${shared.channel_id}`, fay.token)).toEqual({ status: 200, body: conversationJson(fayInShared) });
+    expect(await api.get(`/me/conversations/${shared.channel_id}`, fay.token)).toEqual({
+      status: 200,
+      body: conversationJson(fayInShared),
+    });
     expect((await api.get(`/me/conversations/${eveOnly.channel_id}`, fay.token)).status).toBe(404);
     const eveList = await api.get('/me/conversations', eve.token);
     expect(eveList.body.conversations.map((c: any) => [c.userId, c.channelId])).toEqual([
@@ -236,11 +253,14 @@ describe('GET /me/contacts', () => {
 });
 
 describe('identity and the read models', () => {
-  it.each(['/me/conversations', '/me/conversations/5', '/me/contacts'])('GET %s without a token is 401, with a forged one too', async (path) => {
-    expect(await api.get(path)).toEqual({ status: 401, body: { error: 'missing_token', message: expect.any(String) } });
-    const forged = `${api.newUser().token.slice(0, -4)}AAAA`;
-    expect((await api.get(path, forged)).body.error).toBe('invalid_token');
-  });
+  it.each(['/me/conversations', '/me/conversations/5', '/me/contacts'])(
+    'GET %s without a token is 401, with a forged one too',
+    async (path) => {
+      expect(await api.get(path)).toEqual({ status: 401, body: { error: 'missing_token', message: expect.any(String) } });
+      const forged = `${api.newUser().token.slice(0, -4)}AAAA`;
+      expect((await api.get(path, forged)).body.error).toBe('invalid_token');
+    },
+  );
 
   it('cannot write to im_read: the query pool is read-only', async () => {
     await expect(api.pool.query('delete from user_conversation_view where user_id = 1')).rejects.toMatchObject({ code: '25006' });

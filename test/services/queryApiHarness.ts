@@ -65,7 +65,12 @@ const insertFrom = (table: string, columns: readonly string[]) =>
 export async function createQueryApiHarness() {
   const logger = pino({ level: process.env.LOG_LEVEL ?? 'silent' });
   const pool = createQueryPool({ databaseUrl: stackEnv().readDatabaseUrl, poolSize: 4, logger });
-  const app: FastifyInstance = await createHttpApp({ config: { jwt: TEST_JWT }, logger, commands: null, queries: createReadModelQueries({ pool }) });
+  const app: FastifyInstance = await createHttpApp({
+    config: { jwt: TEST_JWT },
+    logger,
+    commands: null,
+    queries: createReadModelQueries({ pool }),
+  });
   // Over real HTTP: app.inject() cannot load under the jest transform (see writeApiHarness).
   const baseUrl = await app.listen({ host: '127.0.0.1', port: 0 });
   const fixtures = new Pool({ connectionString: stackEnv().readDatabaseUrl, max: 2 });

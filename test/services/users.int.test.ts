@@ -7,10 +7,12 @@ beforeAll(async () => {
 afterAll(() => api.close());
 
 const userRow = async (id: string) =>
-  (await api.query<{ id: string; nickname: string; avatar: string; profile_ver: number; updated_at: Date }>(
-    'select id::text, nickname, avatar, profile_ver, updated_at from users where id = $1',
-    [id],
-  ))[0];
+  (
+    await api.query<{ id: string; nickname: string; avatar: string; profile_ver: number; updated_at: Date }>(
+      'select id::text, nickname, avatar, profile_ver, updated_at from users where id = $1',
+      [id],
+    )
+  )[0];
 
 describe('users', () => {
   it('creating a user stores it with a generated id above 2^53 that reads back exactly, profile_ver 1', async () => {

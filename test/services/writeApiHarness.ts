@@ -105,7 +105,9 @@ export type WriteApiHarness = Awaited<ReturnType<typeof createWriteApiHarness>>;
 async function snapshotOf(pool: Pool, userIds: readonly string[], channelIds: readonly string[]) {
   const rows = async (text: string) => (await pool.query(text, text.includes('$2') ? [userIds, channelIds] : [userIds])).rows;
   return {
-    users: await rows(`select id::text, nickname, avatar, profile_ver, updated_at from users where id = any($1::bigint[]) order by users.id`),
+    users: await rows(
+      `select id::text, nickname, avatar, profile_ver, updated_at from users where id = any($1::bigint[]) order by users.id`,
+    ),
     channels: await rows(
       `select id::text, channel_type, channel_name, channel_avatar, owner_user_id::text, channel_info_ver, updated_at, dissolved_at
          from channels where id = any($2::bigint[]) or owner_user_id = any($1::bigint[]) order by channels.id`,

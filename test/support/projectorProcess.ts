@@ -12,7 +12,11 @@ process.once('exit', () => {
 });
 
 /** The projector as users run it: its own node process, `projector/main.ts`, configured by env. */
-export function startProjectorProcess(env: Record<string, string>): { child: ChildProcess; logFile: string; exited: Promise<number | null> } {
+export function startProjectorProcess(env: Record<string, string>): {
+  child: ChildProcess;
+  logFile: string;
+  exited: Promise<number | null>;
+} {
   const logFile = path.join(os.tmpdir(), `projector-${env.PROJECTOR_GROUP_ID ?? 'test'}-${Date.now()}.log`);
   const out = fs.openSync(logFile, 'a');
   // One process, so SIGKILL kills the projector itself (the tsx CLI would leave its child running).

@@ -8,7 +8,13 @@ import { isCaughtUp } from '../../projector/operations/partitionLag';
  * Waits until the group's checkpoints stand at every partition's end offset and no view row is
  * waiting to be built: the views then reflect everything written so far.
  */
-export async function waitUntilCaughtUp(readPool: Pool, brokers: string[], group: string, timeoutMs = 120_000, topicPrefix = 'im'): Promise<void> {
+export async function waitUntilCaughtUp(
+  readPool: Pool,
+  brokers: string[],
+  group: string,
+  timeoutMs = 120_000,
+  topicPrefix = 'im',
+): Promise<void> {
   const kafka = new Kafka({ clientId: 'test-progress', brokers, logLevel: logLevel.NOTHING });
   const admin = kafka.admin();
   await admin.connect();
@@ -34,7 +40,7 @@ export async function waitUntilCaptured(writePool: Pool, timeoutMs = 60_000, slo
   await waitFor(
     async () => {
       const found = await writePool.query<{ behind: string }>(
-        "select pg_wal_lsn_diff($1::pg_lsn, confirmed_flush_lsn)::text as behind from pg_replication_slots where slot_name = $2",
+        'select pg_wal_lsn_diff($1::pg_lsn, confirmed_flush_lsn)::text as behind from pg_replication_slots where slot_name = $2',
         [written, slot],
       );
       const behind = found.rows[0]?.behind;

@@ -2,7 +2,8 @@
 export function stackEnv() {
   const read = (name: string): string => {
     const value = process.env[name];
-    if (value === undefined || value === '') throw new Error(`${name} is not set: run the stack tests through jest (globalSetup starts the stack)`);
+    if (value === undefined || value === '')
+      throw new Error(`${name} is not set: run the stack tests through jest (globalSetup starts the stack)`);
     return value;
   };
   return {

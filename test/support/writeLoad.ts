@@ -36,9 +36,16 @@ export async function createLoadWorld(pool: Pool, prefix: string, users = 24, gr
   return { users: ids, groups: made };
 }
 
-export function startWriteLoad(writeUrl: string, world: LoadWorld, { perSecond = 40, seed = 1 }: { perSecond?: number; seed?: number } = {}) {
+export function startWriteLoad(
+  writeUrl: string,
+  world: LoadWorld,
+  { perSecond = 40, seed = 1 }: { perSecond?: number; seed?: number } = {},
+) {
   // Its own pool with short timeouts: a dead server must fail a write quickly, not hang it.
-  const pool = surviveConnectionLoss(new Pool({ connectionString: writeUrl, max: 4, connectionTimeoutMillis: 2000, query_timeout: 10_000 }), () => undefined);
+  const pool = surviveConnectionLoss(
+    new Pool({ connectionString: writeUrl, max: 4, connectionTimeoutMillis: 2000, query_timeout: 10_000 }),
+    () => undefined,
+  );
   const rng = createSeededRandom(seed);
   const random = () => rng.next();
   const pick = <T>(items: readonly T[]): T => rng.pick(items)!;
@@ -65,7 +72,10 @@ export function startWriteLoad(writeUrl: string, world: LoadWorld, { perSecond =
         [String(user), String(group.id), Math.floor(random() * 3)],
       );
     } else if (roll < 0.95) {
-      await pool.query('update users set nickname = $2, profile_ver = profile_ver + 1, updated_at = now() where id = $1', [String(user), `n${Math.floor(random() * 1e6)}`]);
+      await pool.query('update users set nickname = $2, profile_ver = profile_ver + 1, updated_at = now() where id = $1', [
+        String(user),
+        `n${Math.floor(random() * 1e6)}`,
+      ]);
     } else {
       await pool.query(
         `update messages set recalled_at = now() where id = (
@@ -98,7 +108,10 @@ export function startWriteLoad(writeUrl: string, world: LoadWorld, { perSecond =
       const target = stats.committed + count;
       const deadline = Date.now() + timeoutMs;
       while (stats.committed < target) {
-        if (Date.now() > deadline) throw new Error(`write load stalled at ${stats.committed} commits (${stats.failed} failed; last error: ${stats.lastError ?? 'none'})`);
+        if (Date.now() > deadline)
+          throw new Error(
+            `write load stalled at ${stats.committed} commits (${stats.failed} failed; last error: ${stats.lastError ?? 'none'})`,
+          );
         await sleep(100);
       }
     },

@@ -15,10 +15,10 @@ export function freshId(): bigint {
 }
 
 export async function createUsers(pool: Pool, ids: readonly bigint[], prefix: string): Promise<void> {
-  await pool.query(
-    `insert into users (id, nickname) select id, $2 || '-' || ord from unnest($1::bigint[]) with ordinality as t(id, ord)`,
-    [ids.map(String), prefix],
-  );
+  await pool.query(`insert into users (id, nickname) select id, $2 || '-' || ord from unnest($1::bigint[]) with ordinality as t(id, ord)`, [
+    ids.map(String),
+    prefix,
+  ]);
 }
 
 /** A group with its members (the first is the owner), read pointers at the channel's start. */
@@ -26,12 +26,19 @@ export async function createGroup(pool: Pool, channelId: bigint, memberIds: read
   const client = await pool.connect();
   try {
     await client.query('begin');
-    await client.query('insert into channels (id, channel_type, channel_name, owner_user_id) values ($1, 2, $2, $3)', [String(channelId), name, String(memberIds[0])]);
+    await client.query('insert into channels (id, channel_type, channel_name, owner_user_id) values ($1, 2, $2, $3)', [
+      String(channelId),
+      name,
+      String(memberIds[0]),
+    ]);
     await client.query(
       `insert into channel_members (channel_id, user_id, role) select $1, id, case when ord = 1 then 2 else 0 end from unnest($2::bigint[]) with ordinality as t(id, ord)`,
       [String(channelId), memberIds.map(String)],
     );
-    await client.query('insert into channel_read_records (user_id, channel_id, last_read_seq) select id, $1, 0 from unnest($2::bigint[]) as t(id)', [String(channelId), memberIds.map(String)]);
+    await client.query(
+      'insert into channel_read_records (user_id, channel_id, last_read_seq) select id, $1, 0 from unnest($2::bigint[]) as t(id)',
+      [String(channelId), memberIds.map(String)],
+    );
     await client.query('commit');
   } catch (error) {
     await client.query('rollback');

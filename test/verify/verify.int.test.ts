@@ -111,7 +111,11 @@ describe('verify, against a write and a read database of its own', () => {
       restore: 'update user_conversation_view set unread_count = 2 where user_id = $1 and channel_id = $2',
       params: [U1, G],
       view: 'user_conversation_view',
-      difference: { kind: 'differing', key: { user_id: U1, channel_id: G }, columns: [{ column: 'unread_count', expected: '2', actual: '3' }] },
+      difference: {
+        kind: 'differing',
+        key: { user_id: U1, channel_id: G },
+        columns: [{ column: 'unread_count', expected: '2', actual: '3' }],
+      },
     },
     {
       what: 'a missing contact row',
@@ -137,7 +141,11 @@ describe('verify, against a write and a read database of its own', () => {
       restore: `update user_conversation_view set peer_nickname = 'erin' where user_id = $1 and channel_id = $2`,
       params: [U1, D15],
       view: 'user_conversation_view',
-      difference: { kind: 'differing', key: { user_id: U1, channel_id: D15 }, columns: [{ column: 'peer_nickname', expected: 'erin', actual: 'Erin' }] },
+      difference: {
+        kind: 'differing',
+        key: { user_id: U1, channel_id: D15 },
+        columns: [{ column: 'peer_nickname', expected: 'erin', actual: 'Erin' }],
+      },
     },
     {
       what: 'a timestamp off by 1 µs',
@@ -157,7 +165,11 @@ describe('verify, against a write and a read database of its own', () => {
       restore: `update user_conversation_view set closed_at = '2024-03-02 12:00:00.5+00' where user_id = $1 and channel_id = $2`,
       params: [U3, G],
       view: 'user_conversation_view',
-      difference: { kind: 'differing', key: { user_id: U3, channel_id: G }, columns: [{ column: 'closed_at', expected: '2024-03-02 12:00:00.5+00', actual: null }] },
+      difference: {
+        kind: 'differing',
+        key: { user_id: U3, channel_id: G },
+        columns: [{ column: 'closed_at', expected: '2024-03-02 12:00:00.5+00', actual: null }],
+      },
     },
   ];
 
@@ -229,7 +241,9 @@ describe('verify, against a write and a read database of its own', () => {
       await readPool.query(`update user_contact_view set display_name = 'Bob' where user_id = $1 and contact_user_id = $2`, [U1, U2]);
       try {
         const run = await runVerifyCli({ WRITE_DATABASE_URL: writeUrl, READ_DATABASE_URL: readUrl });
-        expect(run.stdout).toContain(`user_contact_view (user_id=${U1}, contact_user_id=${U2}) display_name: expected "Bobby", actual "Bob"`);
+        expect(run.stdout).toContain(
+          `user_contact_view (user_id=${U1}, contact_user_id=${U2}) display_name: expected "Bobby", actual "Bob"`,
+        );
         expect(run.stdout).toMatch(/^DIFFERENCES: 1 row\(s\) in 1 of 4 view\(s\) do not match the contract$/m);
         expect(run.status).toBe(1);
       } finally {

@@ -42,7 +42,9 @@ export function channelRoutes(app: FastifyInstance, { commands }: { commands: Wr
         summary: 'Send a message; it gets the channel’s next seq',
         security: bearerAuth,
         params: channelParams,
-        body: objectBody({ content: textSchema(4000, 1), msgType: { type: 'integer', minimum: 1, maximum: 32767, default: 1 } }, ['content']),
+        body: objectBody({ content: textSchema(4000, 1), msgType: { type: 'integer', minimum: 1, maximum: 32767, default: 1 } }, [
+          'content',
+        ]),
         response: {
           201: {
             type: 'object',

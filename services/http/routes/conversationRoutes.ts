@@ -17,7 +17,8 @@ export function conversationRoutes(app: FastifyInstance, { conversations }: { co
       onRequest: authenticate,
       schema: {
         tags: ['conversations'],
-        summary: 'Your conversation list: open, not hidden; pinned first, then latest message first (none last), then channel id descending',
+        summary:
+          'Your conversation list: open, not hidden; pinned first, then latest message first (none last), then channel id descending',
         description:
           'Keyset paging: pass the nextCursor of a page as cursor to get the next one; nextCursor is null on the last page. ' +
           'Rows that move between requests (a new message, a pin) may show on two pages or on none; reload from the top to see them in place.',
@@ -55,7 +56,9 @@ export function conversationRoutes(app: FastifyInstance, { conversations }: { co
     async (request, reply) => {
       const conversation = await conversations.one(request.actorId, BigInt(request.params.channelId));
       if (conversation === undefined) {
-        return reply.code(404).send({ error: 'conversation_not_found', message: `you have no conversation in channel ${request.params.channelId}` });
+        return reply
+          .code(404)
+          .send({ error: 'conversation_not_found', message: `you have no conversation in channel ${request.params.channelId}` });
       }
       return conversation;
     },

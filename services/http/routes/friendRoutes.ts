@@ -6,7 +6,11 @@ import { authenticate } from '../authentication';
 import { idText, sendCommandResult } from '../commandReply';
 import { bearerAuth, errorResponses, idParams, idSchema, nameSchema, objectBody, textSchema } from '../schemas';
 
-const STATUS_NAMES = { [ApplicationStatus.pending]: 'pending', [ApplicationStatus.accepted]: 'accepted', [ApplicationStatus.rejected]: 'rejected' } as const;
+const STATUS_NAMES = {
+  [ApplicationStatus.pending]: 'pending',
+  [ApplicationStatus.accepted]: 'accepted',
+  [ApplicationStatus.rejected]: 'rejected',
+} as const;
 
 const applicationSchema = {
   type: 'object',
@@ -67,7 +71,8 @@ export function friendRoutes(app: FastifyInstance, { commands }: { commands: Wri
       },
       async (request, reply) => {
         const input = { actorId: request.actorId, applicationId: BigInt(request.params.applicationId) };
-        const result = decision === 'accept' ? await commands.acceptFriendApplication(input) : await commands.rejectFriendApplication(input);
+        const result =
+          decision === 'accept' ? await commands.acceptFriendApplication(input) : await commands.rejectFriendApplication(input);
         return sendCommandResult(reply, result, 200, applicationJson);
       },
     );
@@ -99,7 +104,11 @@ export function friendRoutes(app: FastifyInstance, { commands }: { commands: Wri
         friendId: BigInt(request.params.friendId),
         remarkName: request.body.remarkName,
       });
-      return sendCommandResult(reply, result, 200, (r) => ({ friendId: idText(r.friendId), remarkName: r.remarkName, friendVer: r.friendVer }));
+      return sendCommandResult(reply, result, 200, (r) => ({
+        friendId: idText(r.friendId),
+        remarkName: r.remarkName,
+        friendVer: r.friendVer,
+      }));
     },
   );
 

@@ -91,7 +91,7 @@ export function groupMemberRoutes(app: FastifyInstance, { commands }: { commands
       ...command,
       schema: {
         tags: ['groups'],
-        summary: "Make a member an admin or a plain member again (owner only)",
+        summary: 'Make a member an admin or a plain member again (owner only)',
         security: bearerAuth,
         params: memberParams,
         body: objectBody({ role: { type: 'string', enum: Object.keys(ROLE_NAMES) } }, ['role']),
@@ -120,7 +120,13 @@ export function groupMemberRoutes(app: FastifyInstance, { commands }: { commands
     '/groups/:channelId/leave',
     {
       ...command,
-      schema: { tags: ['groups'], summary: 'Leave a group (not the owner); sets left_at', security: bearerAuth, params: groupParams, response: noContent },
+      schema: {
+        tags: ['groups'],
+        summary: 'Leave a group (not the owner); sets left_at',
+        security: bearerAuth,
+        params: groupParams,
+        response: noContent,
+      },
     },
     async (request, reply) => {
       const result = await commands.leaveGroup({ actorId: request.actorId, channelId: BigInt(request.params.channelId) });

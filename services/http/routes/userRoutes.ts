@@ -11,7 +11,12 @@ const userSchema = {
   properties: { id: idSchema, nickname: { type: 'string' }, avatar: { type: 'string' }, profileVer: { type: 'integer' } },
 } as const;
 
-const userJson = (user: UserProfile) => ({ id: idText(user.id), nickname: user.nickname, avatar: user.avatar, profileVer: user.profileVer });
+const userJson = (user: UserProfile) => ({
+  id: idText(user.id),
+  nickname: user.nickname,
+  avatar: user.avatar,
+  profileVer: user.profileVer,
+});
 
 export function userRoutes(app: FastifyInstance, { commands }: { commands: WriteCommands }) {
   // Sign-up is open (no token): it is how a user comes to exist, and the answer carries the
