@@ -5,19 +5,12 @@ import { inTransaction } from '../../infra/db/transaction';
 import type { ChangeEvent } from '../decode/changeEvent';
 import { ensureReadPartitions } from '../db/ensureReadPartitions';
 import { READ_MIGRATIONS } from '../db/migrateReadDatabase';
-import {
-  commandHistory,
-  deliver,
-  expectedReverseIndexes,
-  expectedViews,
-  k,
-  mulberry32,
-  runHistory,
-  type ExpectedContact,
-  type ExpectedConversation,
-} from '../projection/convergenceHistory';
+import { deliver, mulberry32 } from '../projection/convergenceDelivery';
+import { commandHistory, runHistory } from '../projection/convergenceHistory';
+import { expectedReverseIndexes, expectedViews } from '../projection/convergenceOracle';
 import { refChangesForBatch } from '../projection/refChangesForBatch';
 import { applyRefChanges } from './applyRefChanges';
+import { contactView, conversationView, reverseIndexes } from './convergenceTables';
 import { pgliteTestPool, type PgliteTestPool } from './pgliteTestPool';
 import { hasPendingMarks } from './dirtyMarks';
 import { runViewBuilderPass } from './viewBuilderPass';
@@ -28,7 +21,8 @@ import { runViewBuilderPass } from './viewBuilderPass';
  * applyBatch applies them (refChangesForBatch, then applyRefChanges: the ref_ guards and the dirty
  * marks, in one transaction); view builder passes, of random sizes, run at random points and at
  * the end until no mark is left. The four contract tables must then hold exactly the contract's
- * definition over the final source rows (the oracle of convergenceHistory.ts).
+ * definition over the final source rows (the oracle of convergenceOracle.ts, compared with the
+ * tables as convergenceTables.ts reads them).
  *
  * The database is PGlite, PostgreSQL compiled to WebAssembly and run in this process: one
  * instance for the file, made with the real read migrations, emptied before each history.
@@ -94,42 +88,6 @@ async function buildUntilNoMarks(): Promise<void> {
   }
 }
 
-/** A timestamptz as the oracle writes it (Date#toISOString). */
-const iso = (column: string) => `to_char(${column} at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"')`;
-
-/** user_conversation_view's contract columns, named as the oracle names them. */
-async function conversationView(): Promise<Map<string, ExpectedConversation>> {
-  const { rows } = await db.pool.query<{ user_id: bigint; channel_id: bigint } & ExpectedConversation>(
-    `select user_id, channel_id,
-            conversation_type as "type", peer_user_id as peer, peer_nickname as "peerNickname", peer_avatar as "peerAvatar",
-            remark_name as remark, conversation_name as name, conversation_avatar as avatar,
-            last_message_id as "lastId", last_message_seq as "lastSeq", last_message_type as "lastType",
-            last_message_content as "lastContent", last_message_sender_id as "lastSender",
-            last_message_sender_name as "lastSenderName", ${iso('last_message_time')} as "lastTime",
-            unread_count as unread, array[is_pinned, is_muted, is_hidden] as flags, ${iso('closed_at')} as "closedAt"
-       from user_conversation_view`,
-  );
-  return new Map(rows.map(({ user_id, channel_id, ...row }) => [k(user_id, channel_id), row]));
-}
-
-/** user_contact_view's contract columns, named as the oracle names them. */
-async function contactView(): Promise<Map<string, ExpectedContact>> {
-  const { rows } = await db.pool.query<{ user_id: bigint; contact_user_id: bigint } & ExpectedContact>(
-    `select user_id, contact_user_id, remark_name as remark, nickname, avatar, display_name as display,
-            direct_channel_id as direct, ${iso('friends_since')} as since
-       from user_contact_view`,
-  );
-  return new Map(rows.map(({ user_id, contact_user_id, ...row }) => [k(user_id, contact_user_id), row]));
-}
-
-async function reverseIndexes(): Promise<{ conversations: string[]; contacts: string[] }> {
-  const conversations = await db.pool.query<{ key: string }>(
-    `select peer_user_id || ':' || owner_user_id || ':' || channel_id as key from conversation_reverse_index`,
-  );
-  const contacts = await db.pool.query<{ key: string }>(`select contact_user_id || ':' || owner_user_id as key from contact_reverse_index`);
-  return { conversations: conversations.rows.map((r) => r.key).sort(), contacts: contacts.rows.map((r) => r.key).sort() };
-}
-
 /**
  * Once a run has failed and SHRINK_BUDGET_MS has passed, every further shrinking candidate is
  * skipped (fc.pre), so fast-check reports the smallest failing history found until then.
@@ -182,8 +140,8 @@ describe('projection convergence through the SQL store (property)', () => {
             await buildUntilNoMarks();
 
             const expected = expectedViews(source);
-            const actualConversations = await conversationView();
-            const actualContacts = await contactView();
+            const actualConversations = await conversationView(db.pool);
+            const actualContacts = await contactView(db.pool);
             stats.runs += 1;
             stats.events += emitted.length;
             stats.conversationRows += actualConversations.size;
@@ -191,7 +149,7 @@ describe('projection convergence through the SQL store (property)', () => {
 
             expect(actualConversations).toEqual(expected.conversations);
             expect(actualContacts).toEqual(expected.contacts);
-            expect(await reverseIndexes()).toEqual(expectedReverseIndexes(expected));
+            expect(await reverseIndexes(db.pool)).toEqual(expectedReverseIndexes(expected));
           }),
         ),
         { numRuns: RUNS },
