@@ -1,14 +1,10 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import type { Logger } from 'pino';
-import { Client } from 'pg';
-import { ensureCdcTopics } from '../../connectors/cdcTopics';
-import { loadConnectorDefinition } from '../../connectors/connectorDefinition';
-import { createConnectorRegistry } from '../../connectors/connectorRegistry';
 import { migrateReadDatabase } from '../../projector/db/migrateReadDatabase';
 import { migrateWriteDatabase } from '../../services/db/migrateWriteDatabase';
 import { stackUrls, type StackConfig, type StackUrls } from './config';
-import { createConnectorHealth } from './connectorHealth';
+import { createCdcConnector } from './cdcConnector';
 import { createConnectWorker } from './connectWorker';
 import { createDaemon, runningPid, startDaemon, stopDaemon } from './daemon';
 import { nodeEntryArgs } from './nodeEntry';
@@ -18,7 +14,6 @@ import { ensureJvmArtifacts, type JvmArtifacts } from './jvmArtifacts';
 import { createKafkaBroker } from './kafkaBroker';
 import { createPipelineApps } from './pipelineApps';
 import { createPostgresCluster } from './postgres';
-import { withKafkaAdmin } from './withKafkaAdmin';
 import { checkPrerequisites } from './prerequisites';
 
 /** The embedded local stack: PostgreSQL, Kafka (KRaft), Kafka Connect + Debezium, the CDC connector. */
@@ -28,21 +23,9 @@ export function createLocalStack({ config, logger }: { config: StackConfig; logg
   const kafka = createKafkaBroker(config, log.child({ part: 'kafka' }));
   const connect = createConnectWorker(config, log.child({ part: 'connect' }));
   const urls = stackUrls(config);
-  const registry = createConnectorRegistry({ connectUrl: urls.CONNECT_URL });
   const apps = createPipelineApps(config, log);
   const supervisor = createDaemon('supervisor', config.runDir, config.logDir, path.join(config.rootDir, SUPERVISOR_MAIN));
-  const connectorDefinition = loadConnectorDefinition();
-  const cdc = createConnectorHealth({
-    definition: connectorDefinition,
-    registry,
-    kafkaBrokers: urls.KAFKA_BROKERS,
-    writeClient: async () => {
-      const client = new Client({ connectionString: urls.WRITE_DATABASE_URL, connectionTimeoutMillis: 5000 });
-      client.on('error', () => undefined);
-      await client.connect();
-      return client;
-    },
-  });
+  const { definition: connectorDefinition, registry, health: cdc, register: registerConnector } = createCdcConnector(urls, log);
   let jvm: JvmArtifacts | undefined;
   const jvmArtifacts = () => (jvm ??= ensureJvmArtifacts(config, log));
 
@@ -55,13 +38,6 @@ export function createLocalStack({ config, logger }: { config: StackConfig; logg
       services: apps.services.logFile,
       supervisor: supervisor.logFile,
     };
-  }
-
-  /** Topics first (the projector subscribes to all of them), then the idempotent PUT. */
-  async function registerConnector(): Promise<void> {
-    const made = await withKafkaAdmin(urls.KAFKA_BROKERS, (admin) => ensureCdcTopics(admin, connectorDefinition));
-    if (made.length > 0) log.info({ topics: made }, 'cdc topics created');
-    await registry.register(connectorDefinition);
   }
 
   return {

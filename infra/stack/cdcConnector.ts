@@ -1,0 +1,37 @@
+import type { Logger } from 'pino';
+import { Client } from 'pg';
+import { ensureCdcTopics } from '../../connectors/cdcTopics';
+import { loadConnectorDefinition } from '../../connectors/connectorDefinition';
+import { createConnectorRegistry } from '../../connectors/connectorRegistry';
+import type { StackUrls } from './config';
+import { createConnectorHealth } from './connectorHealth';
+import { withKafkaAdmin } from './withKafkaAdmin';
+
+/**
+ * The local stack's CDC connector: its definition, the Connect registry it is registered with, the
+ * probe of whether it really streams, and its registration.
+ */
+export function createCdcConnector(urls: StackUrls, log: Logger) {
+  const registry = createConnectorRegistry({ connectUrl: urls.CONNECT_URL });
+  const definition = loadConnectorDefinition();
+  const health = createConnectorHealth({
+    definition,
+    registry,
+    kafkaBrokers: urls.KAFKA_BROKERS,
+    writeClient: async () => {
+      const client = new Client({ connectionString: urls.WRITE_DATABASE_URL, connectionTimeoutMillis: 5000 });
+      client.on('error', () => undefined);
+      await client.connect();
+      return client;
+    },
+  });
+
+  /** Topics first (the projector subscribes to all of them), then the idempotent PUT. */
+  async function register(): Promise<void> {
+    const made = await withKafkaAdmin(urls.KAFKA_BROKERS, (admin) => ensureCdcTopics(admin, definition));
+    if (made.length > 0) log.info({ topics: made }, 'cdc topics created');
+    await registry.register(definition);
+  }
+
+  return { definition, registry, health, register };
+}
