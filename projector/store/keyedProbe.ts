@@ -10,7 +10,7 @@ export interface ProbeColumn {
 }
 
 /**
- * Rows of `table` for a list of int64 key tuples, one index probe per tuple: a LATERAL
+ * Rows of `table` (the `select` columns) for a list of int64 key tuples, one index probe per tuple: a LATERAL
  * subquery per key (which also prunes to one partition per key at run time), never a hash join
  * that scans every partition of a partitioned table.
  */
@@ -19,6 +19,7 @@ export async function probeByKeys(
   table: string,
   columns: readonly ProbeColumn[],
   tuples: ReadonlyArray<readonly bigint[]>,
+  select: readonly string[] = ['*'],
 ): Promise<Row[]> {
   if (tuples.length === 0) return [];
   const parameters = columns.map((_, i) => int64s(tuples.map((tuple) => tuple[i] ?? missing(table, i))));
@@ -26,17 +27,26 @@ export async function probeByKeys(
   const aliases = columns.map((_, i) => `k${i}`).join(', ');
   const match = columns.map(({ column, compare = '=' }, i) => `t.${column} ${compare} k.k${i}`).join(' and ');
   const { rows } = await tx.query(
-    `select t.* from unnest(${unnest}) k(${aliases}) cross join lateral (select * from ${table} t where ${match}) t`,
+    `select t.* from unnest(${unnest}) k(${aliases}) cross join lateral (select ${selectList(select)} from ${table} t where ${match}) t`,
     parameters,
   );
   return rows;
 }
 
-/** Rows of a small or id-keyed table whose `column` is one of `ids`. */
-export async function rowsWithIds(tx: PoolClient, table: string, column: string, ids: readonly bigint[]): Promise<Row[]> {
+/** Rows of a table whose indexed `column` is one of `ids`. */
+export async function rowsWithIds(
+  tx: PoolClient,
+  table: string,
+  column: string,
+  ids: readonly bigint[],
+  select: readonly string[] = ['*'],
+): Promise<Row[]> {
   if (ids.length === 0) return [];
-  return (await tx.query(`select * from ${table} where ${column} = any($1::bigint[])`, [int64s(ids)])).rows;
+  return (await tx.query(`select ${selectList(select)} from ${table} t where t.${column} = any($1::bigint[])`, [int64s(ids)])).rows;
 }
+
+/** Only the columns a lookup reads: a wide row (a message's content) is not fetched to read a number. */
+const selectList = (select: readonly string[]) => select.map((column) => (column === '*' ? 't.*' : `t.${column}`)).join(', ');
 
 function missing(table: string, index: number): never {
   throw new Error(`probe of ${table}: a key tuple lacks column ${index}`);

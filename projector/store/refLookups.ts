@@ -39,7 +39,7 @@ export async function lastMessagesOf(tx: PoolClient, channelIds: readonly bigint
 
 /** Channels whose last message was sent by one of `userIds` (their rows show the sender's name). */
 export async function channelsLastSentBy(tx: PoolClient, userIds: readonly bigint[]): Promise<bigint[]> {
-  return (await rowsWithIds(tx, 'ref_last_messages', 'sender_id', userIds)).map((r) => big(r.channel_id));
+  return (await rowsWithIds(tx, 'ref_last_messages', 'sender_id', userIds, ['channel_id'])).map((r) => big(r.channel_id));
 }
 
 /** last_read_seq by pairKey(user, channel); absent when no read record has arrived. */
@@ -49,6 +49,7 @@ export async function readSeqsOf(tx: PoolClient, keys: readonly ConversationKey[
     'ref_read_records',
     [{ column: 'user_id' }, { column: 'channel_id' }],
     keys.map((k) => [k.userId, k.channelId]),
+    ['user_id', 'channel_id', 'last_read_seq'],
   );
   return new Map(rows.map((r) => [pairKey(big(r.user_id), big(r.channel_id)), big(r.last_read_seq)]));
 }
@@ -64,7 +65,13 @@ export async function friendshipsOf(
 
 /** Each channel's messages after the given seq, by channel. */
 export async function messagesAfter(tx: PoolClient, afterSeq: ReadonlyMap<bigint, bigint>): Promise<Map<bigint, MessageRef[]>> {
-  const rows = await probeByKeys(tx, 'ref_messages', [{ column: 'channel_id' }, { column: 'seq', compare: '>' }], [...afterSeq]);
+  const rows = await probeByKeys(
+    tx,
+    'ref_messages',
+    [{ column: 'channel_id' }, { column: 'seq', compare: '>' }],
+    [...afterSeq],
+    ['channel_id', 'seq', 'sender_id', 'recalled'],
+  );
   const byChannel = new Map<bigint, MessageRef[]>();
   for (const m of rows.map(messageRef)) byChannel.set(m.channelId, [...(byChannel.get(m.channelId) ?? []), m]);
   return byChannel;

@@ -19,6 +19,7 @@ export async function storedConversations(tx: PoolClient, keys: readonly Convers
     'user_conversation_view',
     [{ column: 'user_id' }, { column: 'channel_id' }],
     keys.map((k) => [k.userId, k.channelId]),
+    ['user_id', 'channel_id', 'unread_count', 'last_message_seq', 'last_read_seq', 'peer_user_id'],
   );
   return new Map(
     rows.map((r) => [

@@ -12,7 +12,7 @@ export const userContactView = defineView({
     avatar: column.text('avatar', { doc: 'the contact’s current avatar' }),
     displayName: column.text('display_name', { doc: 'remark if not empty, else nickname' }),
     directChannelId: nullableColumn.int64('direct_channel_id', { doc: 'the owner’s direct channel with the contact, or null' }),
-    friendsSince: column.time('friends_since'),
+    friendsSince: column.time('friends_since', { doc: 'when the friendship was made' }),
     friendVer: ownColumn.version('friend_ver'),
     contactProfileVer: ownColumn.version('contact_profile_ver'),
   },

@@ -59,9 +59,11 @@ export interface ViewColumn<K extends ColumnKind = ColumnKind, N extends boolean
   readonly oneOf?: readonly number[];
   /** An int64 that is a count or a seq, which may be 0, rather than an id. */
   readonly zeroAllowed?: boolean;
+  /** The smallest value a number may take (the API states it). */
+  readonly minimum?: number;
 }
 
-type Options = Pick<ViewColumn, 'doc' | 'oneOf' | 'zeroAllowed'>;
+type Options = Pick<ViewColumn, 'doc' | 'oneOf' | 'zeroAllowed' | 'minimum'>;
 
 const contractColumn =
   <K extends ColumnKind>(kind: K) =>

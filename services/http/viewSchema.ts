@@ -14,7 +14,12 @@ function columnSchema(column: ViewColumn): Record<string, unknown> {
     }
     case 'int16':
     case 'int32':
-      return { type: orNull('integer'), ...(column.oneOf === undefined ? {} : { enum: column.oneOf }), ...described };
+      return {
+        type: orNull('integer'),
+        ...(column.oneOf === undefined ? {} : { enum: column.oneOf }),
+        ...(column.minimum === undefined ? {} : { minimum: column.minimum }),
+        ...described,
+      };
     case 'text':
       return { type: orNull('string'), ...described };
     case 'bool':
