@@ -2,19 +2,28 @@ import { parseArgs } from 'node:util';
 import { Kafka, logLevel } from 'kafkajs';
 import { ConfigError, loadProjectorConfig, sourceTopics } from '../config';
 import { createReadPool } from '../db/readPool';
-import { resetCheckpoints } from '../store/checkpoints';
 import { listDeadLetters } from '../store/deadLetters';
 import { pendingMarks } from '../store/dirtyMarks';
+import { cdcFreshness } from './cdcFreshness';
 import { partitionLag } from './partitionLag';
 import { replayDeadLetters } from './replayDeadLetters';
+import { runReplay } from './replayCommand';
+
+// Debezium heartbeats every 5 s (connectors/im-write.json): six missed ones are not a hiccup.
+const CDC_SILENCE_MS = 30_000;
 
 const USAGE = `usage: npm run projector -- <command>
 
-  lag                                  per-partition lag of the group (offsets and time) and view rows waiting to be built
+  lag                                  per-partition lag of the group (offsets and time), view rows waiting to be built,
+                                       and whether CDC streams (exit 1 when no Debezium heartbeat came for 30 s)
   dead-letters [--all]                 the dead letters not replayed yet (--all: every one)
   dead-letters replay [<id>...|--all]  apply dead letters again after fixing their cause
   replay --from-beginning              move the group's checkpoints to offset 0: running members re-apply
                                        every topic over the live views (nothing changes if they were right)
+  replay --from <ISO time>             move them back to the first record at or after that time, per partition
+  replay --topic T --partition P --offset O
+                                       move one partition's checkpoint back to that offset
+                                       (a checkpoint is never moved forward: replaying never skips records)
 
 Reads READ_DATABASE_URL, KAFKA_BROKERS, PROJECTOR_GROUP_ID (default im-projector), TOPIC_PREFIX (default im).`;
 
@@ -22,7 +31,15 @@ async function main(argv: string[]): Promise<number> {
   const { positionals, values } = parseArgs({
     args: argv,
     allowPositionals: true,
-    options: { all: { type: 'boolean' }, 'from-beginning': { type: 'boolean' }, help: { type: 'boolean' } },
+    options: {
+      all: { type: 'boolean' },
+      'from-beginning': { type: 'boolean' },
+      from: { type: 'string' },
+      topic: { type: 'string' },
+      partition: { type: 'string' },
+      offset: { type: 'string' },
+      help: { type: 'boolean' },
+    },
   });
   const [command, sub, ...rest] = positionals;
   if (values.help === true || command === undefined) {
@@ -38,7 +55,6 @@ async function main(argv: string[]): Promise<number> {
         const admin = new Kafka({ clientId: 'projector-ops', brokers: [...config.kafkaBrokers], logLevel: logLevel.NOTHING }).admin();
         await admin.connect();
         const lags = await partitionLag(admin, pool, config.groupId, topics);
-        await admin.disconnect();
         console.log(
           `${'topic'.padEnd(34)} ${'part'.padStart(4)} ${'end'.padStart(10)} ${'applied'.padStart(10)} ${'lag'.padStart(8)} ${'time lag'.padStart(10)}  owner`,
         );
@@ -50,7 +66,17 @@ async function main(argv: string[]): Promise<number> {
         }
         const total = lags.reduce((sum, l) => sum + l.lag, 0n);
         console.log(`\ngroup ${config.groupId}: ${total} events behind, ${await pendingMarks(pool)} view keys waiting to be built`);
-        return 0;
+        const cdc = await cdcFreshness(admin, config.topicPrefix, CDC_SILENCE_MS);
+        await admin.disconnect();
+        if (cdc.kind === 'streaming') return 0;
+        console.log(
+          cdc.kind === 'silent'
+            ? `CDC SILENT: no Debezium heartbeat reached Kafka in ${cdc.windowMs / 1000} s, so no change can reach the views and ` +
+                '"events behind" counts only what is in Kafka. The connector is stalled or its replication slot is lost: ' +
+                'see npm run stack -- status'
+            : `CDC UNKNOWN: ${cdc.reason}`,
+        );
+        return 1;
       }
       case 'dead-letters': {
         if (sub === 'replay') {
@@ -77,13 +103,23 @@ async function main(argv: string[]): Promise<number> {
         return 0;
       }
       case 'replay': {
-        if (values['from-beginning'] !== true) {
-          console.error('replay needs --from-beginning');
-          return 2;
+        const admin = new Kafka({ clientId: 'projector-ops', brokers: [...config.kafkaBrokers], logLevel: logLevel.NOTHING }).admin();
+        await admin.connect();
+        try {
+          const { from, topic, partition, offset } = values;
+          return await runReplay(
+            { admin, pool, group: config.groupId, topics, log: (line) => console.log(line) },
+            {
+              fromBeginning: values['from-beginning'] === true,
+              ...(from === undefined ? {} : { from }),
+              ...(topic === undefined ? {} : { topic }),
+              ...(partition === undefined ? {} : { partition }),
+              ...(offset === undefined ? {} : { offset }),
+            },
+          );
+        } finally {
+          await admin.disconnect();
         }
-        const moved = await resetCheckpoints(pool, config.groupId, topics, 0n);
-        console.log(`${moved} partition checkpoints of group ${config.groupId} moved to offset 0; running members re-apply from there`);
-        return 0;
       }
       default:
         console.error(`unknown command '${command}'\n\n${USAGE}`);

@@ -148,3 +148,34 @@ export async function resetCheckpoints(pool: Pool, group: string, topics: readon
   );
   return result.rowCount ?? 0;
 }
+
+/**
+ * Moves checkpoints back to the given offsets, never forward (a replay must not skip), and
+ * fences their current owners (a new epoch): each re-claims its partition and seeks there.
+ * Returns the partitions moved; a partition already before its target, or never claimed (it
+ * starts from its beginning anyway), is left as it is.
+ */
+export async function rewindCheckpoints(
+  pool: Pool,
+  group: string,
+  targets: ReadonlyArray<{ readonly topic: string; readonly partition: number; readonly offset: bigint }>,
+): Promise<Array<{ topic: string; partition: number; from: bigint; to: bigint }>> {
+  if (targets.length === 0) return [];
+  const { rows } = await pool.query<{ topic: string; partition: number; previous: string; next_offset: string }>(
+    `with moved as (
+       select c.topic, c.partition, c.next_offset as previous, t.next_offset as target
+         from projection_checkpoints c
+         join unnest($2::text[], $3::int[], $4::bigint[]) t(topic, partition, next_offset)
+           on c.topic = t.topic and c.partition = t.partition
+        where c.consumer_group = $1 and c.next_offset > t.next_offset
+          for update of c
+     )
+     update projection_checkpoints c
+        set next_offset = m.target, owner_epoch = c.owner_epoch + 1, updated_at = now()
+       from moved m
+      where c.consumer_group = $1 and c.topic = m.topic and c.partition = m.partition
+      returning c.topic, c.partition, m.previous::text as previous, c.next_offset::text as next_offset`,
+    [group, targets.map((t) => t.topic), targets.map((t) => t.partition), targets.map((t) => t.offset.toString())],
+  );
+  return rows.map((r) => ({ topic: r.topic, partition: Number(r.partition), from: BigInt(r.previous), to: BigInt(r.next_offset) }));
+}
