@@ -1,10 +1,13 @@
 import fs from 'node:fs';
+import { parseArgs } from 'node:util';
 import pino from 'pino';
 import pretty from 'pino-pretty';
+import { loadConnectorDefinition } from '../../connectors/connectorDefinition';
 import { loadStackConfig, type StackUrls } from './config';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { createLocalStack } from './localStack';
 import { CORE_PARTS, formatHealth } from './partHealth';
+import { chooseTables, runResnapshot } from './resnapshot';
 import { createWatchdog } from './watchdog';
 
 const USAGE = `usage: npm run stack -- <command>
@@ -18,6 +21,9 @@ const USAGE = `usage: npm run stack -- <command>
   logs     [postgres|kafka|connect] [lines]   the end of a component's log (all three by default)
   reset    stop and wipe data and logs (keeps the downloaded jars)
   env      print the running stack's settings as shell exports: eval "$(npm run -s stack -- env)"
+  resnapshot [--tables users,messages] [--timeout seconds]
+           re-read tables (all by default) from the database through the connector while it keeps
+           streaming (a Debezium incremental snapshot); prints progress until it completes
   start    up, then the projector, the services and the supervisor (which heals the stack while
            it runs); prints where each part listens`;
 
@@ -94,6 +100,31 @@ async function main(argv: readonly string[]): Promise<number> {
       console.log(`export API_URL='${stack.apps.apiUrl}'`);
       console.log(`export JWT_SECRET='${stack.apps.jwtSecret()}'`);
       return 0;
+    case 'resnapshot': {
+      const { values } = parseArgs({
+        args: [...rest],
+        options: { tables: { type: 'string' }, timeout: { type: 'string', default: '3600' } },
+      });
+      const definition = loadConnectorDefinition();
+      let tables: string[];
+      try {
+        if (!/^[1-9]\d{0,6}$/.test(values.timeout ?? '')) throw new Error(`--timeout ${values.timeout}: a number of seconds`);
+        tables = chooseTables(definition, values.tables);
+      } catch (error) {
+        console.error(error instanceof Error ? error.message : error);
+        return 2;
+      }
+      return runResnapshot(
+        {
+          definition,
+          writeDatabaseUrl: stack.urls.WRITE_DATABASE_URL,
+          kafkaBrokers: stack.urls.KAFKA_BROKERS,
+          log: (line) => console.log(line),
+          timeoutMs: Number(values.timeout) * 1000,
+        },
+        tables,
+      );
+    }
     case 'help':
     case '--help':
       console.log(USAGE);

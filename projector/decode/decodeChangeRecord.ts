@@ -51,11 +51,38 @@ export function decodeChangeRecord(position: RecordPosition, record: RawRecord):
 function decodeSource(table: ProjectedTable, source: RawRow): Source {
   return {
     table,
-    lsn: int64(source, 'lsn'),
+    lsn: sourceLsn(source),
     txId: int64Value(source.txId) ?? null,
     tsMs: Number(int64(source, 'ts_ms')),
     snapshot: source.snapshot !== undefined && source.snapshot !== false && source.snapshot !== 'false',
   };
+}
+
+/**
+ * The WAL position a change is ordered by. A streamed change and a blocking snapshot's read carry
+ * it as `lsn`. An incremental snapshot's read has `lsn: null`; its `sequence` holds the stream
+ * position at which the read was emitted: [last commit LSN, current LSN]. Debezium emits a
+ * chunk's reads only for keys no streamed change touched while the chunk was read, so a read
+ * shows every change of its key before that position and none after: it orders like a change at
+ * that position.
+ */
+function sourceLsn(source: RawRow): bigint {
+  if (source.lsn !== null && source.lsn !== undefined) return int64(source, 'lsn');
+  const sequence = typeof source.sequence === 'string' ? parseSequence(source.sequence) : null;
+  if (sequence === null) throw new Error('source.lsn is null and source.sequence gives no position');
+  return sequence;
+}
+
+function parseSequence(text: string): bigint | null {
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(text);
+  } catch {
+    return null;
+  }
+  if (!Array.isArray(parsed)) return null;
+  const positions = parsed.filter((p): p is string => typeof p === 'string' && /^\d{1,19}$/.test(p)).map((p) => BigInt(p));
+  return positions.length === 0 ? null : positions.reduce((a, b) => (a > b ? a : b));
 }
 
 function rowOf(body: RawRow, side: 'before' | 'after'): RawRow {
