@@ -16,16 +16,38 @@ export type CdcFreshness =
  * window` is the end offset exactly when no record came since). A projector that is "0 events
  * behind" is behind nothing only if this says streaming: a stalled connector or a lost
  * replication slot stops the heartbeats with the data.
+ *
+ * Record times come from the Connect host's clock, this one from ours. So that a clock ahead of
+ * Connect's cannot raise a false alarm, "silent" is only said after the end offset has also
+ * stood still for `confirmMs` (two heartbeat intervals).
  */
-export async function cdcFreshness(admin: Admin, topicPrefix: string, windowMs: number, now = Date.now()): Promise<CdcFreshness> {
+export async function cdcFreshness(
+  admin: Admin,
+  topicPrefix: string,
+  {
+    windowMs,
+    confirmMs = 11_000,
+    now = Date.now(),
+    pause = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms)),
+  }: { windowMs: number; confirmMs?: number; now?: number; pause?: (ms: number) => Promise<void> },
+): Promise<CdcFreshness> {
   const topic = heartbeatTopic(topicPrefix);
-  let ends: Awaited<ReturnType<Admin['fetchTopicOffsets']>>;
   try {
-    ends = await admin.fetchTopicOffsets(topic);
+    // Asked first: an admin client that requested a missing topic's offsets keeps failing on it.
+    if (!(await admin.listTopics()).includes(topic))
+      return { kind: 'unknown', reason: `${topic} does not exist: the connector never streamed` };
+    const ends = await endOffsets(admin, topic);
+    const since = await admin.fetchTopicOffsetsByTimestamp(topic, now - windowMs);
+    if (since.some((s) => BigInt(s.offset) < (ends.get(s.partition) ?? 0n))) return { kind: 'streaming' };
+    await pause(confirmMs);
+    const later = await endOffsets(admin, topic);
+    if ([...later].some(([partition, end]) => end > (ends.get(partition) ?? 0n))) return { kind: 'streaming' };
+    return { kind: 'silent', windowMs };
   } catch (error) {
     return { kind: 'unknown', reason: `${topic}: ${error instanceof Error ? error.message : String(error)}` };
   }
-  const since = await admin.fetchTopicOffsetsByTimestamp(topic, now - windowMs);
-  const recent = since.some((s) => BigInt(s.offset) < BigInt(ends.find((e) => e.partition === s.partition)?.high ?? s.offset));
-  return recent ? { kind: 'streaming' } : { kind: 'silent', windowMs };
+}
+
+async function endOffsets(admin: Admin, topic: string): Promise<Map<number, bigint>> {
+  return new Map((await admin.fetchTopicOffsets(topic)).map((o) => [o.partition, BigInt(o.high)]));
 }

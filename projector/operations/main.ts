@@ -7,7 +7,7 @@ import { pendingMarks } from '../store/dirtyMarks';
 import { cdcFreshness } from './cdcFreshness';
 import { partitionLag } from './partitionLag';
 import { replayDeadLetters } from './replayDeadLetters';
-import { runReplay } from './replayCommand';
+import { parseReplayOptions, runReplay, type ReplayOptions } from './replayCommand';
 
 // Debezium heartbeats every 5 s (connectors/im-write.json): six missed ones are not a hiccup.
 const CDC_SILENCE_MS = 30_000;
@@ -27,20 +27,35 @@ const USAGE = `usage: npm run projector -- <command>
 
 Reads READ_DATABASE_URL, KAFKA_BROKERS, PROJECTOR_GROUP_ID (default im-projector), TOPIC_PREFIX (default im).`;
 
+const OPTIONS = {
+  all: { type: 'boolean' },
+  'from-beginning': { type: 'boolean' },
+  from: { type: 'string' },
+  topic: { type: 'string' },
+  partition: { type: 'string' },
+  offset: { type: 'string' },
+  help: { type: 'boolean' },
+} as const;
+
+type Values = ReturnType<typeof parseArgs<{ args: string[]; allowPositionals: true; options: typeof OPTIONS }>>['values'];
+
+const replayOptions = ({ from, topic, partition, offset, ...flags }: Values): ReplayOptions => ({
+  fromBeginning: flags['from-beginning'] === true,
+  ...(from === undefined ? {} : { from }),
+  ...(topic === undefined ? {} : { topic }),
+  ...(partition === undefined ? {} : { partition }),
+  ...(offset === undefined ? {} : { offset }),
+});
+
 async function main(argv: string[]): Promise<number> {
-  const { positionals, values } = parseArgs({
-    args: argv,
-    allowPositionals: true,
-    options: {
-      all: { type: 'boolean' },
-      'from-beginning': { type: 'boolean' },
-      from: { type: 'string' },
-      topic: { type: 'string' },
-      partition: { type: 'string' },
-      offset: { type: 'string' },
-      help: { type: 'boolean' },
-    },
-  });
+  let parsedArgs;
+  try {
+    parsedArgs = parseArgs({ args: argv, allowPositionals: true, options: OPTIONS });
+  } catch (error) {
+    console.error(`${error instanceof Error ? error.message : String(error)}\n\n${USAGE}`);
+    return 2;
+  }
+  const { positionals, values } = parsedArgs;
   const [command, sub, ...rest] = positionals;
   if (values.help === true || command === undefined) {
     console.log(USAGE);
@@ -66,7 +81,7 @@ async function main(argv: string[]): Promise<number> {
         }
         const total = lags.reduce((sum, l) => sum + l.lag, 0n);
         console.log(`\ngroup ${config.groupId}: ${total} events behind, ${await pendingMarks(pool)} view keys waiting to be built`);
-        const cdc = await cdcFreshness(admin, config.topicPrefix, CDC_SILENCE_MS);
+        const cdc = await cdcFreshness(admin, config.topicPrefix, { windowMs: CDC_SILENCE_MS });
         await admin.disconnect();
         if (cdc.kind === 'streaming') return 0;
         console.log(
@@ -103,20 +118,17 @@ async function main(argv: string[]): Promise<number> {
         return 0;
       }
       case 'replay': {
+        const parsed = parseReplayOptions(replayOptions(values), topics);
+        if (parsed.kind === 'usage') {
+          console.error(parsed.reason);
+          return 2;
+        }
         const admin = new Kafka({ clientId: 'projector-ops', brokers: [...config.kafkaBrokers], logLevel: logLevel.NOTHING }).admin();
         await admin.connect();
         try {
-          const { from, topic, partition, offset } = values;
-          return await runReplay(
-            { admin, pool, group: config.groupId, topics, log: (line) => console.log(line) },
-            {
-              fromBeginning: values['from-beginning'] === true,
-              ...(from === undefined ? {} : { from }),
-              ...(topic === undefined ? {} : { topic }),
-              ...(partition === undefined ? {} : { partition }),
-              ...(offset === undefined ? {} : { offset }),
-            },
-          );
+          const log = (line: string) => console.log(line);
+          const fail = (line: string) => console.error(line);
+          return await runReplay({ admin, pool, group: config.groupId, topics, log, fail }, parsed.point);
         } finally {
           await admin.disconnect();
         }

@@ -1,6 +1,6 @@
 import type { Admin } from 'kafkajs';
 import type { Pool } from 'pg';
-import { resetCheckpoints, rewindCheckpoints } from '../store/checkpoints';
+import { rewindCheckpoints } from '../store/checkpoints';
 import { historyGoneMessage, planReplay, type ReplayPoint } from './replayPlan';
 import { partitionExtents } from './replayPositions';
 
@@ -12,23 +12,28 @@ export interface ReplayOptions {
   readonly offset?: string;
 }
 
-type Parsed =
-  | { readonly kind: 'point'; readonly point: ReplayPoint }
-  | { readonly kind: 'beginning' }
-  | { readonly kind: 'usage'; readonly reason: string };
+export type ParsedReplay = { readonly kind: 'point'; readonly point: ReplayPoint } | { readonly kind: 'usage'; readonly reason: string };
 
-const ISO_TIME = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?(Z|[+-]\d{2}:\d{2})$/;
+const ISO_TIME = /^(\d{4}-\d{2}-\d{2})T\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?(Z|[+-]\d{2}:\d{2})$/;
 const DIGITS = /^(0|[1-9]\d{0,18})$/;
+const FORMS = 'replay needs exactly one of --from <ISO time>, --from-beginning, or --topic T --partition P --offset O';
 
-/** Which replay the options ask for; exactly one form is accepted. */
-export function parseReplayOptions(options: ReplayOptions, topics: readonly string[]): Parsed {
-  const forms = [options.from !== undefined, options.fromBeginning === true, options.topic !== undefined].filter(Boolean).length;
-  if (forms !== 1)
-    return { kind: 'usage', reason: 'replay needs exactly one of --from <ISO time>, --from-beginning, --topic T --partition P --offset O' };
-  if (options.fromBeginning === true) return { kind: 'beginning' };
+/** A calendar date that exists (Date rolls 2026-02-30 over to March instead of refusing it). */
+function realDate(date: string): boolean {
+  const midnight = new Date(`${date}T00:00:00Z`);
+  return !Number.isNaN(midnight.getTime()) && midnight.toISOString().slice(0, 10) === date;
+}
+
+/** Which replay the options ask for; exactly one form, and nothing of another form beside it. */
+export function parseReplayOptions(options: ReplayOptions, topics: readonly string[]): ParsedReplay {
+  const offsetForm = options.topic !== undefined || options.partition !== undefined || options.offset !== undefined;
+  const forms = [options.from !== undefined, options.fromBeginning === true, offsetForm].filter(Boolean).length;
+  if (forms !== 1) return { kind: 'usage', reason: FORMS };
+  if (options.fromBeginning === true) return { kind: 'point', point: { kind: 'beginning' } };
   if (options.from !== undefined) {
+    const date = ISO_TIME.exec(options.from)?.[1];
     const at = new Date(options.from);
-    if (!ISO_TIME.test(options.from) || Number.isNaN(at.getTime())) {
+    if (date === undefined || !realDate(date) || Number.isNaN(at.getTime())) {
       return { kind: 'usage', reason: `--from ${options.from}: not an ISO-8601 time with a zone, e.g. 2026-12-02T09:30:00Z` };
     }
     return { kind: 'point', point: { kind: 'time', at } };
@@ -40,32 +45,28 @@ export function parseReplayOptions(options: ReplayOptions, topics: readonly stri
   return { kind: 'point', point: { kind: 'offset', topic, partition: Number(partition), offset: BigInt(offset) } };
 }
 
+export interface ReplayDeps {
+  readonly admin: Admin;
+  readonly pool: Pool;
+  readonly group: string;
+  readonly topics: readonly string[];
+  readonly log: (line: string) => void;
+  readonly fail: (line: string) => void;
+}
+
 /**
  * Moves the group's checkpoints back to a point; the running members (or the next to start)
  * re-apply every record from there over the live views, which changes only what was wrong.
- * Returns the exit code: 0 done, 1 the history is gone, 2 a usage error.
+ * Returns the exit code: 0 done, 1 the history is gone, 2 the point is outside the topic.
  */
-export async function runReplay(
-  { admin, pool, group, topics, log }: { admin: Admin; pool: Pool; group: string; topics: readonly string[]; log: (line: string) => void },
-  options: ReplayOptions,
-): Promise<number> {
-  const parsed = parseReplayOptions(options, topics);
-  if (parsed.kind === 'usage') {
-    log(parsed.reason);
-    return 2;
-  }
-  if (parsed.kind === 'beginning') {
-    const moved = await resetCheckpoints(pool, group, topics, 0n);
-    log(`${moved} partition checkpoints of group ${group} moved to offset 0; running members re-apply from there`);
-    return 0;
-  }
-  const plan = planReplay(parsed.point, await partitionExtents(admin, topics, parsed.point));
+export async function runReplay({ admin, pool, group, topics, log, fail }: ReplayDeps, point: ReplayPoint): Promise<number> {
+  const plan = planReplay(point, await partitionExtents(admin, topics, point));
   switch (plan.kind) {
     case 'invalid':
-      log(plan.reason);
+      fail(plan.reason);
       return 2;
     case 'history-gone':
-      log(historyGoneMessage(plan.partitions));
+      fail(historyGoneMessage(plan.partitions));
       return 1;
     case 'planned': {
       const moved = await rewindCheckpoints(pool, group, plan.targets);

@@ -4,6 +4,8 @@
  */
 
 export type ReplayPoint =
+  /** Every record the topics hold. */
+  | { readonly kind: 'beginning' }
   /** Every record at or after this time (Kafka's offsets for times: the record timestamps Connect wrote). */
   | { readonly kind: 'time'; readonly at: Date }
   /** One partition, from this offset. */
@@ -35,10 +37,16 @@ export type ReplayPlan =
 
 export function planReplay(point: ReplayPoint, extents: readonly PartitionExtent[]): ReplayPlan {
   switch (point.kind) {
+    case 'beginning': {
+      const gone = extents.filter((e) => e.low > 0n);
+      if (gone.length > 0) return { kind: 'history-gone', partitions: gone };
+      return { kind: 'planned', targets: extents.map((e) => ({ topic: e.topic, partition: e.partition, offset: 0n })) };
+    }
     case 'time': {
-      // The first retained record may be later than the time asked for when earlier ones were
-      // deleted: then the time's offset is the log start, and what came before it is gone.
-      const gone = extents.filter((e) => e.low > 0n && e.atTime !== undefined && e.atTime <= e.low && e.high > e.low);
+      // When records were deleted and the time's offset is the log start, the deleted records'
+      // times are unknown: some may have been at or after the time. Refused either way, so a
+      // replay never silently misses what it was asked for.
+      const gone = extents.filter((e) => e.low > 0n && e.atTime !== undefined && e.atTime <= e.low);
       if (gone.length > 0) return { kind: 'history-gone', partitions: gone };
       return { kind: 'planned', targets: extents.map((e) => ({ topic: e.topic, partition: e.partition, offset: e.atTime ?? e.high })) };
     }
@@ -60,7 +68,7 @@ export function planReplay(point: ReplayPoint, extents: readonly PartitionExtent
 
 /** The operator's message for a plan that cannot run. */
 export function historyGoneMessage(partitions: readonly PartitionExtent[]): string {
-  const lines = partitions.map((p) => `  ${p.topic}/${p.partition}: records before offset ${p.low} were deleted`);
+  const lines = partitions.map((p) => `  ${p.topic}/${p.partition}: records before offset ${p.low} were deleted (their times are unknown)`);
   return (
     `the topics no longer hold the history asked for:\n${lines.join('\n')}\n` +
     'replaying cannot bring deleted records back; re-snapshot the tables from the database instead ' +

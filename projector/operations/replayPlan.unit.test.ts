@@ -27,8 +27,28 @@ describe('planReplay from a time', () => {
     expect(plan).toEqual({ kind: 'history-gone', partitions: [extent(1, 5n, 9n, 5n)] });
   });
 
-  it('given deleted records that all came before the time, then the replay can run', () => {
+  it('given deleted records and the time past the first retained record, then the replay can run', () => {
     expect(planReplay({ kind: 'time', at: new Date() }, [extent(0, 5n, 9n, 7n)]).kind).toBe('planned');
+  });
+
+  it('given a partition emptied by deletion, then the history is gone too, not silently nothing to replay', () => {
+    expect(planReplay({ kind: 'time', at: new Date() }, [extent(0, 10n, 10n, 10n)]).kind).toBe('history-gone');
+  });
+});
+
+describe('planReplay from the beginning', () => {
+  it('given full history, then every partition restarts at 0', () => {
+    expect(planReplay({ kind: 'beginning' }, [extent(0, 0n, 10n)])).toEqual({
+      kind: 'planned',
+      targets: [{ topic: 'im.public.messages', partition: 0, offset: 0n }],
+    });
+  });
+
+  it('given a partition whose early records were deleted, then the history is gone: a replay would quietly start later', () => {
+    expect(planReplay({ kind: 'beginning' }, [extent(0, 0n, 10n), extent(1, 3n, 10n)])).toEqual({
+      kind: 'history-gone',
+      partitions: [extent(1, 3n, 10n)],
+    });
   });
 });
 
@@ -63,6 +83,10 @@ describe('planReplay from an offset', () => {
 });
 
 describe('parseReplayOptions', () => {
+  it('given --from-beginning, then it is the beginning', () => {
+    expect(parseReplayOptions({ fromBeginning: true }, TOPICS)).toEqual({ kind: 'point', point: { kind: 'beginning' } });
+  });
+
   it('given an ISO time with a zone, then it is a time point', () => {
     expect(parseReplayOptions({ from: '2026-12-02T09:30:00.5Z' }, TOPICS)).toEqual({
       kind: 'point',
@@ -71,7 +95,7 @@ describe('parseReplayOptions', () => {
   });
 
   it('given a time without a zone or not a time, then it says what it wants', () => {
-    for (const from of ['2026-12-02T09:30:00', 'yesterday', '2026-13-45T99:99:00Z']) {
+    for (const from of ['2026-12-02T09:30:00', 'yesterday', '2026-13-45T99:99:00Z', '2026-02-30T00:00:00Z']) {
       expect(parseReplayOptions({ from }, TOPICS)).toMatchObject({
         kind: 'usage',
         reason: expect.stringContaining('not an ISO-8601 time'),
@@ -86,7 +110,7 @@ describe('parseReplayOptions', () => {
     });
   });
 
-  it('given two forms, none, an unknown topic or a bad number, then it is a usage error naming the problem', () => {
+  it('given two forms, a piece of another form, none, an unknown topic or a bad number, then it is a usage error naming the problem', () => {
     expect(parseReplayOptions({ from: '2026-12-02T09:30:00Z', fromBeginning: true }, TOPICS).kind).toBe('usage');
     expect(parseReplayOptions({}, TOPICS).kind).toBe('usage');
     expect(parseReplayOptions({ topic: 'other', partition: '0', offset: '0' }, TOPICS)).toMatchObject({

@@ -129,12 +129,12 @@ it('replay from an offset whose records were deleted is refused, pointing at the
 
     const gone = await runProjectorCli(['replay', '--topic', topic, '--partition', '0', '--offset', '0'], { TOPIC_PREFIX: prefix });
     expect(gone.status).toBe(1);
-    expect(gone.stdout).toContain(`${topic}/0: records before offset 2 were deleted`);
-    expect(gone.stdout).toContain('npm run stack -- resnapshot');
+    expect(gone.stderr).toContain(`${topic}/0: records before offset 2 were deleted`);
+    expect(gone.stderr).toContain('npm run stack -- resnapshot');
 
     const past = await runProjectorCli(['replay', '--topic', topic, '--partition', '0', '--offset', '9'], { TOPIC_PREFIX: prefix });
     expect(past.status).toBe(2);
-    expect(past.stdout).toContain(`offset 9 is past the end of ${topic}/0 (3)`);
+    expect(past.stderr).toContain(`offset 9 is past the end of ${topic}/0 (3)`);
   } finally {
     await admin.deleteTopics({ topics: [topic] });
   }
