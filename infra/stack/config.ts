@@ -29,6 +29,11 @@ export interface StackConfig {
     readonly password: string;
     readonly writeDatabase: string;
     readonly readDatabase: string;
+    /**
+     * WAL a replication slot may hold back before PostgreSQL invalidates it (max_slot_wal_keep_size):
+     * larger keeps a slow or stopped connector's slot longer, at the cost of that much disk.
+     */
+    readonly maxSlotWalKeepSize: string;
   };
   readonly kafka: {
     readonly host: string;
@@ -77,6 +82,11 @@ const SETTINGS = {
   STACK_PG_PORT: port(55432),
   STACK_PG_USER: name({ default: 'im' }),
   STACK_PG_PASSWORD: name({ default: 'im' }),
+  STACK_PG_MAX_SLOT_WAL_KEEP_SIZE: text({
+    default: '2GB',
+    pattern: /^[1-9]\d{0,6}(MB|GB|TB)$/,
+    mismatch: 'is not a size such as 512MB or 2GB',
+  }),
   STACK_KAFKA_PORT: port(59092),
   STACK_KAFKA_CONTROLLER_PORT: port(59093),
   STACK_KAFKA_HEAP: heap('768m'),
@@ -109,6 +119,7 @@ export function loadStackConfig(env: Environment = process.env): StackConfig {
       password: s.STACK_PG_PASSWORD,
       writeDatabase: 'im_write',
       readDatabase: 'im_read',
+      maxSlotWalKeepSize: s.STACK_PG_MAX_SLOT_WAL_KEEP_SIZE,
     },
     kafka: {
       host: '127.0.0.1',

@@ -29,8 +29,8 @@ export interface ConnectorHealthOptions {
   readonly silenceMs?: number;
 }
 
-/** A slot whose remaining WAL allowance is below this share of the limit is announced as at risk. */
-const AT_RISK_SHARE = 0.25;
+/** A slot that has used half its WAL allowance (max_slot_wal_keep_size) is announced as at risk. */
+const AT_RISK_SHARE = 0.5;
 
 /**
  * Whether the CDC connector really streams. The REST status alone is not enough: after a broker

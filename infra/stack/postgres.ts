@@ -68,8 +68,9 @@ export function createPostgresCluster(config: StackConfig, log: Logger) {
       'wal_level = logical',
       'max_wal_senders = 20',
       'max_replication_slots = 20',
-      // A slot whose consumer is gone must not pin WAL forever.
-      'max_slot_wal_keep_size = 2GB',
+      // A slot whose consumer is gone must not pin WAL forever; past this the slot is lost and
+      // only `recover-cdc` brings CDC back (STACK_PG_MAX_SLOT_WAL_KEEP_SIZE: disk against that risk).
+      `max_slot_wal_keep_size = ${pg.maxSlotWalKeepSize}`,
       'max_connections = 200',
       'shared_buffers = 256MB',
       "log_line_prefix = '%m [%p] %q%u@%d '",
