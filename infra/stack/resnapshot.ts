@@ -18,12 +18,25 @@ export interface SnapshotNotification {
   readonly data: Readonly<Record<string, string>>;
 }
 
-/** The tables of the connector a snapshot may name: its include list without Debezium's own tables. */
+/**
+ * Tables whose topics are keyed by `message.key.columns` instead of their primary key. Debezium
+ * chunks an incremental snapshot by the message key and keeps one row per key in its window, so
+ * for these tables (many rows per channel or user) it would emit a part of the rows only.
+ */
+export function rekeyedTables(definition: ConnectorDefinition): string[] {
+  return (definition.config['message.key.columns'] ?? '')
+    .split(';')
+    .map((entry) => entry.split(':')[0]?.trim() ?? '')
+    .filter((t) => t !== '');
+}
+
+/** The tables a snapshot may name: the include list without Debezium's own tables and the re-keyed ones. */
 export function snapshotTables(definition: ConnectorDefinition): string[] {
+  const rekeyed = rekeyedTables(definition);
   return (definition.config['table.include.list'] ?? '')
     .split(',')
     .map((t) => t.trim())
-    .filter((t) => t !== '' && !/\.debezium_/.test(t));
+    .filter((t) => t !== '' && !/\.debezium_/.test(t) && !rekeyed.includes(t));
 }
 
 /** `--tables users,messages` as data collections; every table when none is named. Throws naming an unknown one. */
@@ -35,6 +48,14 @@ export function chooseTables(definition: ConnectorDefinition, asked: string | un
     .map((t) => t.trim())
     .filter((t) => t !== '')
     .map((t) => (t.includes('.') ? t : `public.${t}`));
+  const rekeyed = chosen.filter((t) => rekeyedTables(definition).includes(t));
+  if (rekeyed.length > 0) {
+    throw new Error(
+      `--tables: ${rekeyed.join(', ')} cannot be re-snapshotted incrementally: their topics are keyed by ` +
+        'message.key.columns, not by their primary key, and Debezium would emit one row per key; ' +
+        `the tables that can are ${known.join(', ')}`,
+    );
+  }
   const unknown = chosen.filter((t) => !known.includes(t));
   if (chosen.length === 0 || unknown.length > 0) {
     throw new Error(

@@ -60,29 +60,30 @@ function decodeSource(table: ProjectedTable, source: RawRow): Source {
 
 /**
  * The WAL position a change is ordered by. A streamed change and a blocking snapshot's read carry
- * it as `lsn`. An incremental snapshot's read has `lsn: null`; its `sequence` holds the stream
- * position at which the read was emitted: [last commit LSN, current LSN]. Debezium emits a
- * chunk's reads only for keys no streamed change touched while the chunk was read, so a read
- * shows every change of its key before that position and none after: it orders like a change at
- * that position.
+ * it as `lsn`. An incremental snapshot's read has `lsn: null`; its `sequence` is
+ * [last commit LSN, current LSN], taken when the stream reached the chunk's close-window signal.
+ * The current LSN (the close signal's INSERT) is above every change the read reflects: those
+ * committed before the chunk was read, and a change streamed between the open and close signals
+ * removes the read. The last-commit entry may lie beyond it and is not used. A change still
+ * uncommitted at the close can have a lower LSN yet commit later; see applyRefChanges for the
+ * table whose guard is by LSN alone.
  */
 function sourceLsn(source: RawRow): bigint {
   if (source.lsn !== null && source.lsn !== undefined) return int64(source, 'lsn');
-  const sequence = typeof source.sequence === 'string' ? parseSequence(source.sequence) : null;
-  if (sequence === null) throw new Error('source.lsn is null and source.sequence gives no position');
-  return sequence;
+  const current = typeof source.sequence === 'string' ? currentOfSequence(source.sequence) : null;
+  if (current === null) throw new Error('source.lsn is null and source.sequence gives no current position');
+  return current;
 }
 
-function parseSequence(text: string): bigint | null {
+function currentOfSequence(text: string): bigint | null {
   let parsed: unknown;
   try {
     parsed = JSON.parse(text);
   } catch {
     return null;
   }
-  if (!Array.isArray(parsed)) return null;
-  const positions = parsed.filter((p): p is string => typeof p === 'string' && /^\d{1,19}$/.test(p)).map((p) => BigInt(p));
-  return positions.length === 0 ? null : positions.reduce((a, b) => (a > b ? a : b));
+  const current: unknown = Array.isArray(parsed) ? parsed[1] : undefined;
+  return typeof current === 'string' && /^\d{1,19}$/.test(current) ? BigInt(current) : null;
 }
 
 function rowOf(body: RawRow, side: 'before' | 'after'): RawRow {

@@ -86,8 +86,11 @@ it('re-reads the users table while renames go on; a reference row lost from im_r
   expect(result.views.filter((v) => v.missing + v.unexpected + v.differing > 0)).toEqual([]);
 });
 
-it('refuses an unknown table, naming the ones it knows', async () => {
-  const run = await runStackCli(['resnapshot', '--tables', 'users,nope']);
-  expect(run.status).toBe(2);
-  expect(run.stderr).toContain('--tables: unknown public.nope; the tables are public.users, public.channels');
+it('refuses an unknown table, and a table Debezium could only snapshot in part, saying why', async () => {
+  const unknown = await runStackCli(['resnapshot', '--tables', 'users,nope']);
+  expect(unknown.status).toBe(2);
+  expect(unknown.stderr).toContain('--tables: unknown public.nope; the tables are public.users, public.channels');
+  const rekeyed = await runStackCli(['resnapshot', '--tables', 'messages']);
+  expect(rekeyed.status).toBe(2);
+  expect(rekeyed.stderr).toContain('public.messages cannot be re-snapshotted incrementally');
 });
