@@ -2,7 +2,7 @@ import type { ConversationInputs } from './conversationRow';
 import type { ChannelRef, FriendshipRef, LastMessageRef, MemberRef, UserRef } from './refRows';
 
 /**
- * Test fixtures shared by conversationRowDirect.unit.test.ts and conversationRow.unit.test.ts.
+ * Test fixtures shared by the conversation row and view target unit tests.
  * Ann (1) and bob (2) share direct channel 10; ann is in group 20. Ann's rows are built.
  */
 export const ann = 1n;

@@ -1,17 +1,7 @@
-import type { ChannelRef, MemberRef } from './refRows';
+import { member } from './conversationRowFixtures';
+import type { ChannelRef } from './refRows';
 import { conversationTargets, keysOfMarks, membersToRead } from './viewTargets';
 
-const member = (channelId: bigint, userId: bigint): MemberRef => ({
-  channelId,
-  userId,
-  role: 0,
-  leftAt: null,
-  isPinned: false,
-  isMuted: false,
-  isHidden: false,
-  ver: 1n,
-  lsn: 1n,
-});
 const channel = (id: bigint, channelType: 1 | 2): ChannelRef => ({
   id,
   channelType,

@@ -1,12 +1,10 @@
-import { spawn } from 'node:child_process';
-import path from 'node:path';
 import { Pool } from 'pg';
-import pino from 'pino';
 import { createReadPool } from '../../projector/db/readPool';
-import { verifyViews } from '../../projector/verify/verifyViews';
+import { runCli } from '../support/cliProcess';
 import { startProjectorProcess } from '../support/projectorProcess';
 import { waitUntilCaptured, waitUntilCaughtUp } from '../support/projectorProgress';
 import { stackEnv, uniqueName } from '../support/stackEnv';
+import { expectViewsMatchContract } from '../support/viewsMatchContract';
 import { createGroup, createUsers, freshId, sendMessages } from '../support/writeSide';
 
 /**
@@ -16,7 +14,6 @@ import { createGroup, createUsers, freshId, sendMessages } from '../support/writ
  * user renamed while the snapshot ran.
  */
 
-const ROOT = path.resolve(__dirname, '..', '..');
 const env = stackEnv();
 const group = uniqueName('resnapshot');
 const writePool = new Pool({ connectionString: env.writeDatabaseUrl });
@@ -31,17 +28,7 @@ const projector = startProjectorProcess({
   DEAD_LETTER_TOPIC: `${group}.dead-letters`,
 });
 
-function runStackCli(args: string[]) {
-  return new Promise<{ status: number | null; stdout: string; stderr: string }>((resolve, reject) => {
-    const child = spawn(path.join(ROOT, 'node_modules', '.bin', 'tsx'), ['infra/stack/main.ts', ...args], { cwd: ROOT, env: process.env });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString('utf8')));
-    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString('utf8')));
-    child.on('error', reject);
-    child.on('close', (status) => resolve({ status, stdout, stderr }));
-  });
-}
+const runStackCli = (args: string[]) => runCli('infra/stack/main.ts', args);
 
 beforeAll(async () => {
   await createUsers(writePool, members, group);
@@ -77,13 +64,7 @@ it('re-reads the users table while renames go on; a reference row lost from im_r
     String(channel),
   ]);
   expect(rows).toEqual([{ last_message_sender_name: `${group}-2` }]);
-  const result = await verifyViews({
-    writeUrl: env.writeDatabaseUrl,
-    readUrl: env.readDatabaseUrl,
-    logger: pino({ level: 'warn' }),
-    owners: members.map(String),
-  });
-  expect(result.views.filter((v) => v.missing + v.unexpected + v.differing > 0)).toEqual([]);
+  await expectViewsMatchContract(members);
 });
 
 it('refuses an unknown table, and a table Debezium could only snapshot in part, saying why', async () => {

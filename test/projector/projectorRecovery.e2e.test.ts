@@ -1,13 +1,12 @@
 import { Kafka, logLevel } from 'kafkajs';
 import { Pool } from 'pg';
-import pino from 'pino';
 import { waitFor } from '../../infra/stack/waitFor';
 import { sourceTopics } from '../../projector/config';
 import { createReadPool } from '../../projector/db/readPool';
 import { replayDeadLetters } from '../../projector/operations/replayDeadLetters';
 import { resetCheckpoints } from '../../projector/store/checkpoints';
-import { verifyViews } from '../../projector/verify/verifyViews';
 import { startProjectorProcess } from '../support/projectorProcess';
+import { expectViewsMatchContract as expectViewsMatchContractOf } from '../support/viewsMatchContract';
 import { waitUntilCaptured, waitUntilCaughtUp } from '../support/projectorProgress';
 import { stackEnv, uniqueName } from '../support/stackEnv';
 import { createGroup, createUsers, freshId, markRead, sendMessages } from '../support/writeSide';
@@ -23,7 +22,6 @@ const group = uniqueName('recovery');
 const deadLetterTopic = `${group}.dead-letters`;
 const writePool = new Pool({ connectionString: env.writeDatabaseUrl });
 const read = createReadPool(env.readDatabaseUrl);
-const logger = pino({ level: 'warn' });
 const projectorEnv = {
   READ_DATABASE_URL: env.readDatabaseUrl,
   KAFKA_BROKERS: env.kafkaBrokers.join(','),
@@ -36,14 +34,7 @@ const members = Array.from({ length: 40 }, () => freshId());
 const channel = freshId();
 let projector: ReturnType<typeof startProjectorProcess> | undefined;
 
-/** verify, scoped to this test's users: other suites may be writing elsewhere meanwhile. */
-async function expectViewsMatchContract(): Promise<void> {
-  const owners = members.map(String);
-  const result = await verifyViews({ writeUrl: env.writeDatabaseUrl, readUrl: env.readDatabaseUrl, logger, owners });
-  const differences = result.views.filter((v) => v.missing + v.unexpected + v.differing > 0);
-  expect(differences).toEqual([]);
-  expect(result.matches).toBe(true);
-}
+const expectViewsMatchContract = () => expectViewsMatchContractOf(members);
 
 async function unreadOf(userId: bigint): Promise<number> {
   const { rows } = await read.query('select unread_count from user_conversation_view where user_id = $1 and channel_id = $2', [

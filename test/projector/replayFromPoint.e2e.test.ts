@@ -1,14 +1,12 @@
-import { spawn } from 'node:child_process';
-import path from 'node:path';
 import { Kafka, logLevel } from 'kafkajs';
 import { Pool } from 'pg';
-import pino from 'pino';
 import { createReadPool } from '../../projector/db/readPool';
 import { checkpointsOfGroup } from '../../projector/store/checkpoints';
-import { verifyViews } from '../../projector/verify/verifyViews';
+import { runCli } from '../support/cliProcess';
 import { startProjectorProcess } from '../support/projectorProcess';
 import { waitUntilCaptured, waitUntilCaughtUp } from '../support/projectorProgress';
 import { stackEnv, uniqueName } from '../support/stackEnv';
+import { expectViewsMatchContract } from '../support/viewsMatchContract';
 import { createGroup, createUsers, freshId, sendMessages } from '../support/writeSide';
 
 /**
@@ -18,7 +16,6 @@ import { createGroup, createUsers, freshId, sendMessages } from '../support/writ
  * that asks for deleted history is refused with the way out.
  */
 
-const ROOT = path.resolve(__dirname, '..', '..');
 const env = stackEnv();
 const group = uniqueName('replay');
 const writePool = new Pool({ connectionString: env.writeDatabaseUrl });
@@ -30,20 +27,8 @@ const members = Array.from({ length: 4 }, () => freshId());
 const channel = freshId();
 const projector = startProjectorProcess({ ...baseEnv, DEAD_LETTER_TOPIC: `${group}.dead-letters` });
 
-function runProjectorCli(args: string[], extraEnv: Record<string, string> = {}) {
-  return new Promise<{ status: number | null; stdout: string; stderr: string }>((resolve, reject) => {
-    const child = spawn(path.join(ROOT, 'node_modules', '.bin', 'tsx'), ['projector/operations/main.ts', ...args], {
-      cwd: ROOT,
-      env: { ...process.env, LOG_LEVEL: 'silent', ...baseEnv, ...extraEnv },
-    });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString('utf8')));
-    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString('utf8')));
-    child.on('error', reject);
-    child.on('close', (status) => resolve({ status, stdout, stderr }));
-  });
-}
+const runProjectorCli = (args: string[], extraEnv: Record<string, string> = {}) =>
+  runCli('projector/operations/main.ts', args, { LOG_LEVEL: 'silent', ...baseEnv, ...extraEnv });
 
 const conversationRows = async () =>
   (
@@ -95,13 +80,7 @@ it('replay --from a time re-applies what came after it: rows lost from im_read c
 
   await waitUntilCaughtUp(read, env.kafkaBrokers, group);
   expect(await conversationRows()).toEqual(applied);
-  const result = await verifyViews({
-    writeUrl: env.writeDatabaseUrl,
-    readUrl: env.readDatabaseUrl,
-    logger: pino({ level: 'warn' }),
-    owners: members.map(String),
-  });
-  expect(result.views.filter((v) => v.missing + v.unexpected + v.differing > 0)).toEqual([]);
+  await expectViewsMatchContract(members);
 });
 
 it('replay never moves a checkpoint forward: a time in the future moves nothing', async () => {

@@ -1,15 +1,13 @@
-import { spawn } from 'node:child_process';
-import path from 'node:path';
 import { Client, Pool } from 'pg';
 import pino from 'pino';
 import { migrateReadDatabase } from '../../projector/db/migrateReadDatabase';
 import type { ViewName } from '../../projector/verify/contractViews';
 import { verifyViews, type VerifyResult } from '../../projector/verify/verifyViews';
 import { migrateWriteDatabase } from '../../services/db/migrateWriteDatabase';
+import { runCli } from '../support/cliProcess';
 import { stackEnv, uniqueName } from '../support/stackEnv';
 import { contractRows, D12, D15, G, insertReadSide, insertWriteSide, U1, U2, U3, U4 } from './verifyFixture';
 
-const ROOT = path.join(__dirname, '..', '..');
 const logger = pino({ level: 'silent' });
 
 /** The stack's server, as the superuser, to create and drop this test's own databases. */
@@ -24,20 +22,8 @@ function urlFor(database: string, credentials?: { user: string; password: string
 }
 const SUPERUSER = { user: 'postgres', password: 'postgres' };
 
-function runVerifyCli(env: Record<string, string>, args: string[] = []) {
-  return new Promise<{ status: number | null; stdout: string; stderr: string }>((resolve, reject) => {
-    const child = spawn(path.join(ROOT, 'node_modules', '.bin', 'tsx'), ['projector/verify/main.ts', ...args], {
-      cwd: ROOT,
-      env: { ...process.env, LOG_LEVEL: 'silent', ...env },
-    });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString('utf8')));
-    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString('utf8')));
-    child.on('error', reject);
-    child.on('close', (status) => resolve({ status, stdout, stderr }));
-  });
-}
+const runVerifyCli = (env: Record<string, string>, args: string[] = []) =>
+  runCli('projector/verify/main.ts', args, { LOG_LEVEL: 'silent', ...env });
 
 const differenceTotal = (result: VerifyResult) => result.views.reduce((sum, v) => sum + v.missing + v.unexpected + v.differing, 0);
 const comparisonOf = (result: VerifyResult, view: ViewName) => result.views.find((v) => v.view === view);
