@@ -21,9 +21,11 @@ const USAGE = `usage: npm run stack -- <command>
   logs     [postgres|kafka|connect] [lines]   the end of a component's log (all three by default)
   reset    stop and wipe data and logs (keeps the downloaded jars)
   env      print the running stack's settings as shell exports: eval "$(npm run -s stack -- env)"
-  resnapshot [--tables users,messages] [--timeout seconds]
-           re-read tables (all by default) from the database through the connector while it keeps
-           streaming (a Debezium incremental snapshot); prints progress until it completes
+  resnapshot [--tables users,friendships] [--timeout seconds]
+           re-read tables (every one that can be, by default) from the database through the connector
+           while it keeps streaming (a Debezium incremental snapshot); prints progress until it
+           completes. channel_members, messages and channel_read_records are refused: their topics
+           are keyed by channel or user, and Debezium would emit one row per key
   start    up, then the projector, the services and the supervisor (which heals the stack while
            it runs); prints where each part listens`;
 
