@@ -86,28 +86,35 @@ export interface StoredCheckpoint {
   readonly ownerMember: string | null;
 }
 
+interface CheckpointRecord {
+  readonly topic: string;
+  readonly partition: number;
+  readonly next_offset: string;
+  readonly owner_epoch: string;
+  readonly owner_member: string | null;
+}
+
+const CHECKPOINT_COLUMNS = 'c.topic, c.partition, c.next_offset::text, c.owner_epoch::text, c.owner_member';
+
+const storedCheckpointOf = (r: CheckpointRecord): StoredCheckpoint => ({
+  topic: r.topic,
+  partition: r.partition,
+  nextOffset: BigInt(r.next_offset),
+  epoch: BigInt(r.owner_epoch),
+  ownerMember: r.owner_member,
+});
+
 /** Every stored checkpoint of a group, with the source time of its last applied event. */
 export async function checkpointsOfGroup(
   pool: Pool,
   group: string,
 ): Promise<Array<StoredCheckpoint & { readonly lastSourceTsMs: number | null }>> {
-  const { rows } = await pool.query<{
-    topic: string;
-    partition: number;
-    next_offset: string;
-    owner_epoch: string;
-    owner_member: string | null;
-    last_source_ts_ms: string | null;
-  }>(
-    'select topic, partition, next_offset::text, owner_epoch::text, owner_member, last_source_ts_ms::text from projection_checkpoints where consumer_group = $1',
+  const { rows } = await pool.query<CheckpointRecord & { last_source_ts_ms: string | null }>(
+    `select ${CHECKPOINT_COLUMNS}, c.last_source_ts_ms::text from projection_checkpoints c where c.consumer_group = $1`,
     [group],
   );
   return rows.map((r) => ({
-    topic: r.topic,
-    partition: r.partition,
-    nextOffset: BigInt(r.next_offset),
-    epoch: BigInt(r.owner_epoch),
-    ownerMember: r.owner_member,
+    ...storedCheckpointOf(r),
     lastSourceTsMs: r.last_source_ts_ms === null ? null : Number(r.last_source_ts_ms),
   }));
 }
@@ -118,25 +125,13 @@ export async function readCheckpoints(
   group: string,
   partitions: ReadonlyArray<{ topic: string; partition: number }>,
 ): Promise<StoredCheckpoint[]> {
-  const { rows } = await pool.query<{
-    topic: string;
-    partition: number;
-    next_offset: string;
-    owner_epoch: string;
-    owner_member: string | null;
-  }>(
-    `select c.topic, c.partition, c.next_offset::text, c.owner_epoch::text, c.owner_member from projection_checkpoints c
+  const { rows } = await pool.query<CheckpointRecord>(
+    `select ${CHECKPOINT_COLUMNS} from projection_checkpoints c
        join unnest($2::text[], $3::int[]) k(topic, partition) on c.topic = k.topic and c.partition = k.partition
       where c.consumer_group = $1`,
     [group, partitions.map((p) => p.topic), partitions.map((p) => p.partition)],
   );
-  return rows.map((r) => ({
-    topic: r.topic,
-    partition: r.partition,
-    nextOffset: BigInt(r.next_offset),
-    epoch: BigInt(r.owner_epoch),
-    ownerMember: r.owner_member,
-  }));
+  return rows.map(storedCheckpointOf);
 }
 
 /** Sets every checkpoint of the group back (replay); the next claim starts there. */
