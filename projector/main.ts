@@ -1,6 +1,6 @@
-import http from 'node:http';
 import pino from 'pino';
 import { ConfigError, loadProjectorConfig } from './config';
+import { createMetricsServer } from './metrics/metricsServer';
 import { createProjector } from './projectorApp';
 
 async function main(): Promise<void> {
@@ -19,21 +19,9 @@ async function main(): Promise<void> {
   // restarts the process instead of leaving it alive and idle.
   const projector = await createProjector({ config, logger, onFatal: (error) => shutdown('fatal', error) });
 
-  const metricsServer = http.createServer((request, response) => {
-    if (request.url === '/metrics') {
-      projector.metrics.registry.metrics().then(
-        (body) => response.writeHead(200, { 'content-type': projector.metrics.registry.contentType }).end(body),
-        (error: unknown) => response.writeHead(500).end(String(error)),
-      );
-    } else if (request.url === '/healthz') {
-      response.writeHead(200, { 'content-type': 'text/plain' }).end('ok\n');
-    } else {
-      response.writeHead(404).end();
-    }
-  });
-  metricsServer.listen(config.metricsPort, config.metricsHost, () => {
-    logger.info({ url: `http://${config.metricsHost}:${config.metricsPort}/metrics` }, 'metrics listening');
-  });
+  const metricsServer = createMetricsServer({ registry: projector.metrics.registry, readiness: projector.readiness });
+  const { url } = await metricsServer.listen(config.metricsPort, config.metricsHost);
+  logger.info({ url: `${url}/metrics`, readyz: `${url}/readyz` }, 'metrics listening');
 
   let stopping = false;
   function shutdown(signal: string, cause?: Error): void {

@@ -6,35 +6,47 @@ import { createProjectorRunner } from './consumer/projectorRunner';
 import { createViewBuilderLoop } from './consumer/viewBuilderLoop';
 import { migrateReadDatabase } from './db/migrateReadDatabase';
 import { createReadPool } from './db/readPool';
+import { createReadinessCheck } from './health/readiness';
 import { createProjectorMetrics } from './metrics/projectorMetrics';
+import { heartbeatTopic } from './operations/cdcFreshness';
+import { createCdcHeartbeatWatch, type CdcHeartbeatWatchTiming } from './source/cdcHeartbeatWatch';
 import { createKafkajsChangeSource, createKafkajsLogCreator } from './source/kafkajsChangeSource';
+import { createHeartbeatEndOffsets } from './source/heartbeatEndOffsets';
 import type { DeadLetter } from './store/deadLetters';
 import { runViewBuilderPass } from './store/viewBuilderPass';
 
 /**
  * The projector, wired: read schema migrated, consumer group, view builder, dead-letter topic,
- * metrics. `start` returns once the consumer runs; `stop` finishes the running batches, commits
- * and leaves the group.
+ * CDC heartbeat watch, metrics and readiness. `start` returns once the consumer runs; `stop`
+ * finishes the running batches, commits and leaves the group.
  */
 export async function createProjector({
   config,
   logger,
   onFatal,
+  cdcHeartbeat: cdcHeartbeatTiming,
 }: {
   config: ProjectorConfig;
   logger: Logger;
   onFatal?: (error: Error) => void;
+  cdcHeartbeat?: CdcHeartbeatWatchTiming;
 }) {
   await migrateReadDatabase(config.readDatabaseUrl, config.readPartitions);
   const pool = createReadPool(config.readDatabaseUrl, config.concurrency + 4, (error) =>
     logger.warn({ err: error }, 'idle database connection lost'),
   );
-  const metrics = createProjectorMetrics();
   const kafka = new Kafka({
     clientId: `projector-${config.memberName}`,
     brokers: [...config.kafkaBrokers],
     logCreator: createKafkajsLogCreator(logger),
   });
+  const cdcHeartbeat = createCdcHeartbeatWatch({
+    endOffsets: createHeartbeatEndOffsets({ kafka, topic: heartbeatTopic(config.topicPrefix) }),
+    logger,
+    ...cdcHeartbeatTiming,
+  });
+  const metrics = createProjectorMetrics({ cdcHeartbeatAgeMs: cdcHeartbeat.ageMs });
+  const readiness = createReadinessCheck({ database: pool, cdc: cdcHeartbeat });
 
   const admin = kafka.admin();
   await admin.connect();
@@ -124,7 +136,9 @@ export async function createProjector({
   return {
     pool,
     metrics,
+    readiness,
     async start(): Promise<void> {
+      cdcHeartbeat.start();
       await waitForSourceTopics();
       await producer.connect();
       if (!config.oneEventPerTransaction) builder.start();
@@ -134,6 +148,7 @@ export async function createProjector({
       await runner.stop();
       await builder.stop();
       await producer.disconnect();
+      await cdcHeartbeat.stop();
       await pool.end();
     },
   };

@@ -1,7 +1,13 @@
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
 
+export interface ProjectorMetricsOptions {
+  /** Time since the CDC heartbeat topic's end offset last advanced (the member's CDC heartbeat watch). */
+  readonly cdcHeartbeatAgeMs: () => number;
+  readonly registry?: Registry;
+}
+
 /** The projector's Prometheus metrics (prefix projector_), on a registry of its own. */
-export function createProjectorMetrics(registry = new Registry()) {
+export function createProjectorMetrics({ cdcHeartbeatAgeMs, registry = new Registry() }: ProjectorMetricsOptions) {
   collectDefaultMetrics({ register: registry, prefix: 'projector_process_' });
   const partitionLabels = ['topic', 'partition'] as const;
   return {
@@ -53,6 +59,16 @@ export function createProjectorMetrics(registry = new Registry()) {
       help: 'Time of one view builder pass',
       buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5],
       registers: [registry],
+    }),
+    cdcHeartbeatAge: new Gauge({
+      name: 'projector_cdc_heartbeat_age_seconds',
+      help:
+        "Seconds since the Debezium heartbeat topic's end offset last advanced, as seen by this member (since it started if never); " +
+        'Debezium writes one every heartbeat.interval.ms (5 s) while it streams',
+      registers: [registry],
+      collect() {
+        this.set(cdcHeartbeatAgeMs() / 1000);
+      },
     }),
   };
 }
