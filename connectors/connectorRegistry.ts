@@ -18,6 +18,10 @@ interface ConnectorStatus {
   readonly tasks: ReadonlyArray<{ readonly id: number; readonly state: string; readonly trace?: string }>;
 }
 
+async function expectOk(response: Response, what: string, name: string): Promise<void> {
+  if (!response.ok) throw new ConnectorError(`${what}: HTTP ${response.status} ${await response.text()}`, name, response.status >= 500);
+}
+
 /** The Connect REST calls the project needs; idempotent where Connect allows it. */
 export function createConnectorRegistry({ connectUrl, timeoutMs = 120_000 }: { connectUrl: string; timeoutMs?: number }) {
   async function call(method: string, pathname: string, body?: unknown): Promise<Response> {
@@ -87,6 +91,37 @@ export function createConnectorRegistry({ connectUrl, timeoutMs = 120_000 }: { c
       if (!response.ok)
         throw new ConnectorError(`restarting ${name}: HTTP ${response.status} ${await response.text()}`, name, response.status >= 500);
       return waitUntilRunning(name);
+    },
+
+    /** PUT /connectors/<name>/stop (Connect 3.5+): tasks shut down, config kept; waits until STOPPED. */
+    async stop(name: string): Promise<void> {
+      await expectOk(await call('PUT', `/connectors/${encodeURIComponent(name)}/stop`), `stopping ${name}`, name);
+      const deadline = Date.now() + timeoutMs;
+      while ((await status(name))?.connector.state !== 'STOPPED') {
+        if (Date.now() > deadline) throw new ConnectorError(`connector ${name} not STOPPED after ${timeoutMs} ms`, name, true);
+        await sleep(250);
+      }
+    },
+
+    /** PUT /connectors/<name>/resume: a stopped or paused connector runs again; waits until every task runs. */
+    async resume(name: string): Promise<ConnectorStatus> {
+      await expectOk(await call('PUT', `/connectors/${encodeURIComponent(name)}/resume`), `resuming ${name}`, name);
+      return waitUntilRunning(name);
+    },
+
+    /** GET /connectors/<name>/offsets (Connect 3.5+): the source offsets Connect keeps, as JSON text. */
+    async offsets(name: string): Promise<string> {
+      const response = await call('GET', `/connectors/${encodeURIComponent(name)}/offsets`);
+      await expectOk(response, `reading the offsets of ${name}`, name);
+      return JSON.stringify(((await response.json()) as { offsets?: unknown }).offsets ?? []);
+    },
+
+    /**
+     * DELETE /connectors/<name>/offsets (Connect 3.6+, the connector must be STOPPED): the source
+     * offsets are forgotten, so the connector starts as if new (Debezium: snapshot.mode decides).
+     */
+    async deleteOffsets(name: string): Promise<void> {
+      await expectOk(await call('DELETE', `/connectors/${encodeURIComponent(name)}/offsets`), `resetting the offsets of ${name}`, name);
     },
 
     async remove(name: string): Promise<boolean> {
