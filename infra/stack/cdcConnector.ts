@@ -3,6 +3,7 @@ import { Client } from 'pg';
 import { ensureCdcTopics } from '../../connectors/cdcTopics';
 import { loadConnectorDefinition } from '../../connectors/connectorDefinition';
 import { createConnectorRegistry } from '../../connectors/connectorRegistry';
+import { readCdcRecovery } from './cdcRecoveryState';
 import type { StackUrls } from './config';
 import { createConnectorHealth } from './connectorHealth';
 import { withKafkaAdmin } from './withKafkaAdmin';
@@ -11,19 +12,22 @@ import { withKafkaAdmin } from './withKafkaAdmin';
  * The local stack's CDC connector: its definition, the Connect registry it is registered with, the
  * probe of whether it really streams, and its registration.
  */
-export function createCdcConnector(urls: StackUrls, log: Logger) {
+export function createCdcConnector(urls: StackUrls, stateDir: string, log: Logger) {
   const registry = createConnectorRegistry({ connectUrl: urls.CONNECT_URL });
   const definition = loadConnectorDefinition();
+  /** A client on the connector's database, made for one piece of work and closed after it. */
+  async function writeClient(): Promise<Client> {
+    const client = new Client({ connectionString: urls.WRITE_DATABASE_URL, connectionTimeoutMillis: 5000 });
+    client.on('error', () => undefined);
+    await client.connect();
+    return client;
+  }
   const health = createConnectorHealth({
     definition,
     registry,
     kafkaBrokers: urls.KAFKA_BROKERS,
-    writeClient: async () => {
-      const client = new Client({ connectionString: urls.WRITE_DATABASE_URL, connectionTimeoutMillis: 5000 });
-      client.on('error', () => undefined);
-      await client.connect();
-      return client;
-    },
+    writeClient,
+    recovery: () => readCdcRecovery(stateDir),
   });
 
   /** Topics first (the projector subscribes to all of them), then the idempotent PUT. */
@@ -33,5 +37,5 @@ export function createCdcConnector(urls: StackUrls, log: Logger) {
     await registry.register(definition);
   }
 
-  return { definition, registry, health, register };
+  return { definition, registry, health, register, writeClient };
 }

@@ -3,6 +3,7 @@ import type { Client } from 'pg';
 import type { ConnectorDefinition } from '../../connectors/connectorDefinition';
 import type { ConnectorRegistry } from '../../connectors/connectorRegistry';
 import { cdcTopics } from '../../connectors/cdcTopics';
+import { HANDS_OFF_PHASES, type CdcRecoveryState } from './cdcRecoveryState';
 import { readSlot, type SlotState } from './replicationSlot';
 
 export type { SlotState } from './replicationSlot';
@@ -10,7 +11,14 @@ export type { SlotState } from './replicationSlot';
 export type ConnectorHealth =
   | { readonly state: 'RUNNING'; readonly reason: string; readonly slot: SlotState; readonly atRisk: boolean }
   /** The task says RUNNING (or is between states) but nothing reaches Kafka; `lost` cannot be healed by a restart. */
-  | { readonly state: 'STALLED'; readonly reason: string; readonly slot: SlotState | null; readonly lost: boolean }
+  /** `recovering`: `recover-cdc` stopped it on purpose; nobody else may touch it meanwhile. */
+  | {
+      readonly state: 'STALLED';
+      readonly reason: string;
+      readonly slot: SlotState | null;
+      readonly lost: boolean;
+      readonly recovering?: boolean;
+    }
   | { readonly state: 'FAILED'; readonly reason: string }
   /** `notRegistered`: Connect answers and does not know the connector (register it); else it could not be asked. */
   | { readonly state: 'DOWN'; readonly reason: string; readonly notRegistered: boolean };
@@ -27,6 +35,8 @@ export interface ConnectorHealthOptions {
    * silence for several intervals means the task is not streaming, whatever its REST state says.
    */
   readonly silenceMs?: number;
+  /** Where a `recover-cdc` run stands, if one started and has not finished. */
+  readonly recovery?: () => CdcRecoveryState | undefined;
 }
 
 /** A slot that has used half its WAL allowance (max_slot_wal_keep_size) is announced as at risk. */
@@ -41,7 +51,7 @@ const AT_RISK_SHARE = 0.5;
  * 3. records reaching Kafka: the heartbeat topic (and, while a snapshot runs, the data topics)
  *    must have a record newer than `silenceMs`.
  */
-export function createConnectorHealth({ definition, registry, kafkaBrokers, writeClient, silenceMs }: ConnectorHealthOptions) {
+export function createConnectorHealth({ definition, registry, kafkaBrokers, writeClient, silenceMs, recovery }: ConnectorHealthOptions) {
   const slotName = definition.config['slot.name'] ?? definition.name;
   const prefix = definition.config['topic.prefix'] ?? definition.name;
   const heartbeatTopic = `${definition.config['topic.heartbeat.prefix'] ?? '__debezium-heartbeat'}.${prefix}`;
@@ -99,6 +109,16 @@ export function createConnectorHealth({ definition, registry, kafkaBrokers, writ
         return { state: 'DOWN', reason: `Connect REST does not answer: ${(error as Error).message}`, notRegistered: false };
       }
       if (status === undefined) return { state: 'DOWN', reason: `connector ${definition.name} is not registered`, notRegistered: true };
+      const recovering = recovery?.();
+      if (recovering !== undefined && HANDS_OFF_PHASES.includes(recovering.phase)) {
+        return {
+          state: 'STALLED',
+          reason: `recover-cdc started ${recovering.startedAt} and stopped the connector on purpose (phase ${recovering.phase}); if that run is gone, run \`npm run stack -- recover-cdc\` again to finish`,
+          slot: null,
+          lost: true,
+          recovering: true,
+        };
+      }
       const failed = [{ ...status.connector, id: 'connector' }, ...status.tasks].find((s) => s.state === 'FAILED');
       if (failed !== undefined) {
         return {
@@ -112,7 +132,7 @@ export function createConnectorHealth({ definition, registry, kafkaBrokers, writ
       if (slot.walStatus === 'lost') {
         return {
           state: 'STALLED',
-          reason: `replication slot ${slotName} is lost (its WAL was removed): views stop changing until \`recover-cdc\``,
+          reason: `replication slot ${slotName} is lost (its WAL was removed): views stop changing until \`npm run stack -- recover-cdc\``,
           slot,
           lost: true,
         };

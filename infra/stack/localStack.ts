@@ -9,6 +9,7 @@ import { createConnectWorker } from './connectWorker';
 import { createDaemon, runningPid, startDaemon, stopDaemon } from './daemon';
 import { nodeEntryArgs } from './nodeEntry';
 import type { PartHealth, PartName } from './partHealth';
+import { recoverCdc, type RecoverCdcDeps } from './recoverCdc';
 import { probeStackHealth } from './stackHealth';
 import { ensureJvmArtifacts, type JvmArtifacts } from './jvmArtifacts';
 import { createKafkaBroker } from './kafkaBroker';
@@ -25,7 +26,13 @@ export function createLocalStack({ config, logger }: { config: StackConfig; logg
   const urls = stackUrls(config);
   const apps = createPipelineApps(config, log);
   const supervisor = createDaemon('supervisor', config.runDir, config.logDir, path.join(config.rootDir, SUPERVISOR_MAIN));
-  const { definition: connectorDefinition, registry, health: cdc, register: registerConnector } = createCdcConnector(urls, log);
+  const {
+    definition: connectorDefinition,
+    registry,
+    health: cdc,
+    register: registerConnector,
+    writeClient,
+  } = createCdcConnector(urls, config.stateDir, log);
   let jvm: JvmArtifacts | undefined;
   const jvmArtifacts = () => (jvm ??= ensureJvmArtifacts(config, log));
 
@@ -168,6 +175,20 @@ export function createLocalStack({ config, logger }: { config: StackConfig; logg
       } finally {
         await client.end();
       }
+    },
+
+    /** `recover-cdc`: a new slot and a snapshot of every table after the slot was lost (recoverCdc.ts). */
+    recoverCdc(options: Pick<RecoverCdcDeps, 'projectorGroup' | 'log' | 'timeoutMs' | 'force'>): Promise<number> {
+      return recoverCdc({
+        ...options,
+        definition: connectorDefinition,
+        registry,
+        stateDir: config.stateDir,
+        kafkaBrokers: urls.KAFKA_BROKERS,
+        readDatabaseUrl: urls.READ_DATABASE_URL,
+        writeClient,
+        terminateSlotHolder: (pid) => this.terminateSlotHolder(pid),
+      });
     },
 
     /** Restarts the connector and all its tasks through the REST API. */

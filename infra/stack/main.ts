@@ -26,6 +26,12 @@ const USAGE = `usage: npm run stack -- <command>
            while it keeps streaming (a Debezium incremental snapshot); prints progress until it
            completes. channel_members, messages and channel_read_records are refused: their topics
            are keyed by channel or user, and Debezium would emit one row per key
+  recover-cdc [--group G] [--timeout seconds] [--force]
+           the way back from a lost replication slot: stops the connector, drops the slot, forgets
+           its offsets and starts it again with a snapshot of every table; once the projector (group
+           G, default im-projector) has applied the snapshot, retires the friendships deleted while
+           the slot was lost. Only when the slot is lost or missing, unless --force. A run that was
+           stopped is finished by running it again
   start    up, then the projector, the services and the supervisor (which heals the stack while
            it runs); prints where each part listens`;
 
@@ -126,6 +132,26 @@ async function main(argv: readonly string[]): Promise<number> {
         },
         tables,
       );
+    }
+    case 'recover-cdc': {
+      const { values } = parseArgs({
+        args: [...rest],
+        options: {
+          group: { type: 'string', default: 'im-projector' },
+          timeout: { type: 'string', default: '3600' },
+          force: { type: 'boolean', default: false },
+        },
+      });
+      if (!/^[1-9]\d{0,6}$/.test(values.timeout ?? '')) {
+        console.error(`--timeout ${values.timeout}: a number of seconds`);
+        return 2;
+      }
+      return stack.recoverCdc({
+        projectorGroup: values.group ?? 'im-projector',
+        timeoutMs: Number(values.timeout) * 1000,
+        force: values.force === true,
+        log: (line) => console.log(line),
+      });
     }
     case 'help':
     case '--help':

@@ -84,9 +84,12 @@ export function parseNotification(value: Buffer | null): SnapshotNotification | 
 export function progressLine(n: SnapshotNotification): string | null {
   switch (n.type) {
     case 'STARTED':
-      return `snapshot started: ${n.data.data_collections ?? ''}`;
+      return n.data.data_collections === undefined ? 'snapshot started' : `snapshot started: ${n.data.data_collections}`;
     case 'IN_PROGRESS':
-      return `${n.data.current_collection_in_progress ?? '?'}: read up to key ${n.data.last_processed_key ?? '?'} of ${n.data.maximum_key ?? '?'}`;
+      // An initial (blocking) snapshot names the table it reads; an incremental one also its keys.
+      return n.data.last_processed_key === undefined
+        ? `${n.data.current_collection_in_progress ?? '?'}: reading`
+        : `${n.data.current_collection_in_progress ?? '?'}: read up to key ${n.data.last_processed_key} of ${n.data.maximum_key ?? '?'}`;
     case 'TABLE_SCAN_COMPLETED':
       return `${n.data.scanned_collection ?? n.data.data_collection ?? '?'}: done, ${n.data.total_rows_scanned ?? '?'} rows (${n.data.status ?? 'SUCCEEDED'})`;
     case 'COMPLETED':
