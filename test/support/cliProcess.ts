@@ -11,13 +11,38 @@ export interface CliRun {
 
 /** One of the project's commands as a user runs it (`tsx <entry> <args>`), with its output and exit code. */
 export function runCli(entry: string, args: readonly string[], env: Readonly<Record<string, string | undefined>> = {}): Promise<CliRun> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(path.join(ROOT, 'node_modules', '.bin', 'tsx'), [entry, ...args], { cwd: ROOT, env: { ...process.env, ...env } });
+  return startCli(entry, args, env).done;
+}
+
+/**
+ * The same, started: `onStdout` sees the output as it comes, `kill` signals the command and the
+ * processes it started (to kill it at a chosen point), and `done` resolves when it ends.
+ */
+export function startCli(
+  entry: string,
+  args: readonly string[],
+  env: Readonly<Record<string, string | undefined>> = {},
+  onStdout: (soFar: string) => void = () => undefined,
+): { readonly kill: (signal: NodeJS.Signals) => void; readonly done: Promise<CliRun> } {
+  // Its own process group: tsx runs the command in a child process, and a signal must reach both.
+  const child = spawn(path.join(ROOT, 'node_modules', '.bin', 'tsx'), [entry, ...args], {
+    cwd: ROOT,
+    env: { ...process.env, ...env },
+    detached: true,
+  });
+  const kill = (signal: NodeJS.Signals) => {
+    if (child.pid !== undefined) process.kill(-child.pid, signal);
+  };
+  const done = new Promise<CliRun>((resolve, reject) => {
     let stdout = '';
     let stderr = '';
-    child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString('utf8')));
+    child.stdout.on('data', (chunk: Buffer) => {
+      stdout += chunk.toString('utf8');
+      onStdout(stdout);
+    });
     child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString('utf8')));
     child.on('error', reject);
     child.on('close', (status) => resolve({ status, stdout, stderr }));
   });
+  return { kill, done };
 }
