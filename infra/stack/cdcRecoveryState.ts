@@ -25,8 +25,11 @@ export interface CdcRecoveryState {
   readonly snapshotEnd?: TopicOffsets;
 }
 
-/** Phases in which the connector is stopped or starting on purpose: not a stall to heal. */
-export const HANDS_OFF_PHASES: ReadonlyArray<CdcRecoveryState['phase']> = ['stopping'];
+/**
+ * Phases in which the connector is stopped, or starting with a snapshot, on purpose: not a stall
+ * to heal (a task restarted mid-snapshot would snapshot again at another position).
+ */
+export const HANDS_OFF_PHASES: ReadonlyArray<CdcRecoveryState['phase']> = ['stopping', 'snapshotting'];
 
 export function cdcRecoveryFile(stateDir: string): string {
   return path.join(stateDir, 'cdc-recovery.json');

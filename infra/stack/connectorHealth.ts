@@ -163,7 +163,11 @@ export function createConnectorHealth({ definition, registry, kafkaBrokers, writ
       const risk = atRisk
         ? `; AT RISK: only ${(Number(slot.safeWalBytes) / 1048576).toFixed(0)} MB of WAL left before the slot is invalidated`
         : '';
-      return { state: 'RUNNING', reason: `streaming; confirmed ${slot.confirmedLsn}, ${retained}${risk}`, slot, atRisk };
+      const unfinished =
+        recovering === undefined
+          ? ''
+          : `; recover-cdc has not finished (phase ${recovering.phase}): run it again to retire the deletes it missed`;
+      return { state: 'RUNNING', reason: `streaming; confirmed ${slot.confirmedLsn}, ${retained}${risk}${unfinished}`, slot, atRisk };
     },
   };
 }

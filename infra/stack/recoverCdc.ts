@@ -7,6 +7,7 @@ import type { ConnectorRegistry } from '../../connectors/connectorRegistry';
 import { parseLosslessJson } from '../../projector/decode/parseLosslessJson';
 import { createReadPool } from '../../projector/db/readPool';
 import { readCheckpoints } from '../../projector/store/checkpoints';
+import { recordCdcRecovery } from '../../projector/store/cdcRecoveryLog';
 import { retireFriendshipsMissedByCdc } from '../../projector/store/friendshipsMissedByCdc';
 import { inTransaction } from '../db/transaction';
 import { clearCdcRecovery, readCdcRecovery, writeCdcRecovery, type CdcRecoveryState, type TopicOffsets } from './cdcRecoveryState';
@@ -87,22 +88,26 @@ export async function recoverCdc(deps: RecoverCdcDeps): Promise<number> {
       const snapshot =
         notificationTopic === undefined
           ? 'COMPLETED'
-          : await followInitialSnapshot(kafka, notificationTopic, state.before[notificationTopic] ?? {}, deadline, log);
+          : await followInitialSnapshot(kafka, notificationTopic, state.before[notificationTopic] ?? {}, deadline, log, async () => {
+              const now = await registry.status(name).catch(() => undefined);
+              return [...(now?.tasks ?? [])].some((t) => t.state === 'FAILED');
+            });
       if (snapshot === 'TIMEOUT') {
         log('the snapshot did not complete within the timeout; run recover-cdc again to go on waiting');
         return 1;
       }
-      if (snapshot === 'SKIPPED') {
-        // The stopping task committed its offsets after they were forgotten: the connector
-        // started from them, on a new slot, without a snapshot. Start over (a few times at most).
-        if (attempt >= 3) throw new Error(`connector ${name} skipped its snapshot ${attempt} times; see the Connect log`);
-        log('the connector found offsets again and skipped the snapshot: stopping it once more');
+      if (snapshot === 'SKIPPED' || snapshot === 'FAILED') {
+        // The stopping task committed its offsets after they were forgotten: the new task found
+        // them and no slot (it fails), or skipped the snapshot. Start over (a few times at most).
+        if (attempt >= 3)
+          throw new Error(`connector ${name} did not snapshot after ${attempt} attempts (${snapshot}); see the Connect log`);
+        log(`the connector ${snapshot === 'SKIPPED' ? 'skipped the snapshot' : 'task FAILED'} (offsets came back): stopping it once more`);
         const after = await endOffsets(admin, notificationTopic === undefined ? [] : [notificationTopic]);
         state = { ...state, phase: 'stopping', before: { ...state.before, ...after } };
         writeCdcRecovery(stateDir, state);
         continue;
       }
-      const snapshotLsn = await firstSnapshotLsn(kafka, topics, state.before, deadline);
+      const snapshotLsn = await snapshotReadLsn(admin, kafka, topics, state.before, deadline);
       if (snapshotLsn === null) {
         log('no snapshot read reached Kafka within the timeout; run recover-cdc again to go on waiting');
         return 1;
@@ -161,16 +166,23 @@ async function dropSlot(deps: RecoverCdcDeps, slotName: string, deadline: number
   }
 }
 
-/** Follows Debezium's notifications after `from` until an initial snapshot completed or was skipped. */
+type SnapshotEnd = 'COMPLETED' | 'SKIPPED' | 'FAILED' | 'TIMEOUT';
+
+/** Follows Debezium's notifications after `from` until an initial snapshot completed or was skipped, or the task failed. */
 async function followInitialSnapshot(
   kafka: Kafka,
   topic: string,
   from: Readonly<Record<string, string>>,
   deadline: number,
   log: (line: string) => void,
-): Promise<'COMPLETED' | 'SKIPPED' | 'TIMEOUT'> {
-  let end: 'COMPLETED' | 'SKIPPED' | 'TIMEOUT' = 'TIMEOUT';
-  await readFrom(kafka, [topic], { [topic]: from }, deadline, (message) => {
+  taskFailed: () => Promise<boolean>,
+): Promise<SnapshotEnd> {
+  let end: SnapshotEnd = 'TIMEOUT';
+  const failed = async () => {
+    if (await taskFailed()) end = 'FAILED';
+    return end === 'FAILED';
+  };
+  await readFrom(kafka, [topic], { [topic]: from }, deadline, failed, (message) => {
     const n = parseNotification(message.value);
     if (n === null || n.aggregateType !== 'Initial Snapshot') return false;
     const line = progressLine(n);
@@ -181,18 +193,52 @@ async function followInitialSnapshot(
   return end;
 }
 
-/** The LSN of the first snapshot read after `from` (every read of one snapshot carries the same). */
-async function firstSnapshotLsn(kafka: Kafka, topics: readonly string[], from: TopicOffsets, deadline: number): Promise<bigint | null> {
-  let lsn: bigint | null = null;
-  await readFrom(kafka, topics, from, deadline, (message) => {
-    if (message.value === null) return false;
-    const parsed = parseLosslessJson(message.value.toString('utf8')) as { payload?: ChangeValue } & ChangeValue;
-    const change = parsed.payload ?? parsed;
-    if (change.op !== 'r' || typeof change.source?.lsn !== 'bigint') return false;
-    lsn = change.source.lsn;
-    return true;
+/**
+ * The LSN of the snapshot that completed: every read of one snapshot carries the same, and a
+ * snapshot started again (a task restarted mid-way) carries a higher one, so it is the highest read
+ * LSN after `from`. Read from the heartbeat table's topic, which is small and whose one row every
+ * snapshot reads; from the first read of any topic if that table was empty.
+ */
+async function snapshotReadLsn(
+  admin: Admin,
+  kafka: Kafka,
+  topics: readonly string[],
+  from: TopicOffsets,
+  deadline: number,
+): Promise<bigint | null> {
+  const heartbeatTable = topics.find((t) => t.endsWith('.debezium_heartbeat'));
+  if (heartbeatTable !== undefined) {
+    const to = (await endOffsets(admin, [heartbeatTable]))[heartbeatTable] ?? {};
+    const remaining = new Map(
+      Object.entries(to).filter(([partition, end]) => BigInt(end) > BigInt(from[heartbeatTable]?.[partition] ?? '0')),
+    );
+    let highest: bigint | null = null;
+    if (remaining.size > 0) {
+      await readFrom(kafka, [heartbeatTable], from, deadline, noStop, (message, partition) => {
+        const lsn = readLsn(message.value);
+        if (lsn !== null && (highest === null || lsn > highest)) highest = lsn;
+        if (BigInt(message.offset) + 1n >= BigInt(remaining.get(String(partition)) ?? '0')) remaining.delete(String(partition));
+        return remaining.size === 0;
+      });
+    }
+    if (highest !== null) return highest;
+  }
+  let first: bigint | null = null;
+  await readFrom(kafka, topics, from, deadline, noStop, (message) => {
+    first = readLsn(message.value);
+    return first !== null;
   });
-  return lsn;
+  return first;
+}
+
+const noStop = async () => false;
+
+/** A snapshot read's LSN, or null for any other record. */
+function readLsn(value: Buffer | null): bigint | null {
+  if (value === null) return null;
+  const parsed = parseLosslessJson(value.toString('utf8')) as { payload?: ChangeValue } & ChangeValue;
+  const change = parsed.payload ?? parsed;
+  return change.op === 'r' && typeof change.source?.lsn === 'bigint' ? change.source.lsn : null;
 }
 
 interface ChangeValue {
@@ -201,21 +247,28 @@ interface ChangeValue {
 }
 
 /**
- * Reads `topics` from the given offsets with a throwaway consumer until `found` says so or the
- * deadline passes.
+ * Reads `topics` from the given offsets with a throwaway consumer until `found` says so, `stop`
+ * (asked every 2 s) says so, or the deadline passes.
  */
 async function readFrom(
   kafka: Kafka,
   topics: readonly string[],
   from: TopicOffsets,
   deadline: number,
-  found: (message: { readonly value: Buffer | null }) => boolean,
+  stop: () => Promise<boolean>,
+  found: (message: { readonly value: Buffer | null; readonly offset: string }, partition: number) => boolean,
 ): Promise<void> {
   const groupId = `stack-recover-cdc-${process.pid}-${Date.now()}`;
   const consumer = kafka.consumer({ groupId });
   let done: () => void = () => undefined;
   const finished = new Promise<void>((resolve) => (done = resolve));
   const timer = setTimeout(() => done(), Math.max(0, deadline - Date.now()));
+  const poll = setInterval(() => {
+    stop().then(
+      (yes) => yes && done(),
+      () => undefined,
+    );
+  }, 2000);
   try {
     await consumer.connect();
     await consumer.subscribe({ topics: [...topics], fromBeginning: true });
@@ -227,12 +280,13 @@ async function readFrom(
       eachMessage: async ({ topic, partition, message }) => {
         // Seeking is only a shortcut: whatever was fetched before it is skipped here.
         if (BigInt(message.offset) < BigInt(from[topic]?.[String(partition)] ?? '0')) return;
-        if (found(message)) done();
+        if (found(message, partition)) done();
       },
     });
     await finished;
   } finally {
     clearTimeout(timer);
+    clearInterval(poll);
     await consumer.disconnect();
     const admin = kafka.admin();
     await admin.connect();
@@ -304,10 +358,13 @@ async function retireMissedDeletes(deps: RecoverCdcDeps, state: CdcRecoveryState
       );
       return 1;
     }
-    const retired = await inTransaction(pool, async (tx) => ({
-      commit: true,
-      value: await retireFriendshipsMissedByCdc(tx, BigInt(state.snapshotLsn ?? '0')),
-    }));
+    const snapshotLsn = BigInt(state.snapshotLsn);
+    const retired = await inTransaction(pool, async (tx) => {
+      const value = await retireFriendshipsMissedByCdc(tx, snapshotLsn);
+      // For later rebuilds: replaying the topics brings these friendships back (cdcRecoveryLog.ts).
+      await recordCdcRecovery(tx, snapshotLsn);
+      return { commit: true, value };
+    });
     log(`${retired.length} friendships deleted while the slot was lost were retired`);
     clearCdcRecovery(deps.stateDir);
     log('recovered: streaming again, and the views converge as the projector builds them (check with npm run verify)');

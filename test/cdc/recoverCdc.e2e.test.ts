@@ -1,5 +1,8 @@
+import fs from 'node:fs';
 import { Client, Pool } from 'pg';
 import { createConnectorRegistry } from '../../connectors/connectorRegistry';
+import { cdcRecoveryFile } from '../../infra/stack/cdcRecoveryState';
+import { loadStackConfig } from '../../infra/stack/config';
 import { waitFor } from '../../infra/stack/waitFor';
 import { createReadPool } from '../../projector/db/readPool';
 import { runCli, startCli } from '../support/cliProcess';
@@ -84,6 +87,8 @@ afterAll(async () => {
   await admin.query('select pg_reload_conf()');
   await admin.end();
   if ((await registry.status('im-write'))?.connector.state === 'STOPPED') await registry.resume('im-write');
+  // A run that failed mid-way leaves its state, which keeps the watchdog away from the connector.
+  fs.rmSync(cdcRecoveryFile(loadStackConfig().stateDir), { force: true });
   projector.child.kill('SIGTERM');
   await projector.exited;
   await Promise.all([writePool.end(), read.end()]);
@@ -144,7 +149,8 @@ it('after the slot is lost, status says so; recover-cdc streams again and the vi
   expect(recovery.status).toBe(0);
   expect(recovery.stdout).toMatch(/^replication slot im_write_cdc dropped$/m);
   expect(recovery.stdout).toMatch(/^public\.friendships: done, \d+ rows/m);
-  expect(recovery.stdout).toMatch(/^\d+ friendships deleted while the slot was lost were retired$/m);
+  // At least Ann's and Cat's two rows; friendships other tests deleted without a projector running may add to it.
+  expect(Number(/^(\d+) friendships deleted while the slot was lost were retired$/m.exec(recovery.stdout)?.[1])).toBeGreaterThanOrEqual(2);
   expect(await slotStatus()).toBe('reserved');
 
   await waitUntilCaptured(writePool);
