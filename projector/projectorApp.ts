@@ -13,6 +13,7 @@ import { createCdcHeartbeatWatch, type CdcHeartbeatWatchTiming } from './source/
 import { createKafkajsChangeSource, createKafkajsLogCreator } from './source/kafkajsChangeSource';
 import { createHeartbeatEndOffsets } from './source/heartbeatEndOffsets';
 import type { DeadLetter } from './store/deadLetters';
+import type { UnappliablePolicy } from './consumer/applyBatch';
 import { runViewBuilderPass } from './store/viewBuilderPass';
 
 /**
@@ -25,13 +26,19 @@ export async function createProjector({
   logger,
   onFatal,
   cdcHeartbeat: cdcHeartbeatTiming,
+  version,
+  unappliable = 'dead-letter',
 }: {
   config: ProjectorConfig;
   logger: Logger;
   onFatal?: (error: Error) => void;
   cdcHeartbeat?: CdcHeartbeatWatchTiming;
+  /** A rebuild's version: `readDatabaseUrl` names its schema, which keeps its own migration record. */
+  version?: { readonly schema: string };
+  /** What an event the store refuses does: a dead letter (the default), or stop the projector (a rebuild). */
+  unappliable?: UnappliablePolicy;
 }) {
-  await migrateReadDatabase(config.readDatabaseUrl, config.readPartitions);
+  await migrateReadDatabase(config.readDatabaseUrl, config.readPartitions, version?.schema);
   const pool = createReadPool(config.readDatabaseUrl, config.concurrency + 4, (error) =>
     logger.warn({ err: error }, 'idle database connection lost'),
   );
@@ -108,6 +115,7 @@ export async function createProjector({
     source,
     groupId: config.groupId,
     memberName: config.memberName,
+    unappliable,
     logger,
     metrics,
     onCommitted: () => builder.wake(),

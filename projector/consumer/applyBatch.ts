@@ -9,6 +9,8 @@ import type { PartitionBatch, SourceRecord } from '../source/changeSource';
 import { recordDeadLetters, type DeadLetter } from '../store/deadLetters';
 import { UnavailableValueError } from '../store/unavailableValueError';
 import { isDataError } from '../../infra/db/databaseErrors';
+import { PipelineError } from '../../infra/errors/pipelineError';
+import { holdVersionSwapLock } from '../store/versionSwapLock';
 import { inTransaction, withSavepoint, type Transaction, type TransactionOutcome } from '../../infra/db/transaction';
 
 export type BatchOutcome =
@@ -25,6 +27,21 @@ export type BatchOutcome =
   /** The checkpoint is not where this member's claim says it is; nothing was written. */
   | { readonly kind: 'fenced'; readonly reason: CheckpointRefusal };
 
+/**
+ * What an event that cannot be applied (undecodable, or refused by the store) does: it becomes a
+ * dead letter and the partition goes on (the live projector), or the batch fails with an error
+ * naming it and nothing of the batch commits (a rebuild, which must not swap in views that
+ * silently miss an event, unless its operator asked for dead letters).
+ */
+export type UnappliablePolicy = 'dead-letter' | 'fail';
+
+/** An event a rebuild cannot apply: not retriable, so the rebuild stops and names it. */
+export class UnappliableEventError extends PipelineError {
+  constructor(readonly letter: DeadLetter) {
+    super(`cannot apply ${letter.topic}/${letter.partition}@${letter.offset} (${letter.errorKind}): ${letter.error}`, { retriable: false });
+  }
+}
+
 interface Decoded {
   readonly record: SourceRecord;
   readonly event: ChangeEvent;
@@ -35,7 +52,13 @@ interface Decoded {
  * and the checkpoint commit together or not at all. Transient database errors are thrown for the
  * caller to retry; an event the store refuses is isolated and dead-lettered.
  */
-export async function applyBatch(pool: Pool, group: string, claim: PartitionClaim, batch: PartitionBatch): Promise<BatchOutcome> {
+export async function applyBatch(
+  pool: Pool,
+  group: string,
+  claim: PartitionClaim,
+  batch: PartitionBatch,
+  unappliable: UnappliablePolicy = 'dead-letter',
+): Promise<BatchOutcome> {
   const fresh = batch.records.filter((r) => r.offset >= claim.nextOffset);
   const alreadyApplied = batch.records.length - fresh.length;
   const last = fresh[fresh.length - 1];
@@ -61,6 +84,8 @@ export async function applyBatch(pool: Pool, group: string, claim: PartitionClai
   /** The batch's writes after its reference rows: dead letters, then the fenced checkpoint. */
   async function commitWith(tx: Transaction, refused: readonly DeadLetter[]): Promise<TransactionOutcome<BatchOutcome>> {
     const letters = [...deadLetters, ...refused];
+    const first = letters[0];
+    if (unappliable === 'fail' && first !== undefined) throw new UnappliableEventError(first);
     await recordDeadLetters(tx, group, letters);
     const advance = await advanceCheckpoint(tx, group, claim, nextOffset, lastSourceTsMs);
     if (advance.kind === 'refused') return { commit: false, value: { kind: 'fenced', reason: advance.reason } };
@@ -81,13 +106,17 @@ export async function applyBatch(pool: Pool, group: string, claim: PartitionClai
   try {
     // The whole batch at once: the common case, one transaction and no savepoint.
     return await inTransaction(pool, async (tx) => {
+      await holdVersionSwapLock(tx);
       await applyRefChanges(tx, refChangesForBatch(decoded.map((d) => d.event)));
       return commitWith(tx, []);
     });
   } catch (error) {
     if (!isRefusedEvent(error)) throw error;
     // Some event's values are refused: again, event by event, to find and dead-letter them.
-    return inTransaction(pool, async (tx) => commitWith(tx, await applyOneByOne(tx, batch, decoded)));
+    return inTransaction(pool, async (tx) => {
+      await holdVersionSwapLock(tx);
+      return commitWith(tx, await applyOneByOne(tx, batch, decoded));
+    });
   }
 }
 

@@ -4,7 +4,7 @@ import type { ProjectorMetrics } from '../metrics/projectorMetrics';
 import type { BatchDisposition, ChangeSource, SourceBatch, TopicPartition } from '../source/changeSource';
 import { createPartitionClaims } from './partitionClaims';
 import type { DeadLetter } from '../store/deadLetters';
-import { applyBatch } from './applyBatch';
+import { applyBatch, UnappliableEventError, type UnappliablePolicy } from './applyBatch';
 import { retryWithBackoff } from './retryWithBackoff';
 
 export interface ProjectorRunnerOptions {
@@ -24,6 +24,8 @@ export interface ProjectorRunnerOptions {
    * built before the next event. Never for production.
    */
   readonly oneEventPerTransaction?: { readonly buildViewsNow: () => Promise<void> };
+  /** What an event the store refuses does (applyBatch.ts); dead-lettered by default. */
+  readonly unappliable?: UnappliablePolicy;
   /** How often claimed checkpoints are checked for an operator's move (replay). */
   readonly checkpointRefreshMs?: number;
   /** The source stopped for good; the process should exit so that its supervisor restarts it. */
@@ -84,7 +86,14 @@ export function createProjectorRunner(options: ProjectorRunnerOptions) {
 
     const started = process.hrtime.bigint();
     const current = claim;
-    const outcome = await retryWithBackoff(() => applyBatch(pool, groupId, current, batch), retry);
+    let outcome;
+    try {
+      outcome = await retryWithBackoff(() => applyBatch(pool, groupId, current, batch, options.unappliable), retry);
+    } catch (error) {
+      // Retrying cannot help an event that cannot be applied: the owner (a rebuild) stops.
+      if (error instanceof UnappliableEventError) options.onFatal?.(error);
+      throw error;
+    }
     const seconds = Number(process.hrtime.bigint() - started) / 1e9;
 
     if (outcome.kind === 'fenced') {

@@ -8,10 +8,11 @@ export const READ_MIGRATIONS = path.join(__dirname, 'migrations');
 
 /**
  * Applies the read-side migrations (hand-written SQL: drizzle-kit cannot express PARTITION BY
- * HASH), then creates the hash partitions (ensureReadPartitions).
+ * HASH), then creates the hash partitions (ensureReadPartitions). A rebuild's version gives the
+ * URL of its schema (readUrlInSchema) and keeps its own record of migrations there.
  */
-export async function migrateReadDatabase(databaseUrl: string, partitions: number): Promise<void> {
-  await migrateDatabase(databaseUrl, READ_MIGRATIONS);
+export async function migrateReadDatabase(databaseUrl: string, partitions: number, migrationsSchema?: string): Promise<void> {
+  await migrateDatabase(databaseUrl, READ_MIGRATIONS, migrationsSchema);
   const client = new Client({ connectionString: databaseUrl });
   await client.connect();
   try {

@@ -1,5 +1,6 @@
 import type { Pool } from 'pg';
 import { inTransaction, type Transaction } from '../../infra/db/transaction';
+import { holdVersionSwapLock } from './versionSwapLock';
 
 export interface PartitionClaim {
   readonly topic: string;
@@ -24,6 +25,7 @@ export async function claimPartition(pool: Pool, group: string, member: string, 
   const row = await inTransaction(
     pool,
     async (tx) => {
+      await holdVersionSwapLock(tx);
       const result = await tx.query<{ next_offset: string; owner_epoch: string }>(
         `insert into projection_checkpoints (consumer_group, topic, partition, owner_epoch, owner_member)
          values ($1, $2, $3, 1, $4)

@@ -2,10 +2,12 @@ import type { Pool } from 'pg';
 import { inClientTransaction } from '../../infra/db/transaction';
 import { buildViews, type BuildResult } from './buildViews';
 import { clearBuiltMarks, oldestDirtyMarks } from './dirtyMarks';
+import { holdVersionSwapLock } from './versionSwapLock';
 
 // One builder at a time across all projector instances: view rows are then written by a single
 // transaction at a time, reading committed ref_ rows, so no two builds of a row can interleave.
 // A session lock (not a transaction lock) so that it is held before the pass's snapshot exists.
+// Keyed by the schema too: a rebuild's version (projector/store/readVersions.ts) has a builder of its own.
 const VIEW_BUILDER_LOCK = 7_245_003;
 
 export type PassResult = { readonly kind: 'busy' } | ({ readonly kind: 'built'; readonly marks: number } & BuildResult);
@@ -25,13 +27,16 @@ export async function runViewBuilderPass(pool: Pool, limit: number): Promise<Pas
   let broken: Error | undefined;
   try {
     // Locked before the snapshot is taken, so a pass always sees the previous pass's rows.
-    const lock = await client.query<{ ok: boolean }>('select pg_try_advisory_lock($1) as ok', [VIEW_BUILDER_LOCK]);
+    const lock = await client.query<{ ok: boolean }>('select pg_try_advisory_lock($1, hashtext(current_schema())) as ok', [
+      VIEW_BUILDER_LOCK,
+    ]);
     locked = lock.rows[0]?.ok === true;
     if (!locked) return { kind: 'busy' };
 
     const built = await inClientTransaction(
       client,
       async (tx) => {
+        await holdVersionSwapLock(tx);
         const taken = await oldestDirtyMarks(tx, limit);
         const result =
           taken.length === 0
@@ -50,7 +55,8 @@ export async function runViewBuilderPass(pool: Pool, limit: number): Promise<Pas
     broken = error instanceof Error ? error : new Error(String(error));
     throw error;
   } finally {
-    if (locked && broken === undefined) await client.query('select pg_advisory_unlock($1)', [VIEW_BUILDER_LOCK]).catch(() => undefined);
+    if (locked && broken === undefined)
+      await client.query('select pg_advisory_unlock($1, hashtext(current_schema()))', [VIEW_BUILDER_LOCK]).catch(() => undefined);
     // A connection that failed mid-pass is discarded: that also ends its session lock.
     client.release(broken);
   }
