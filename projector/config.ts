@@ -66,6 +66,15 @@ export function loadProjectorConfig(env: Environment = process.env): ProjectorCo
   });
 }
 
+/**
+ * im_write's URL, for the operations that compare the views with it (a rebuild verifies its
+ * version before the swap). The projector itself never reads im_write.
+ */
+export function loadWriteDatabaseUrl(env: Environment = process.env): string {
+  return readSettings(fromEnvironment(env), { WRITE_DATABASE_URL: postgresUrl({ database: 'im_write' }) }, 'rebuild settings')
+    .WRITE_DATABASE_URL;
+}
+
 /** The CDC topics the projector reads, one per projected source table. */
 export function sourceTopics(topicPrefix: string): string[] {
   return PROJECTED_TABLES.map((t) => `${topicPrefix}.public.${t}`);

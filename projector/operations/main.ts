@@ -1,12 +1,14 @@
 import { parseArgs } from 'node:util';
 import { Kafka, logLevel } from 'kafkajs';
-import { ConfigError, loadProjectorConfig, sourceTopics } from '../config';
+import pino from 'pino';
+import { ConfigError, loadProjectorConfig, loadWriteDatabaseUrl, sourceTopics } from '../config';
 import { createReadPool } from '../db/readPool';
 import { listDeadLetters } from '../store/deadLetters';
 import { pendingMarks } from '../store/dirtyMarks';
 import { cdcFreshness } from './cdcFreshness';
 import { partitionLag } from './partitionLag';
 import { replayDeadLetters } from './replayDeadLetters';
+import { runRebuildCommand } from './rebuildCommand';
 import { parseReplayOptions, runReplay, type ReplayOptions } from './replayCommand';
 
 // Debezium heartbeats every 5 s (connectors/im-write.json): six missed ones are not a hiccup.
@@ -25,6 +27,15 @@ const USAGE = `usage: npm run projector -- <command>
                                        move one partition's checkpoint back to that offset
                                        (a checkpoint is never moved forward: replaying never skips records)
 
+  rebuild [--dead-letter]              fill a new version of the read side from the beginning of the topics with a consumer
+                                       group of its own while the live views keep serving; progress bar; once caught up,
+                                       verify it against im_write (WRITE_DATABASE_URL) and swap it in atomically. A killed
+                                       rebuild resumes where it stopped. An event it cannot apply stops it, naming the event,
+                                       unless --dead-letter
+  rebuild --rollback                   make the previous version live again (the one the last swap replaced)
+  rebuild --drop-old                   drop the previous version (no rollback after that)
+  rebuild --cancel                     drop a version a stopped rebuild was filling
+
 Reads READ_DATABASE_URL, KAFKA_BROKERS, PROJECTOR_GROUP_ID (default im-projector), TOPIC_PREFIX (default im).`;
 
 const OPTIONS = {
@@ -35,6 +46,10 @@ const OPTIONS = {
   partition: { type: 'string' },
   offset: { type: 'string' },
   help: { type: 'boolean' },
+  'dead-letter': { type: 'boolean' },
+  rollback: { type: 'boolean' },
+  'drop-old': { type: 'boolean' },
+  cancel: { type: 'boolean' },
 } as const;
 
 type Values = ReturnType<typeof parseArgs<{ args: string[]; allowPositionals: true; options: typeof OPTIONS }>>['values'];
@@ -132,6 +147,19 @@ async function main(argv: string[]): Promise<number> {
         } finally {
           await admin.disconnect();
         }
+      }
+      case 'rebuild': {
+        const chosen = (['rollback', 'drop-old', 'cancel'] as const).filter((a) => values[a] === true);
+        if (chosen.length > 1 || (chosen.length > 0 && values['dead-letter'] === true)) {
+          console.error(`rebuild: give at most one of --rollback, --drop-old, --cancel (and --dead-letter only for a rebuild)\n\n${USAGE}`);
+          return 2;
+        }
+        const writeDatabaseUrl = chosen.length === 0 ? loadWriteDatabaseUrl() : '';
+        // The rebuild's own projector logs warnings and errors only; progress goes to stdout.
+        const logger = pino({ level: 'warn', base: { service: 'projector-rebuild' } }, pino.destination(2));
+        return await runRebuildCommand({ config, writeDatabaseUrl, logger, out: process.stdout }, chosen[0] ?? 'rebuild', {
+          deadLetter: values['dead-letter'] === true,
+        });
       }
       default:
         console.error(`unknown command '${command}'\n\n${USAGE}`);
