@@ -21,14 +21,14 @@ import {
   versionSchema,
   type ReadVersion,
 } from '../store/readVersions';
-import { contractView } from '../verify/contractViews';
 import { formatVerifyReport } from '../verify/formatVerifyReport';
 import { verifyViews, type VerifyResult } from '../verify/verifyViews';
+import { lookAtDifferences } from './differencesUnderWrites';
 import { isCaughtUp } from './partitionLag';
 import { formatRebuildProgress, type RebuildSample } from './rebuildProgress';
 
 /** Held for the whole of a rebuild, rollback or drop: one at a time, and a killed one lets go. */
-const REBUILD_LOCK = 7_245_005;
+export const REBUILD_LOCK = 7_245_005;
 
 export interface RebuildDeps {
   readonly config: ProjectorConfig;
@@ -210,14 +210,19 @@ async function fillAndSwap(
 
     // Verify while it keeps consuming: rows that changed on the write side since are looked at again.
     const verified = await verifyVersion(deps, url, version, versionPool, admin, topics, verifyRounds, () => fatal);
-    if (!verified.matches) {
-      say(formatVerifyReport(verified));
+    if (verified.kind === 'differs') {
+      say(formatVerifyReport(verified.result));
       say(
         `not swapped: version ${version.version} does not match the contract. It stays for a look (schema ${schema}); fix the cause and run rebuild again, or rebuild --cancel`,
       );
       return 1;
     }
-    say(`version ${version.version} matches the contract`);
+    if (verified.kind === 'matches') say(`version ${version.version} matches the contract`);
+    else
+      say(
+        `version ${version.version} matches the contract except ${verified.moving.length} rows the write side kept changing during every look ` +
+          `(${verified.moving.slice(0, 5).join('; ')}${verified.moving.length > 5 ? '; …' : ''}); the live pipeline goes on with them`,
+      );
 
     await stopProjector();
     const { outgoing } = await swapIn(pool, { incoming: version, fromGroup: version.fillGroup, toGroup: config.groupId });
@@ -235,9 +240,10 @@ async function fillAndSwap(
 }
 
 /**
- * verify against the new version. The write side keeps changing and the version keeps following
- * it, so a difference may only mean "not applied yet": the owners with differences are checked
- * again once the version has caught up again, a few times. What still differs then is real.
+ * verify against the new version while it keeps following the write side (differencesUnderWrites.ts):
+ * the rows that differ are looked at again once the version has caught up, a few times. A row
+ * that differs the same way twice is real and fails the rebuild; rows still moving with the write
+ * side after the last look are named, and left to the live pipeline after the swap.
  */
 async function verifyVersion(
   deps: RebuildDeps,
@@ -248,8 +254,9 @@ async function verifyVersion(
   topics: readonly string[],
   rounds: number,
   fatal: () => Error | undefined,
-): Promise<VerifyResult> {
-  let owners: string[] | undefined;
+): Promise<{ readonly kind: 'matches' | 'moving' | 'differs'; readonly result: VerifyResult; readonly moving: readonly string[] }> {
+  let previous: ReadonlyMap<string, string> | undefined;
+  let owners: readonly string[] | undefined;
   for (let round = 1; ; round += 1) {
     const result = await verifyViews({
       writeUrl: deps.writeDatabaseUrl,
@@ -258,12 +265,19 @@ async function verifyVersion(
       maxDifferences: 10_000,
       ...(owners === undefined ? {} : { owners }),
     });
-    if (result.matches || round >= rounds) return result;
-    owners = ownersWithDifferences(result);
-    deps.out.write(`round ${round}: ${owners.length} owners differ; looking again once the version has caught up\n`);
-    const deadline = Date.now() + 60_000;
-    while (Date.now() < deadline && fatal() === undefined) {
-      if ((await pendingMarks(versionPool)) === 0 && (await isCaughtUp(admin, versionPool, version.fillGroup, topics))) break;
+    if (result.matches) return { kind: 'matches', result, moving: [] };
+    const look = lookAtDifferences(result, previous);
+    if (look.standing.length > 0) return { kind: 'differs', result, moving: look.moving };
+    if (round >= rounds) return { kind: look.truncated ? 'differs' : 'moving', result, moving: look.moving };
+    deps.out.write(
+      `verify, look ${round}: ${look.seen.size} rows of ${look.owners.length} owners differ; looking again once the version has caught up\n`,
+    );
+    previous = look.seen;
+    owners = look.truncated ? undefined : look.owners;
+    const started = Date.now();
+    while (fatal() === undefined && Date.now() - started < 60_000) {
+      const settled = Date.now() - started >= 3_000;
+      if (settled && (await pendingMarks(versionPool)) === 0 && (await isCaughtUp(admin, versionPool, version.fillGroup, topics))) break;
       await sleep(500);
     }
   }
@@ -271,18 +285,6 @@ async function verifyVersion(
 
 async function waitUntilBuilt(versionPool: Pool, fatal: () => Error | undefined): Promise<void> {
   while (fatal() === undefined && (await pendingMarks(versionPool)) > 0) await sleep(200);
-}
-
-function ownersWithDifferences(result: VerifyResult): string[] {
-  const owners = new Set<string>();
-  for (const view of result.views) {
-    const column = contractView(view.view).ownerColumn;
-    for (const d of view.differences) {
-      const owner = d.key[column];
-      if (owner !== undefined) owners.add(owner);
-    }
-  }
-  return [...owners];
 }
 
 function failed(say: (line: string) => void, version: ReadVersion, error: Error): number {
