@@ -62,7 +62,8 @@ export function createPartitionClaims({ pool, source, groupId, memberName, logge
     },
     /**
      * Claims again, and seeks, every partition whose checkpoint moved under this member: an
-     * operator's replay (a new epoch), or a read database that came back without its last
+     * operator's replay (a new epoch), a swap of read-side versions (a new epoch and no owner:
+     * the new version's checkpoints), or a read database that came back without its last
      * commits (the stored offset is behind the claim). The second needs this check because
      * nothing else would notice it on a partition that receives no more records.
      */
@@ -87,10 +88,13 @@ export function createPartitionClaims({ pool, source, groupId, memberName, logge
             ? 'checkpoint missing'
             : row.epoch < claim.epoch
               ? 'checkpoint older than the claim'
-              : row.ownerMember !== memberName
+              : row.ownerMember !== null && row.ownerMember !== memberName
                 ? undefined // claimed by another member: its next batch is refused
                 : row.epoch !== claim.epoch
-                  ? 'epoch changed'
+                  ? // No owner: a rebuild's swap (or rollback) handed these checkpoints over.
+                    row.ownerMember === null
+                    ? 'handed over by a version swap'
+                    : 'epoch changed'
                   : row.nextOffset < claim.nextOffset
                     ? 'offset behind claim'
                     : undefined;

@@ -13,10 +13,13 @@ const TIMESTAMPTZ = 1184;
  * and applied again; nothing is lost or applied twice. Commits then do not wait for a disk flush.
  */
 export function createReadPool(connectionString: string, max = 10, onIdleError?: (error: Error) => void): Pool {
+  // Session options given in the URL (a rebuild's search_path, readUrlInSchema.ts) are added to
+  // these, not put in their place: pg lets the URL's `options` override the config's.
+  const { url, extra } = splitOptions(connectionString);
   const pool = new Pool({
-    connectionString,
+    connectionString: url,
     max,
-    options: '-c timezone=UTC -c synchronous_commit=off',
+    options: ['-c timezone=UTC -c synchronous_commit=off', extra].filter((o) => o !== null && o !== '').join(' '),
     types: {
       getTypeParser: ((oid: number, format?: 'text' | 'binary') => {
         if (oid === INT8) return (value: string) => BigInt(value);
@@ -28,4 +31,12 @@ export function createReadPool(connectionString: string, max = 10, onIdleError?:
   // A connection the server dropped (restart, failover) must not crash the process: the pool
   // replaces it, and the statement that failed is retried like any transient error.
   return surviveConnectionLoss(pool, (error) => onIdleError?.(error));
+}
+
+function splitOptions(connectionString: string): { url: string; extra: string | null } {
+  if (!URL.canParse(connectionString)) return { url: connectionString, extra: null };
+  const url = new URL(connectionString);
+  const extra = url.searchParams.get('options');
+  url.searchParams.delete('options');
+  return { url: url.toString(), extra };
 }

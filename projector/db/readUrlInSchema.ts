@@ -6,6 +6,7 @@
 export function readUrlInSchema(readDatabaseUrl: string, schema: string): string {
   if (!/^[a-z_][a-z0-9_]*$/.test(schema)) throw new Error(`not a schema name: ${schema}`);
   const url = new URL(readDatabaseUrl);
-  url.searchParams.set('options', `-c search_path=${schema}`);
+  const given = url.searchParams.get('options');
+  url.searchParams.set('options', [given, `-c search_path=${schema}`].filter((o) => o !== null && o !== '').join(' '));
   return url.toString();
 }

@@ -1,5 +1,5 @@
 import { setTimeout as sleep } from 'node:timers/promises';
-import { Kafka, logLevel, type Admin } from 'kafkajs';
+import { Kafka, logLevel } from 'kafkajs';
 import { Client, type Pool } from 'pg';
 import type { Logger } from 'pino';
 import { sourceTopics, type ProjectorConfig } from '../config';
@@ -24,7 +24,6 @@ import {
 import { formatVerifyReport } from '../verify/formatVerifyReport';
 import { verifyViews, type VerifyResult } from '../verify/verifyViews';
 import { lookAtDifferences } from './differencesUnderWrites';
-import { isCaughtUp } from './partitionLag';
 import { formatRebuildProgress, type RebuildSample } from './rebuildProgress';
 
 /** Held for the whole of a rebuild, rollback or drop: one at a time, and a killed one lets go. */
@@ -60,15 +59,15 @@ export async function runRebuildCommand(
   const lock = new Client({ connectionString: config.readDatabaseUrl });
   await lock.connect();
   try {
-    await ensureVersionRegistry(pool);
     const locked = await lock.query<{ ok: boolean }>('select pg_try_advisory_lock($1) as ok', [REBUILD_LOCK]);
     if (locked.rows[0]?.ok !== true) {
-      const filling = (await readVersions(pool)).find((v) => v.state === 'filling');
+      const filling = (await readVersions(pool).catch(() => [])).find((v) => v.state === 'filling');
       say(
         `refused: a rebuild, rollback or drop is running on this read database${filling === undefined ? '' : ` (version ${filling.version}, started ${filling.startedAt})`}; wait for it to end`,
       );
       return 3;
     }
+    await ensureVersionRegistry(pool);
     const versions = await readVersions(pool);
     const live = versions.find((v) => v.state === 'live');
     const previous = versions.find((v) => v.state === 'previous');
@@ -78,6 +77,19 @@ export async function runRebuildCommand(
       case 'rollback': {
         if (previous === undefined) {
           say('refused: there is no previous version to roll back to');
+          return 3;
+        }
+        const recovered = await latestCdcRecovery(pool);
+        if (
+          recovered !== null &&
+          live?.swappedAt !== null &&
+          live?.swappedAt !== undefined &&
+          recovered.recoveredAt > new Date(live.swappedAt)
+        ) {
+          say(
+            `refused: recover-cdc ran after version ${live.version} was swapped in, and version ${previous.version} would bring back ` +
+              'the friendships deleted while the slot was lost; rebuild instead',
+          );
           return 3;
         }
         await swapIn(pool, { incoming: previous, fromGroup: config.groupId, toGroup: config.groupId });
@@ -107,6 +119,8 @@ export async function runRebuildCommand(
         return 0;
       }
       case 'rebuild':
+        // A rebuild killed after its swap left its consumer group behind.
+        for (const v of versions) if (v.state !== 'filling' && v.fillGroup !== '') await deleteKafkaGroup(config, v.fillGroup);
         if (previous !== undefined) {
           say(
             `refused: version ${previous.version} is still kept for a rollback; drop it first (npm run projector -- rebuild --drop-old), or roll back to it`,
@@ -178,8 +192,27 @@ async function fillAndSwap(
       };
     };
 
-    // Fill: until every partition is applied to its end and no mark waits.
+    const endOffsets = async (): Promise<ReadonlyMap<string, bigint>> => {
+      const ends = new Map<string, bigint>();
+      for (const topic of topics) for (const p of await admin.fetchTopicOffsets(topic)) ends.set(`${topic}/${p.partition}`, BigInt(p.high));
+      return ends;
+    };
+    /**
+     * Caught up with `ends`: every partition applied up to them, and no more marks waiting than
+     * one builder pass takes. Under steady writes the topics never stand still, so "no lag at
+     * all" might never be seen at one instant; verify's looks deal with the last changes.
+     */
+    const caughtUpWith = async (ends: ReadonlyMap<string, bigint>): Promise<boolean> => {
+      const applied = new Map(
+        (await checkpointsOfGroup(versionPool, version.fillGroup)).map((c) => [`${c.topic}/${c.partition}`, c.nextOffset]),
+      );
+      for (const [partition, end] of ends) if ((applied.get(partition) ?? 0n) < end) return false;
+      return (await pendingMarks(versionPool)) < config.marksPerBuild;
+    };
+
+    // Fill: until it has applied what the topics held a moment ago.
     let previous = await sampleNow();
+    let ends = await endOffsets();
     let lastLine = 0;
     for (;;) {
       if (fatal !== undefined) return failed(say, version, fatal);
@@ -192,14 +225,15 @@ async function fillAndSwap(
         lastLine = now.atMs;
       }
       previous = now;
-      if (now.keysWaiting === 0 && (await isCaughtUp(admin, versionPool, version.fillGroup, topics))) break;
+      if (await caughtUpWith(ends)) break;
+      ends = await endOffsets();
     }
     if (out.isTTY === true) out.write('\n');
     const recovered = await latestCdcRecovery(pool);
     if (recovered !== null) {
       const retired = await inTransaction(versionPool, async (tx) => ({
         commit: true,
-        value: await retireFriendshipsMissedByCdc(tx, recovered),
+        value: await retireFriendshipsMissedByCdc(tx, recovered.snapshotLsn),
       }));
       if (retired.length > 0) say(`${retired.length} friendships deleted while a replication slot was lost were retired (recover-cdc)`);
       await waitUntilBuilt(versionPool, () => fatal);
@@ -209,7 +243,8 @@ async function fillAndSwap(
     );
 
     // Verify while it keeps consuming: rows that changed on the write side since are looked at again.
-    const verified = await verifyVersion(deps, url, version, versionPool, admin, topics, verifyRounds, () => fatal);
+    const verified = await verifyVersion(deps, url, verifyRounds, endOffsets, caughtUpWith, () => fatal);
+    if (fatal !== undefined) return failed(say, version, fatal);
     if (verified.kind === 'differs') {
       say(formatVerifyReport(verified.result));
       say(
@@ -248,11 +283,9 @@ async function fillAndSwap(
 async function verifyVersion(
   deps: RebuildDeps,
   readUrl: string,
-  version: ReadVersion,
-  versionPool: Pool,
-  admin: Admin,
-  topics: readonly string[],
   rounds: number,
+  endOffsets: () => Promise<ReadonlyMap<string, bigint>>,
+  caughtUpWith: (ends: ReadonlyMap<string, bigint>) => Promise<boolean>,
   fatal: () => Error | undefined,
 ): Promise<{ readonly kind: 'matches' | 'moving' | 'differs'; readonly result: VerifyResult; readonly moving: readonly string[] }> {
   let previous: ReadonlyMap<string, string> | undefined;
@@ -274,17 +307,20 @@ async function verifyVersion(
     );
     previous = look.seen;
     owners = look.truncated ? undefined : look.owners;
+    // Whatever the write side had when this look began must be in the version before the next.
+    const ends = await endOffsets();
     const started = Date.now();
     while (fatal() === undefined && Date.now() - started < 60_000) {
-      const settled = Date.now() - started >= 3_000;
-      if (settled && (await pendingMarks(versionPool)) === 0 && (await isCaughtUp(admin, versionPool, version.fillGroup, topics))) break;
+      if (Date.now() - started >= 3_000 && (await caughtUpWith(ends))) break;
       await sleep(500);
     }
   }
 }
 
+/** Until the marks are built (at most a minute: verify's looks deal with what is left). */
 async function waitUntilBuilt(versionPool: Pool, fatal: () => Error | undefined): Promise<void> {
-  while (fatal() === undefined && (await pendingMarks(versionPool)) > 0) await sleep(200);
+  const started = Date.now();
+  while (fatal() === undefined && Date.now() - started < 60_000 && (await pendingMarks(versionPool)) > 0) await sleep(200);
 }
 
 function failed(say: (line: string) => void, version: ReadVersion, error: Error): number {

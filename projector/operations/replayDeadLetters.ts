@@ -1,3 +1,4 @@
+import { holdVersionSwapLock } from '../store/versionSwapLock';
 import type { Pool } from 'pg';
 import { decodeChangeRecord } from '../decode/decodeChangeRecord';
 import { refChangesForBatch } from '../projection/refChangesForBatch';
@@ -26,6 +27,7 @@ export async function replayDeadLetters(pool: Pool, ids: readonly bigint[] | 'al
     const label = `${letter.topic}/${letter.partition}@${letter.offset}`;
     try {
       const applied = await inTransaction(pool, async (tx) => {
+        await holdVersionSwapLock(tx);
         const decoded = decodeChangeRecord(position, { key: letter.key, value: letter.value });
         if (decoded.kind === 'change') await applyRefChanges(tx, refChangesForBatch([decoded.event]));
         await markReplayed(tx, letter.id);

@@ -25,9 +25,14 @@ export async function recordCdcRecovery(tx: Transaction, snapshotLsn: bigint): P
   await tx.query('insert into projector_meta.cdc_recoveries (snapshot_lsn) values ($1)', [snapshotLsn.toString()]);
 }
 
-/** The latest recovery's snapshot LSN, or null when the slot was never recovered. */
-export async function latestCdcRecovery(db: ClientBase | Pool): Promise<bigint | null> {
+/** The latest recovery: its snapshot LSN and when it finished; null when the slot was never recovered. */
+export async function latestCdcRecovery(
+  db: ClientBase | Pool,
+): Promise<{ readonly snapshotLsn: bigint; readonly recoveredAt: Date } | null> {
   await ensureCdcRecoveryLog(db);
-  const { rows } = await db.query<{ lsn: string | null }>('select max(snapshot_lsn)::text as lsn from projector_meta.cdc_recoveries');
-  return rows[0]?.lsn === null || rows[0]?.lsn === undefined ? null : BigInt(rows[0].lsn);
+  const { rows } = await db.query<{ lsn: string; at: Date }>(
+    'select snapshot_lsn::text as lsn, recovered_at as at from projector_meta.cdc_recoveries order by snapshot_lsn desc limit 1',
+  );
+  const row = rows[0];
+  return row === undefined ? null : { snapshotLsn: BigInt(row.lsn), recoveredAt: new Date(row.at) };
 }

@@ -162,11 +162,10 @@ export async function rewindCheckpoints(
   // forward, and the replay the operator was told about would silently never happen.
   const rows = await inTransaction(
     pool,
-    async (tx) => ({
-      commit: true,
-      value: (
-        await tx.query<{ topic: string; partition: number; previous: string; next_offset: string }>(
-          `with moved as (
+    async (tx) => {
+      await holdVersionSwapLock(tx);
+      const moved = await tx.query<{ topic: string; partition: number; previous: string; next_offset: string }>(
+        `with moved as (
        select c.topic, c.partition, c.next_offset as previous, t.next_offset as target
          from projection_checkpoints c
          join unnest($2::text[], $3::int[], $4::bigint[]) t(topic, partition, next_offset)
@@ -179,10 +178,10 @@ export async function rewindCheckpoints(
        from moved m
       where c.consumer_group = $1 and c.topic = m.topic and c.partition = m.partition
       returning c.topic, c.partition, m.previous::text as previous, c.next_offset::text as next_offset`,
-          [group, targets.map((t) => t.topic), targets.map((t) => t.partition), targets.map((t) => t.offset.toString())],
-        )
-      ).rows,
-    }),
+        [group, targets.map((t) => t.topic), targets.map((t) => t.partition), targets.map((t) => t.offset.toString())],
+      );
+      return { commit: true, value: moved.rows };
+    },
     { durable: true },
   );
   return rows.map((r) => ({ topic: r.topic, partition: Number(r.partition), from: BigInt(r.previous), to: BigInt(r.next_offset) }));

@@ -1,6 +1,7 @@
 import type { Transaction } from '../../infra/db/transaction';
 import type { DirtyMark } from '../projection/dirtyMark';
 import { recordDirtyMarks } from './dirtyMarks';
+import { holdVersionSwapLock } from './versionSwapLock';
 
 /**
  * After a lost replication slot, the connector starts again with a full (blocking) snapshot: every
@@ -22,6 +23,7 @@ export async function retireFriendshipsMissedByCdc(
   tx: Transaction,
   snapshotLsn: bigint,
 ): Promise<ReadonlyArray<{ userId: bigint; friendId: bigint }>> {
+  await holdVersionSwapLock(tx);
   const { rows } = await tx.query<{ user_id: string; friend_id: string }>(
     `update ref_friendships set exists_now = false
       where exists_now and lsn < $1

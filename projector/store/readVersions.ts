@@ -53,7 +53,9 @@ export async function readVersions(db: ClientBase | Pool): Promise<ReadVersion[]
     fill_group: string;
     started_at: string;
     swapped_at: string | null;
-  }>(`select version, state, fill_group, started_at::text, swapped_at::text from projector_meta.read_versions order by version`);
+  }>(
+    `select version, state, fill_group, to_json(started_at) #>> '{}' as started_at, to_json(swapped_at) #>> '{}' as swapped_at from projector_meta.read_versions order by version`,
+  );
   return rows.map((r) => ({
     version: r.version,
     state: r.state,
@@ -122,12 +124,45 @@ export async function swapIn(
         [fromGroup, toGroup],
       );
       await tx.query(`update public.projection_dead_letters set consumer_group = $2 where consumer_group = $1`, [fromGroup, toGroup]);
+      // Dead letters the live group recorded in the outgoing version (since the rebuild started,
+      // or since the last swap) stay visible and replayable.
+      await tx.query(
+        `insert into public.projection_dead_letters (topic, partition, "offset", message_key, raw_value, error, error_kind, consumer_group, created_at, replayed_at)
+         select topic, partition, "offset", message_key, raw_value, error, error_kind, consumer_group, created_at, replayed_at
+           from ${outgoingSchema}.projection_dead_letters where consumer_group = $1
+         on conflict (consumer_group, topic, partition, "offset") do nothing`,
+        [toGroup],
+      );
+      // As PostgreSQL makes schema public: everyone may look up names in it (each table still has its own grants).
+      await tx.query('grant usage on schema public to public');
+      await moveMigrationRecord(tx, outgoingSchema);
       await tx.query(`update projector_meta.read_versions set state = 'previous' where version = $1`, [live.version]);
       await tx.query(`update projector_meta.read_versions set state = 'live', swapped_at = now() where version = $1`, [incoming.version]);
       return { commit: true, value: { outgoing: live.version } };
     },
     { durable: true },
   );
+}
+
+/**
+ * drizzle records the live version's migrations in `drizzle.__drizzle_migrations`; a version
+ * made by a rebuild records its own in its schema. At a swap the outgoing version takes a copy of
+ * the live record (what was applied to it), and the live record becomes the incoming version's,
+ * so that the projector's migrate at start-up applies exactly what the live version lacks.
+ */
+async function moveMigrationRecord(tx: ClientBase, outgoingSchema: string): Promise<void> {
+  const { rows } = await tx.query<{ live: string | null; incoming: string | null }>(
+    `select to_regclass('drizzle.__drizzle_migrations')::text as live, to_regclass('public.__drizzle_migrations')::text as incoming`,
+  );
+  if (rows[0]?.live === null || rows[0]?.live === undefined) return;
+  await tx.query(
+    `create table if not exists ${outgoingSchema}.__drizzle_migrations as select * from drizzle.__drizzle_migrations with no data`,
+  );
+  await tx.query(`delete from ${outgoingSchema}.__drizzle_migrations`);
+  await tx.query(`insert into ${outgoingSchema}.__drizzle_migrations select * from drizzle.__drizzle_migrations`);
+  if (rows[0]?.incoming === null || rows[0]?.incoming === undefined) return;
+  await tx.query('delete from drizzle.__drizzle_migrations');
+  await tx.query('insert into drizzle.__drizzle_migrations select * from public.__drizzle_migrations');
 }
 
 /** Drops a version's schema (the previous one after a swap, or an abandoned filling one). */

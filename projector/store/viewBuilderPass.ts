@@ -2,7 +2,7 @@ import type { Pool } from 'pg';
 import { inClientTransaction } from '../../infra/db/transaction';
 import { buildViews, type BuildResult } from './buildViews';
 import { clearBuiltMarks, oldestDirtyMarks } from './dirtyMarks';
-import { holdVersionSwapLock } from './versionSwapLock';
+import { VERSION_SWAP_LOCK } from './versionSwapLock';
 
 // One builder at a time across all projector instances: view rows are then written by a single
 // transaction at a time, reading committed ref_ rows, so no two builds of a row can interleave.
@@ -24,19 +24,25 @@ export type PassResult = { readonly kind: 'busy' } | ({ readonly kind: 'built'; 
 export async function runViewBuilderPass(pool: Pool, limit: number): Promise<PassResult> {
   const client = await pool.connect();
   let locked = false;
+  let swapLocked = false;
   let broken: Error | undefined;
   try {
     // Locked before the snapshot is taken, so a pass always sees the previous pass's rows.
-    const lock = await client.query<{ ok: boolean }>('select pg_try_advisory_lock($1, hashtext(current_schema())) as ok', [
-      VIEW_BUILDER_LOCK,
-    ]);
+    // The live version keeps the one-key lock earlier releases took, so that during a rolling
+    // upgrade old and new members still build one at a time.
+    const lock = await client.query<{ ok: boolean }>(
+      `select case when current_schema() = 'public' then pg_try_advisory_lock($1) else pg_try_advisory_lock($1::int, hashtext(current_schema())) end as ok`,
+      [VIEW_BUILDER_LOCK],
+    );
     locked = lock.rows[0]?.ok === true;
     if (!locked) return { kind: 'busy' };
+    // The whole pass (its build and its clearing of marks) in one version: a swap waits for it.
+    await client.query('select pg_advisory_lock_shared($1)', [VERSION_SWAP_LOCK]);
+    swapLocked = true;
 
     const built = await inClientTransaction(
       client,
       async (tx) => {
-        await holdVersionSwapLock(tx);
         const taken = await oldestDirtyMarks(tx, limit);
         const result =
           taken.length === 0
@@ -55,8 +61,15 @@ export async function runViewBuilderPass(pool: Pool, limit: number): Promise<Pas
     broken = error instanceof Error ? error : new Error(String(error));
     throw error;
   } finally {
+    if (swapLocked && broken === undefined)
+      await client.query('select pg_advisory_unlock_shared($1)', [VERSION_SWAP_LOCK]).catch(() => undefined);
     if (locked && broken === undefined)
-      await client.query('select pg_advisory_unlock($1, hashtext(current_schema()))', [VIEW_BUILDER_LOCK]).catch(() => undefined);
+      await client
+        .query(
+          `select case when current_schema() = 'public' then pg_advisory_unlock($1) else pg_advisory_unlock($1::int, hashtext(current_schema())) end`,
+          [VIEW_BUILDER_LOCK],
+        )
+        .catch(() => undefined);
     // A connection that failed mid-pass is discarded: that also ends its session lock.
     client.release(broken);
   }

@@ -1,6 +1,7 @@
 import { Kafka, logLevel } from 'kafkajs';
 import { Pool } from 'pg';
 import pino from 'pino';
+import { waitFor } from '../../infra/stack/waitFor';
 import { createReadPool } from '../../projector/db/readPool';
 import { REBUILD_LOCK } from '../../projector/operations/rebuildCommand';
 import { createQueryPool } from '../../services/db/queryPool';
@@ -156,6 +157,17 @@ it('stops at an event it cannot apply, naming it; with --dead-letter it goes on,
     expect(answers).toBeGreaterThan(0);
   }
 
+  // The live projector takes over every partition of the new version, quiet ones included.
+  await waitFor(
+    async () => {
+      const { rows } = await read.query<{ n: string }>(
+        'select count(*)::text as n from projection_checkpoints where consumer_group = $1 and owner_member is null',
+        [group],
+      );
+      return rows[0]?.n === '0' ? true : undefined;
+    },
+    { what: 'the live members to claim the handed-over checkpoints', timeoutMs: 30_000 },
+  );
   // The live projector goes on in the new version.
   await writePool.query(`update users set nickname = 'bob after the swap', profile_ver = profile_ver + 1 where id = $1`, [String(bob)]);
   await waitUntilCaptured(writePool);
