@@ -1,0 +1,178 @@
+/**
+ * Rebuild benchmark: writes a data set into a write database of its own (captured by a connector
+ * of its own into topics of its own), lets the live projector drain it (the baseline, same run,
+ * same topics), then rebuilds a new version from those topics with `npm run projector -- rebuild`'s
+ * code in this process, and reports each phase's time and rate and the peak memory.
+ *
+ *   npm run bench:rebuild -- [--users 20000] [--direct 10000] [--groups 3600] [--group-size 50] [--messages 200000]
+ *   (the full data set of the issue: --users 100000 --direct 50000 --groups 18000 --messages 1000000)
+ *
+ * Everything it makes (databases, connector, slot, topics) is removed at the end.
+ */
+import os from 'node:os';
+import { parseArgs } from 'node:util';
+import { Kafka, logLevel } from 'kafkajs';
+import { Pool } from 'pg';
+import pino from 'pino';
+import { loadConnectorDefinition, withOverrides } from '../../connectors/connectorDefinition';
+import { loadStackConfig } from '../../infra/stack/config';
+import { createLocalStack } from '../../infra/stack/localStack';
+import { waitFor } from '../../infra/stack/waitFor';
+import { loadProjectorConfig, sourceTopics } from '../../projector/config';
+import { isCaughtUp } from '../../projector/operations/partitionLag';
+import { runRebuildCommand } from '../../projector/operations/rebuildCommand';
+import { createProjector } from '../../projector/projectorApp';
+import { migrateWriteDatabase } from '../../services/db/migrateWriteDatabase';
+import { waitUntilCaptured } from '../support/projectorProgress';
+import { createBenchDatabases } from './benchDatabases';
+import { writeDataSet } from './benchDataSet';
+
+async function main(): Promise<void> {
+  const { values } = parseArgs({
+    options: {
+      users: { type: 'string', default: '20000' },
+      direct: { type: 'string', default: '10000' },
+      groups: { type: 'string', default: '3600' },
+      'group-size': { type: 'string', default: '50' },
+      messages: { type: 'string', default: '200000' },
+    },
+  });
+  const size = {
+    users: Number(values.users),
+    directChannels: Number(values.direct),
+    groups: Number(values.groups),
+    groupSize: Number(values['group-size']),
+    messages: Number(values.messages),
+  };
+  const logger = pino({ level: 'warn' });
+  const stackConfig = loadStackConfig();
+  const stack = createLocalStack({ config: stackConfig, logger });
+  const urls = await stack.up();
+  const dbs = createBenchDatabases(stackConfig);
+  const id = `rebuildbench${Date.now().toString(36)}`;
+  const names = { write: `${id}_write`, read: `${id}_read` };
+  const topics = sourceTopics(id);
+  const kafka = new Kafka({ clientId: 'bench', brokers: [urls.KAFKA_BROKERS], logLevel: logLevel.NOTHING });
+  const admin = kafka.admin();
+  await admin.connect();
+  try {
+    console.log(
+      `machine: ${os.cpus().length} cores (${os.cpus()[0]?.model ?? 'unknown cpu'}), ${Math.round(os.totalmem() / 2 ** 30)} GiB, node ${process.version}`,
+    );
+    const writeUrl = await dbs.create(names.write);
+    await migrateWriteDatabase(writeUrl);
+    const writePool = new Pool({ connectionString: writeUrl });
+    await stack.registry.register(
+      withOverrides(loadConnectorDefinition(), id, {
+        'database.dbname': names.write,
+        'slot.name': id,
+        'publication.name': id,
+        'topic.prefix': id,
+      }),
+    );
+    await waitFor(
+      async () =>
+        (await writePool.query('select 1 from pg_replication_slots where slot_name = $1 and active', [id])).rowCount === 1
+          ? true
+          : undefined,
+      { what: 'bench slot active', timeoutMs: 60_000 },
+    );
+
+    console.log(`\n== data set: ${JSON.stringify(size)}`);
+    const writing = Date.now();
+    await writeDataSet(writePool, size, 2n ** 56n, (line) => console.log(`  ${line}`));
+    await waitUntilCaptured(writePool, 1_800_000, id);
+    const records = (await Promise.all(topics.map((t) => admin.fetchTopicOffsets(t)))).flat().reduce((s, p) => s + Number(p.high), 0);
+    console.log(`captured: ${records} records in the topics, ${((Date.now() - writing) / 1000).toFixed(1)} s after the first write`);
+    await writePool.end();
+
+    const readUrl = await dbs.create(names.read);
+    const env = {
+      READ_DATABASE_URL: readUrl,
+      KAFKA_BROKERS: urls.KAFKA_BROKERS,
+      TOPIC_PREFIX: id,
+      PROJECTOR_GROUP_ID: `${id}-live`,
+      DEAD_LETTER_TOPIC: `${id}.dead-letters`,
+      LOG_LEVEL: 'warn',
+    };
+    const config = loadProjectorConfig(env);
+
+    console.log('\n== baseline: the live projector drains the same topics into the live version');
+    const live = await createProjector({ config, logger });
+    const drainStarted = Date.now();
+    void live.start();
+    await waitFor(async () => ((await isCaughtUp(admin, live.pool, config.groupId, topics)) ? true : undefined), {
+      what: 'live projector caught up',
+      timeoutMs: 3_600_000,
+      intervalMs: 250,
+    });
+    const drainSeconds = (Date.now() - drainStarted) / 1000;
+    console.log(`live drain: ${records} records in ${drainSeconds.toFixed(1)} s = ${Math.round(records / drainSeconds)} records/s`);
+    await live.stop();
+
+    console.log('\n== rebuild into a new version (live projector stopped; its version keeps serving)');
+    let peakRss = process.memoryUsage().rss;
+    const memory = setInterval(() => (peakRss = Math.max(peakRss, process.memoryUsage().rss)), 200);
+    const marks: Array<{ at: number; line: string }> = [];
+    const started = Date.now();
+    const code = await runRebuildCommand(
+      {
+        config,
+        writeDatabaseUrl: writeUrl,
+        logger,
+        out: {
+          write: (text: string) => {
+            for (const line of text.split('\n').filter((l) => l !== '')) {
+              marks.push({ at: Date.now(), line });
+              console.log(`  [${((Date.now() - started) / 1000).toFixed(1).padStart(6)} s] ${line}`);
+            }
+          },
+        },
+      },
+      'rebuild',
+    );
+    clearInterval(memory);
+    const total = (Date.now() - started) / 1000;
+    const at = (pattern: RegExp) => ((marks.find((m) => pattern.test(m.line))?.at ?? Date.now()) - started) / 1000;
+    const filled = at(/^caught up after/);
+    const verified = at(/^version \d+ matches the contract/);
+    console.log('\n== results (this machine, this run)');
+    console.log(`rebuild exit code ${code}; total ${total.toFixed(1)} s for ${records} records`);
+    console.log(`  fill (apply + build until caught up): ${filled.toFixed(1)} s = ${Math.round(records / filled)} records/s`);
+    console.log(`  verify: ${(verified - filled).toFixed(1)} s; swap and clean-up: ${(total - verified).toFixed(1)} s`);
+    console.log(`  peak RSS of the rebuilding process: ${Math.round(peakRss / 2 ** 20)} MiB`);
+    console.log(
+      `  baseline, live drain of the same topics: ${drainSeconds.toFixed(1)} s; rebuild/live = ${(total / drainSeconds).toFixed(2)}`,
+    );
+  } finally {
+    await stack.registry.remove(id).catch(() => false);
+    await waitFor(
+      async () => {
+        const pool = new Pool({ connectionString: urls.WRITE_DATABASE_URL });
+        try {
+          const slot = await pool.query('select active from pg_replication_slots where slot_name = $1', [id]);
+          if (slot.rowCount === 0) return true;
+          if (slot.rows[0]?.active === true) return undefined;
+          await pool.query('select pg_drop_replication_slot($1)', [id]);
+          return true;
+        } finally {
+          await pool.end();
+        }
+      },
+      { what: 'bench slot dropped', timeoutMs: 60_000 },
+    ).catch((error: unknown) => console.error(`cleanup: ${String(error)}`));
+    const ours = (await admin.listTopics()).filter((t) => t.startsWith(`${id}.`) || t.endsWith(`.${id}`));
+    if (ours.length > 0) await admin.deleteTopics({ topics: ours }).catch(() => undefined);
+    await admin.deleteGroups([`${id}-live`, `${id}-live.rebuild-v2`]).catch(() => undefined);
+    await admin.disconnect();
+    for (const name of Object.values(names)) await dbs.drop(name).catch(() => undefined);
+  }
+}
+
+main().then(
+  () => process.exit(0),
+  (error: unknown) => {
+    console.error(error);
+    process.exit(1);
+  },
+);
