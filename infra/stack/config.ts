@@ -48,6 +48,8 @@ export interface StackConfig {
     readonly heap: string;
     readonly groupId: string;
   };
+  /** Debian's prometheus-postgres-exporter: PostgreSQL's and the replication slot's metrics. */
+  readonly postgresExporter: { readonly binary: string; readonly host: string; readonly port: number };
   /** Hash partitions of the read side's contract tables (the projector's READ_PARTITIONS). */
   readonly readPartitions: number;
   /** Where `npm start` runs the services (write and query API) and the projector's metrics. */
@@ -92,6 +94,8 @@ const SETTINGS = {
   STACK_KAFKA_HEAP: heap('768m'),
   STACK_CONNECT_PORT: port(58083),
   STACK_CONNECT_HEAP: heap('1g'),
+  STACK_PG_EXPORTER_BIN: text({ default: '/usr/bin/prometheus-postgres-exporter' }),
+  STACK_PG_EXPORTER_PORT: port(59187),
   READ_PARTITIONS: count(16),
   STACK_API_PORT: port(8080),
   STACK_METRICS_PORT: port(9464),
@@ -129,6 +133,7 @@ export function loadStackConfig(env: Environment = process.env): StackConfig {
       heap: s.STACK_KAFKA_HEAP,
     },
     connect: { host: '127.0.0.1', port: s.STACK_CONNECT_PORT, heap: s.STACK_CONNECT_HEAP, groupId: 'im-connect' },
+    postgresExporter: { binary: s.STACK_PG_EXPORTER_BIN, host: '127.0.0.1', port: s.STACK_PG_EXPORTER_PORT },
     readPartitions: s.READ_PARTITIONS,
     apps: { apiPort: s.STACK_API_PORT, metricsPort: s.STACK_METRICS_PORT },
     supervisor: { intervalMs: 1000 * s.STACK_SUPERVISE_SECONDS },
@@ -141,6 +146,7 @@ export function loadStackConfig(env: Environment = process.env): StackConfig {
     config.kafka.port,
     config.kafka.controllerPort,
     config.connect.port,
+    config.postgresExporter.port,
     config.apps.apiPort,
     config.apps.metricsPort,
   ];

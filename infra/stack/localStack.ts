@@ -15,6 +15,7 @@ import { ensureJvmArtifacts, type JvmArtifacts } from './jvmArtifacts';
 import { createKafkaBroker } from './kafkaBroker';
 import { createPipelineApps } from './pipelineApps';
 import { createPostgresCluster } from './postgres';
+import { createPostgresExporter } from './postgresExporter';
 import { checkPrerequisites } from './prerequisites';
 
 /** The embedded local stack: PostgreSQL, Kafka (KRaft), Kafka Connect + Debezium, the CDC connector. */
@@ -23,6 +24,7 @@ export function createLocalStack({ config, logger }: { config: StackConfig; logg
   const postgres = createPostgresCluster(config, log.child({ part: 'postgres' }));
   const kafka = createKafkaBroker(config, log.child({ part: 'kafka' }));
   const connect = createConnectWorker(config, log.child({ part: 'connect' }));
+  const postgresExporter = createPostgresExporter(config, log.child({ part: 'postgres-exporter' }));
   const urls = stackUrls(config);
   const apps = createPipelineApps(config, log);
   const supervisor = createDaemon('supervisor', config.runDir, config.logDir, path.join(config.rootDir, SUPERVISOR_MAIN));
@@ -39,6 +41,7 @@ export function createLocalStack({ config, logger }: { config: StackConfig; logg
   function logFiles(): Record<string, string> {
     return {
       postgres: path.join(config.logDir, 'postgres.log'),
+      'postgres-exporter': postgresExporter.daemon.logFile,
       kafka: kafka.daemon.logFile,
       connect: connect.daemon.logFile,
       projector: apps.projector.logFile,
@@ -53,6 +56,7 @@ export function createLocalStack({ config, logger }: { config: StackConfig; logg
     postgres,
     kafka,
     connect,
+    postgresExporter,
     apps,
     supervisor,
 
@@ -75,7 +79,7 @@ export function createLocalStack({ config, logger }: { config: StackConfig; logg
     /** Starts whatever is not running yet and reuses the rest; safe to call again. */
     async up(): Promise<StackUrls> {
       const started = Date.now();
-      checkPrerequisites(config);
+      checkPrerequisites(config, log);
       const jvm = jvmArtifacts();
       await Promise.all([
         (async () => {
@@ -85,6 +89,7 @@ export function createLocalStack({ config, logger }: { config: StackConfig; logg
           // (or a test) run against an empty read side before any projector has.
           await migrateReadDatabase(urls.READ_DATABASE_URL, config.readPartitions);
           log.info({ url: urls.WRITE_DATABASE_URL }, 'postgres ready');
+          await postgresExporter.start();
         })(),
         kafka.start(jvm),
       ]);
@@ -107,6 +112,7 @@ export function createLocalStack({ config, logger }: { config: StackConfig; logg
       // Connect first, so the connector does not log errors while the broker goes away.
       if (await connect.stop()) log.info('connect stopped');
       if (await kafka.stop()) log.info('kafka stopped');
+      if (await postgresExporter.stop()) log.info('postgres-exporter stopped');
       if (postgres.stop()) log.info('postgres stopped');
     },
 
@@ -127,6 +133,7 @@ export function createLocalStack({ config, logger }: { config: StackConfig; logg
         postgres,
         kafka,
         connect,
+        postgresExporter,
         cdc,
         connectorName: connectorDefinition.name,
         apps,
@@ -145,6 +152,9 @@ export function createLocalStack({ config, logger }: { config: StackConfig; logg
           return;
         case 'connect':
           await connect.start(jvmArtifacts());
+          return;
+        case 'postgres-exporter':
+          await postgresExporter.start();
           return;
         case 'connector':
           await registerConnector();

@@ -1,6 +1,15 @@
 import type { ConnectorHealth } from './connectorHealth';
 
-export const PART_NAMES = ['postgres', 'kafka', 'connect', 'connector', 'projector', 'services', 'supervisor'] as const;
+export const PART_NAMES = [
+  'postgres',
+  'kafka',
+  'connect',
+  'connector',
+  'postgres-exporter',
+  'projector',
+  'services',
+  'supervisor',
+] as const;
 export type PartName = (typeof PART_NAMES)[number];
 
 /**
@@ -32,7 +41,7 @@ export function formatHealth(parts: readonly PartHealth[]): string {
   return parts
     .map(
       (p) =>
-        `${p.name.padEnd(10)} ${p.state.padEnd(8)} ${(p.pid === undefined ? '' : `pid ${p.pid}`).padEnd(10)} ${p.listens.padEnd(30)} ${p.reason}`,
+        `${p.name.padEnd(17)} ${p.state.padEnd(8)} ${(p.pid === undefined ? '' : `pid ${p.pid}`).padEnd(10)} ${p.listens.padEnd(30)} ${p.reason}`,
     )
     .join('\n');
 }

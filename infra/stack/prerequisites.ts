@@ -1,10 +1,15 @@
 import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
+import type { Logger } from 'pino';
 import type { StackConfig } from './config';
 
-/** Checks Java 17+, Maven and the PostgreSQL binaries; names every missing one with how to get it. */
-export function checkPrerequisites(config: StackConfig): void {
+/**
+ * Checks Java 17+, Maven and the PostgreSQL binaries, and installs Debian's
+ * prometheus-postgres-exporter when missing (as root, with apt-get); names every missing one
+ * with how to get it.
+ */
+export function checkPrerequisites(config: StackConfig, log: Logger): void {
   const problems: string[] = [];
 
   const java = spawnSync('java', ['-version'], { encoding: 'utf8' });
@@ -28,7 +33,34 @@ export function checkPrerequisites(config: StackConfig): void {
     }
   }
 
+  const exporter = config.postgresExporter.binary;
+  if (!fs.existsSync(exporter)) {
+    const installed = installDebianPackage('prometheus-postgres-exporter', config.inheritedEnv, log);
+    if (installed !== true || !fs.existsSync(exporter)) {
+      problems.push(
+        `${exporter} not found (${installed === true ? 'installed, but not there' : installed}): ` +
+          'install it with `apt-get install -y --no-install-recommends prometheus-postgres-exporter`, or set STACK_PG_EXPORTER_BIN',
+      );
+    }
+  }
+
   if (problems.length > 0) {
     throw new Error(`the local stack cannot start:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
   }
+}
+
+/** apt-get install, when this process may (root, apt-get present); true, or why not. */
+function installDebianPackage(name: string, inheritedEnv: StackConfig['inheritedEnv'], log: Logger): true | string {
+  if (process.getuid?.() !== 0) return 'not root, so not installed automatically';
+  if (spawnSync('apt-get', ['--version']).error !== undefined) return 'apt-get not found';
+  log.info({ package: name }, 'installing a missing Debian package');
+  const env = { ...inheritedEnv, DEBIAN_FRONTEND: 'noninteractive' };
+  let result = spawnSync('apt-get', ['install', '-y', '--no-install-recommends', name], { encoding: 'utf8', env });
+  if (result.status !== 0) {
+    spawnSync('apt-get', ['update'], { encoding: 'utf8', env });
+    result = spawnSync('apt-get', ['install', '-y', '--no-install-recommends', name], { encoding: 'utf8', env });
+  }
+  return result.status === 0
+    ? true
+    : `apt-get install ${name} failed: ${(result.stderr || result.stdout).trim().split('\n').slice(-3).join(' ')}`;
 }

@@ -8,6 +8,7 @@ import type { KafkaBroker } from './kafkaBroker';
 import type { PartHealth, PartName } from './partHealth';
 import type { PipelineApps } from './pipelineApps';
 import type { PostgresCluster } from './postgres';
+import type { PostgresExporter } from './postgresExporter';
 
 export interface StackParts {
   readonly config: StackConfig;
@@ -15,6 +16,7 @@ export interface StackParts {
   readonly postgres: PostgresCluster;
   readonly kafka: KafkaBroker;
   readonly connect: ConnectWorker;
+  readonly postgresExporter: PostgresExporter;
   readonly cdc: ConnectorHealthProbe;
   readonly connectorName: string;
   readonly apps: PipelineApps;
@@ -29,6 +31,7 @@ export async function probeStackHealth({
   postgres,
   kafka,
   connect,
+  postgresExporter,
   cdc,
   connectorName,
   apps,
@@ -92,6 +95,7 @@ export async function probeStackHealth({
     kafkaHealth,
     connectHealth,
     connectorHealthPart,
+    await exporterHealth(postgresExporter, logFiles['postgres-exporter'] ?? ''),
     await appHealth('projector', apps.projector, apps.metricsUrl.replace(/\/metrics$/, '/healthz'), apps.metricsUrl),
     await appHealth('services', apps.services, `${apps.apiUrl}/health`, apps.apiUrl),
     daemonHealth('supervisor', supervisor),
@@ -119,6 +123,16 @@ async function appHealth(name: PartName, d: Daemon, healthUrl: string, listens: 
   return answer === 200
     ? { ...base, listens, reason: `${healthUrl} answers` }
     : { ...base, listens, state: 'STALLED', reason: `process runs but ${healthUrl} answers ${answer}` };
+}
+
+async function exporterHealth(exporter: PostgresExporter, log: string): Promise<PartHealth> {
+  const pid = runningPid(exporter.daemon);
+  const base = { name: 'postgres-exporter' as const, listens: exporter.metricsUrl, log };
+  if (pid === undefined) return { ...base, state: 'DOWN', reason: 'process not running' };
+  const answer = await exporter.answers();
+  return answer === true
+    ? { ...base, state: 'RUNNING', reason: 'answers, pg_up 1', pid }
+    : { ...base, state: 'STALLED', reason: answer, pid };
 }
 
 function readPostmasterPid(dataDir: string): number | undefined {
