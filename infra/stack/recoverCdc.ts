@@ -88,7 +88,7 @@ export async function recoverCdc(deps: RecoverCdcDeps): Promise<number> {
       const snapshot =
         notificationTopic === undefined
           ? 'COMPLETED'
-          : await followInitialSnapshot(kafka, notificationTopic, state.before[notificationTopic] ?? {}, deadline, log, async () => {
+          : await followInitialSnapshot(admin, kafka, notificationTopic, state.before[notificationTopic] ?? {}, deadline, log, async () => {
               const now = await registry.status(name).catch(() => undefined);
               return [...(now?.tasks ?? [])].some((t) => t.state === 'FAILED');
             });
@@ -170,6 +170,7 @@ type SnapshotEnd = 'COMPLETED' | 'SKIPPED' | 'FAILED' | 'TIMEOUT';
 
 /** Follows Debezium's notifications after `from` until an initial snapshot completed or was skipped, or the task failed. */
 async function followInitialSnapshot(
+  admin: Admin,
   kafka: Kafka,
   topic: string,
   from: Readonly<Record<string, string>>,
@@ -178,17 +179,28 @@ async function followInitialSnapshot(
   taskFailed: () => Promise<boolean>,
 ): Promise<SnapshotEnd> {
   let end: SnapshotEnd = 'TIMEOUT';
-  const failed = async () => {
-    if (await taskFailed()) end = 'FAILED';
-    return end === 'FAILED';
+  // On a topic of several partitions (made before it was one), "completed" may be read before
+  // some tables' "done": once it is, the rest is read up to the ends of that moment.
+  let drainTo: Map<string, bigint> | undefined;
+  const read = new Map<string, bigint>();
+  const drained = () => drainTo !== undefined && [...drainTo].every(([p, to]) => (read.get(p) ?? BigInt(from[p] ?? '0')) >= to);
+  const stop = async () => {
+    if (end === 'TIMEOUT' && (await taskFailed())) end = 'FAILED';
+    if (end === 'FAILED') return true;
+    if (end !== 'TIMEOUT' && drainTo === undefined) {
+      drainTo = new Map((await admin.fetchTopicOffsets(topic)).map((o) => [String(o.partition), BigInt(o.high)]));
+    }
+    return drained();
   };
-  await readFrom(kafka, [topic], { [topic]: from }, deadline, failed, (message) => {
+  await readFrom(kafka, [topic], { [topic]: from }, deadline, stop, (message, partition) => {
+    read.set(String(partition), BigInt(message.offset) + 1n);
     const n = parseNotification(message.value);
-    if (n === null || n.aggregateType !== 'Initial Snapshot') return false;
-    const line = progressLine(n);
-    if (line !== null) log(line);
-    if (n.type === 'COMPLETED' || n.type === 'SKIPPED') end = n.type;
-    return end !== 'TIMEOUT';
+    if (n !== null && n.aggregateType === 'Initial Snapshot') {
+      const line = progressLine(n);
+      if (line !== null) log(line);
+      if (end === 'TIMEOUT' && (n.type === 'COMPLETED' || n.type === 'SKIPPED')) end = n.type;
+    }
+    return drained();
   });
   return end;
 }

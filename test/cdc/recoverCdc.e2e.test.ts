@@ -58,6 +58,13 @@ async function slotStatus(): Promise<string | undefined> {
   return rows[0]?.wal_status;
 }
 
+/** What the stack's postgres-exporter says of the slot: pg_replication_slot_lost, as Prometheus would scrape it. */
+async function slotLostMetric(): Promise<string | undefined> {
+  const { host, port } = loadStackConfig().postgresExporter;
+  const text = await (await fetch(`http://${host}:${port}/metrics`)).text();
+  return /^pg_replication_slot_lost\{[^}]*slot_name="im_write_cdc"[^}]*\} (\S+)$/m.exec(text)?.[1];
+}
+
 beforeAll(async () => {
   await createUsers(writePool, users, group);
   await befriend(ann, bob);
@@ -128,6 +135,7 @@ it('after the slot is lost, status says so; recover-cdc streams again and the vi
     await admin.end();
   }
   expect(await slotStatus()).toBe('lost');
+  expect(await slotLostMetric()).toBe('1');
 
   const status = await runStackCli(['status']);
   expect(status.status).toBe(3);
@@ -152,6 +160,7 @@ it('after the slot is lost, status says so; recover-cdc streams again and the vi
   // At least Ann's and Cat's two rows; friendships other tests deleted without a projector running may add to it.
   expect(Number(/^(\d+) friendships deleted while the slot was lost were retired$/m.exec(recovery.stdout)?.[1])).toBeGreaterThanOrEqual(2);
   expect(await slotStatus()).toBe('reserved');
+  expect(await slotLostMetric()).toBe('0');
 
   await waitUntilCaptured(writePool);
   await waitUntilCaughtUp(read, env.kafkaBrokers, group);
