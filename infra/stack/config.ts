@@ -50,6 +50,8 @@ export interface StackConfig {
   };
   /** Debian's prometheus-postgres-exporter: PostgreSQL's and the replication slot's metrics. */
   readonly postgresExporter: { readonly binary: string; readonly host: string; readonly port: number };
+  /** Debian's Prometheus: scrapes the stack and evaluates infra/prometheus/rules. */
+  readonly prometheus: { readonly binary: string; readonly promtool: string; readonly host: string; readonly port: number };
   /** Hash partitions of the read side's contract tables (the projector's READ_PARTITIONS). */
   readonly readPartitions: number;
   /** Where `npm start` runs the services (write and query API) and the projector's metrics. */
@@ -96,6 +98,8 @@ const SETTINGS = {
   STACK_CONNECT_HEAP: heap('1g'),
   STACK_PG_EXPORTER_BIN: text({ default: '/usr/bin/prometheus-postgres-exporter' }),
   STACK_PG_EXPORTER_PORT: port(59187),
+  STACK_PROMETHEUS_BIN: text({ default: '/usr/bin/prometheus' }),
+  STACK_PROMETHEUS_PORT: port(59090),
   READ_PARTITIONS: count(16),
   STACK_API_PORT: port(8080),
   STACK_METRICS_PORT: port(9464),
@@ -134,6 +138,12 @@ export function loadStackConfig(env: Environment = process.env): StackConfig {
     },
     connect: { host: '127.0.0.1', port: s.STACK_CONNECT_PORT, heap: s.STACK_CONNECT_HEAP, groupId: 'im-connect' },
     postgresExporter: { binary: s.STACK_PG_EXPORTER_BIN, host: '127.0.0.1', port: s.STACK_PG_EXPORTER_PORT },
+    prometheus: {
+      binary: s.STACK_PROMETHEUS_BIN,
+      promtool: path.join(path.dirname(s.STACK_PROMETHEUS_BIN), 'promtool'),
+      host: '127.0.0.1',
+      port: s.STACK_PROMETHEUS_PORT,
+    },
     readPartitions: s.READ_PARTITIONS,
     apps: { apiPort: s.STACK_API_PORT, metricsPort: s.STACK_METRICS_PORT },
     supervisor: { intervalMs: 1000 * s.STACK_SUPERVISE_SECONDS },
@@ -147,6 +157,7 @@ export function loadStackConfig(env: Environment = process.env): StackConfig {
     config.kafka.controllerPort,
     config.connect.port,
     config.postgresExporter.port,
+    config.prometheus.port,
     config.apps.apiPort,
     config.apps.metricsPort,
   ];

@@ -16,6 +16,7 @@ import { createKafkaBroker } from './kafkaBroker';
 import { createPipelineApps } from './pipelineApps';
 import { createPostgresCluster } from './postgres';
 import { createPostgresExporter } from './postgresExporter';
+import { createPrometheusServer } from './prometheusServer';
 import { checkPrerequisites } from './prerequisites';
 
 /** The embedded local stack: PostgreSQL, Kafka (KRaft), Kafka Connect + Debezium, the CDC connector. */
@@ -25,6 +26,7 @@ export function createLocalStack({ config, logger }: { config: StackConfig; logg
   const kafka = createKafkaBroker(config, log.child({ part: 'kafka' }));
   const connect = createConnectWorker(config, log.child({ part: 'connect' }));
   const postgresExporter = createPostgresExporter(config, log.child({ part: 'postgres-exporter' }));
+  const prometheus = createPrometheusServer(config, log.child({ part: 'prometheus' }));
   const urls = stackUrls(config);
   const apps = createPipelineApps(config, log);
   const supervisor = createDaemon('supervisor', config.runDir, config.logDir, path.join(config.rootDir, SUPERVISOR_MAIN));
@@ -42,6 +44,7 @@ export function createLocalStack({ config, logger }: { config: StackConfig; logg
     return {
       postgres: path.join(config.logDir, 'postgres.log'),
       'postgres-exporter': postgresExporter.daemon.logFile,
+      prometheus: prometheus.daemon.logFile,
       kafka: kafka.daemon.logFile,
       connect: connect.daemon.logFile,
       projector: apps.projector.logFile,
@@ -57,6 +60,7 @@ export function createLocalStack({ config, logger }: { config: StackConfig; logg
     kafka,
     connect,
     postgresExporter,
+    prometheus,
     apps,
     supervisor,
 
@@ -92,6 +96,7 @@ export function createLocalStack({ config, logger }: { config: StackConfig; logg
           await postgresExporter.start();
         })(),
         kafka.start(jvm),
+        prometheus.start(),
       ]);
       await connect.start(jvm);
       await registerConnector();
@@ -113,6 +118,7 @@ export function createLocalStack({ config, logger }: { config: StackConfig; logg
       if (await connect.stop()) log.info('connect stopped');
       if (await kafka.stop()) log.info('kafka stopped');
       if (await postgresExporter.stop()) log.info('postgres-exporter stopped');
+      if (await prometheus.stop()) log.info('prometheus stopped');
       if (postgres.stop()) log.info('postgres stopped');
     },
 
@@ -134,6 +140,7 @@ export function createLocalStack({ config, logger }: { config: StackConfig; logg
         kafka,
         connect,
         postgresExporter,
+        prometheus,
         cdc,
         connectorName: connectorDefinition.name,
         apps,
@@ -155,6 +162,9 @@ export function createLocalStack({ config, logger }: { config: StackConfig; logg
           return;
         case 'postgres-exporter':
           await postgresExporter.start();
+          return;
+        case 'prometheus':
+          await prometheus.start();
           return;
         case 'connector':
           await registerConnector();

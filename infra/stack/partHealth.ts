@@ -6,6 +6,7 @@ export const PART_NAMES = [
   'connect',
   'connector',
   'postgres-exporter',
+  'prometheus',
   'projector',
   'services',
   'supervisor',

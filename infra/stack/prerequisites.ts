@@ -5,7 +5,7 @@ import type { Logger } from 'pino';
 import type { StackConfig } from './config';
 
 /**
- * Checks Java 17+, Maven and the PostgreSQL binaries, and installs Debian's
+ * Checks Java 17+, Maven and the PostgreSQL binaries, and installs Debian's prometheus and
  * prometheus-postgres-exporter when missing (as root, with apt-get); names every missing one
  * with how to get it.
  */
@@ -33,13 +33,17 @@ export function checkPrerequisites(config: StackConfig, log: Logger): void {
     }
   }
 
-  const exporter = config.postgresExporter.binary;
-  if (!fs.existsSync(exporter)) {
-    const installed = installDebianPackage('prometheus-postgres-exporter', config.inheritedEnv, log);
-    if (installed !== true || !fs.existsSync(exporter)) {
+  const debian = [
+    { binary: config.postgresExporter.binary, pkg: 'prometheus-postgres-exporter', setting: 'STACK_PG_EXPORTER_BIN' },
+    { binary: config.prometheus.binary, pkg: 'prometheus', setting: 'STACK_PROMETHEUS_BIN' },
+  ];
+  for (const { binary, pkg, setting } of debian) {
+    if (fs.existsSync(binary)) continue;
+    const installed = installDebianPackage(pkg, config.inheritedEnv, log);
+    if (installed !== true || !fs.existsSync(binary)) {
       problems.push(
-        `${exporter} not found (${installed === true ? 'installed, but not there' : installed}): ` +
-          'install it with `apt-get install -y --no-install-recommends prometheus-postgres-exporter`, or set STACK_PG_EXPORTER_BIN',
+        `${binary} not found (${installed === true ? 'installed, but not there' : installed}): ` +
+          `install it with \`apt-get install -y --no-install-recommends ${pkg}\`, or set ${setting}`,
       );
     }
   }

@@ -9,6 +9,7 @@ import type { PartHealth, PartName } from './partHealth';
 import type { PipelineApps } from './pipelineApps';
 import type { PostgresCluster } from './postgres';
 import type { PostgresExporter } from './postgresExporter';
+import type { PrometheusServer } from './prometheusServer';
 
 export interface StackParts {
   readonly config: StackConfig;
@@ -17,6 +18,7 @@ export interface StackParts {
   readonly kafka: KafkaBroker;
   readonly connect: ConnectWorker;
   readonly postgresExporter: PostgresExporter;
+  readonly prometheus: PrometheusServer;
   readonly cdc: ConnectorHealthProbe;
   readonly connectorName: string;
   readonly apps: PipelineApps;
@@ -32,6 +34,7 @@ export async function probeStackHealth({
   kafka,
   connect,
   postgresExporter,
+  prometheus,
   cdc,
   connectorName,
   apps,
@@ -96,6 +99,7 @@ export async function probeStackHealth({
     connectHealth,
     connectorHealthPart,
     await exporterHealth(postgresExporter, logFiles['postgres-exporter'] ?? ''),
+    await prometheusHealth(prometheus, logFiles.prometheus ?? ''),
     await appHealth('projector', apps.projector, apps.metricsUrl.replace(/\/metrics$/, '/healthz'), apps.metricsUrl),
     await appHealth('services', apps.services, `${apps.apiUrl}/health`, apps.apiUrl),
     daemonHealth('supervisor', supervisor),
@@ -133,6 +137,14 @@ async function exporterHealth(exporter: PostgresExporter, log: string): Promise<
   return answer === true
     ? { ...base, state: 'RUNNING', reason: 'answers, pg_up 1', pid }
     : { ...base, state: 'STALLED', reason: answer, pid };
+}
+
+async function prometheusHealth(prometheus: PrometheusServer, log: string): Promise<PartHealth> {
+  const pid = runningPid(prometheus.daemon);
+  const base = { name: 'prometheus' as const, listens: prometheus.url, log };
+  if (pid === undefined) return { ...base, state: 'DOWN', reason: 'process not running' };
+  const answer = await prometheus.answers();
+  return answer === true ? { ...base, state: 'RUNNING', reason: 'ready', pid } : { ...base, state: 'STALLED', reason: answer, pid };
 }
 
 function readPostmasterPid(dataDir: string): number | undefined {
