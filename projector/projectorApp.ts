@@ -15,6 +15,17 @@ import { createHeartbeatEndOffsets } from './source/heartbeatEndOffsets';
 import type { DeadLetter } from './store/deadLetters';
 import type { UnappliablePolicy } from './consumer/applyBatch';
 import { runViewBuilderPass } from './store/viewBuilderPass';
+import { builderBacklog } from './store/dirtyMarks';
+import type { DirtyMark } from './projection/dirtyMark';
+
+/** The views a built mark's rows belong to (viewTargets.ts): where its change shows. */
+const VIEWS_OF_MARK: Readonly<Record<DirtyMark['kind'], readonly string[]>> = {
+  conversation: ['user_conversation_view'],
+  channel: ['user_conversation_view'],
+  recount: ['user_conversation_view'],
+  user: ['user_conversation_view', 'user_contact_view'],
+  contact: ['user_contact_view', 'user_conversation_view'],
+};
 
 /**
  * The projector, wired: read schema migrated, consumer group, view builder, dead-letter topic,
@@ -52,7 +63,7 @@ export async function createProjector({
     logger,
     ...cdcHeartbeatTiming,
   });
-  const metrics = createProjectorMetrics({ cdcHeartbeatAgeMs: cdcHeartbeat.ageMs });
+  const metrics = createProjectorMetrics({ cdcHeartbeatAgeMs: cdcHeartbeat.ageMs, builderBacklog: () => builderBacklog(pool) });
   const readiness = createReadinessCheck({ database: pool, cdc: cdcHeartbeat });
 
   const admin = kafka.admin();
@@ -101,6 +112,8 @@ export async function createProjector({
       metrics.viewRowsBuilt.inc({ view: 'user_conversation_view' }, pass.conversationRows);
       metrics.viewRowsBuilt.inc({ view: 'user_contact_view' }, pass.contactRows);
       metrics.builderPassSeconds.observe(ms / 1000);
+      for (const { mark, seconds } of pass.commitToView)
+        for (const view of VIEWS_OF_MARK[mark]) metrics.commitToView.observe({ view }, seconds);
     },
   });
   const source = createKafkajsChangeSource({

@@ -80,6 +80,7 @@ export async function applyBatch(
   }
 
   const lastSourceTsMs = decoded.length > 0 ? Math.max(...decoded.map((d) => d.event.source.tsMs)) : null;
+  const earliestSourceTsMs = decoded.length > 0 ? Math.min(...decoded.map((d) => d.event.source.tsMs)) : null;
   const nextOffset = last.offset + 1n;
   /** The batch's writes after its reference rows: dead letters, then the fenced checkpoint. */
   async function commitWith(tx: Transaction, refused: readonly DeadLetter[]): Promise<TransactionOutcome<BatchOutcome>> {
@@ -107,7 +108,7 @@ export async function applyBatch(
     // The whole batch at once: the common case, one transaction and no savepoint.
     return await inTransaction(pool, async (tx) => {
       await holdVersionSwapLock(tx);
-      await applyRefChanges(tx, refChangesForBatch(decoded.map((d) => d.event)));
+      await applyRefChanges(tx, refChangesForBatch(decoded.map((d) => d.event)), earliestSourceTsMs);
       return commitWith(tx, []);
     });
   } catch (error) {
@@ -125,7 +126,7 @@ async function applyOneByOne(tx: Transaction, batch: PartitionBatch, decoded: re
   const refused: DeadLetter[] = [];
   for (const d of decoded) {
     try {
-      await withSavepoint(tx, 'one_event', () => applyRefChanges(tx, refChangesForBatch([d.event])));
+      await withSavepoint(tx, 'one_event', () => applyRefChanges(tx, refChangesForBatch([d.event]), d.event.source.tsMs));
     } catch (error) {
       if (!isRefusedEvent(error)) throw error;
       refused.push(deadLetter(batch, d.record, (error as Error).message, 'apply'));

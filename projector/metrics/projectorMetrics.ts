@@ -3,13 +3,23 @@ import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom
 export interface ProjectorMetricsOptions {
   /** Time since the CDC heartbeat topic's end offset last advanced (the member's CDC heartbeat watch). */
   readonly cdcHeartbeatAgeMs: () => number;
+  /** The view builder's backlog in this member's read database (read at scrape time). */
+  readonly builderBacklog?: () => Promise<{ readonly marks: number; readonly oldestSeconds: number }>;
   readonly registry?: Registry;
 }
 
 /** The projector's Prometheus metrics (prefix projector_), on a registry of its own. */
-export function createProjectorMetrics({ cdcHeartbeatAgeMs, registry = new Registry() }: ProjectorMetricsOptions) {
+export function createProjectorMetrics({ cdcHeartbeatAgeMs, builderBacklog, registry = new Registry() }: ProjectorMetricsOptions) {
   collectDefaultMetrics({ register: registry, prefix: 'projector_process_' });
   const partitionLabels = ['topic', 'partition'] as const;
+  // One read per scrape for both backlog gauges.
+  let backlog: Promise<{ marks: number; oldestSeconds: number } | undefined> | undefined;
+  const readBacklog = () => {
+    backlog ??= (builderBacklog?.() ?? Promise.resolve(undefined))
+      .catch(() => undefined)
+      .finally(() => setTimeout(() => (backlog = undefined), 500).unref());
+    return backlog;
+  };
   return {
     registry,
     events: new Counter({
@@ -59,6 +69,31 @@ export function createProjectorMetrics({ cdcHeartbeatAgeMs, registry = new Regis
       help: 'Time of one view builder pass',
       buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5],
       registers: [registry],
+    }),
+    commitToView: new Histogram({
+      name: 'projector_commit_to_view_seconds',
+      help: 'Source commit (Debezium source.ts_ms) to the commit of the view rows that show the change, by view: measured per built mark, from the earliest change that marked it since it was last built',
+      labelNames: ['view'] as const,
+      buckets: [0.025, 0.05, 0.1, 0.15, 0.2, 0.3, 0.5, 0.75, 1, 2, 5, 10, 30, 60],
+      registers: [registry],
+    }),
+    builderMarksWaiting: new Gauge({
+      name: 'projector_builder_marks_waiting',
+      help: 'View keys marked and not built yet (projection_dirty), in this read database',
+      registers: [registry],
+      async collect() {
+        const found = await readBacklog();
+        if (found !== undefined) this.set(found.marks);
+      },
+    }),
+    builderOldestMarkAge: new Gauge({
+      name: 'projector_builder_oldest_mark_age_seconds',
+      help: 'How long the oldest waiting mark has waited (0 when none)',
+      registers: [registry],
+      async collect() {
+        const found = await readBacklog();
+        if (found !== undefined) this.set(found.oldestSeconds);
+      },
     }),
     cdcHeartbeatAge: new Gauge({
       name: 'projector_cdc_heartbeat_age_seconds',

@@ -29,6 +29,7 @@ export async function replayDeadLetters(pool: Pool, ids: readonly bigint[] | 'al
       const applied = await inTransaction(pool, async (tx) => {
         await holdVersionSwapLock(tx);
         const decoded = decodeChangeRecord(position, { key: letter.key, value: letter.value });
+        // No source time: a replayed letter's commit→view time would only say how old the letter is.
         if (decoded.kind === 'change') await applyRefChanges(tx, refChangesForBatch([decoded.event]));
         await markReplayed(tx, letter.id);
         return { commit: true, value: decoded.kind === 'change' };

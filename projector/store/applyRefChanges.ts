@@ -12,7 +12,7 @@ import { int64s } from './sqlValues';
  * refused (completeRefChanges): no placeholder is ever written. Runs inside the batch
  * transaction: it takes a client, never a pool.
  */
-export async function applyRefChanges(tx: PoolClient, changes: RefChanges): Promise<void> {
+export async function applyRefChanges(tx: PoolClient, changes: RefChanges, sourceTsMs: number | null = null): Promise<void> {
   const { users, channels, members, messages, lastMessages, readRecords, friendships, marks } = await completeRefChanges(tx, changes);
 
   if (users.length > 0) {
@@ -156,5 +156,5 @@ export async function applyRefChanges(tx: PoolClient, changes: RefChanges): Prom
     );
   }
 
-  await recordDirtyMarks(tx, [...marks, ...lateChannels.map((channelId): DirtyMark => ({ kind: 'recount', channelId }))]);
+  await recordDirtyMarks(tx, [...marks, ...lateChannels.map((channelId): DirtyMark => ({ kind: 'recount', channelId }))], sourceTsMs);
 }

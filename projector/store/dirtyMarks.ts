@@ -14,32 +14,43 @@ export interface TakenMark {
   readonly mark: DirtyMark;
   readonly key: readonly [number, bigint, bigint];
   readonly seq: bigint;
+  /** Source commit time (ms) of the earliest change that marked it since it was last built, if known. */
+  readonly sourceTsMs: number | null;
 }
 
-/** Records marks in the batch's transaction. */
-export async function recordDirtyMarks(tx: PoolClient, marks: readonly DirtyMark[]): Promise<void> {
+/**
+ * Records marks in the batch's transaction. `sourceTsMs` is the source commit time of the batch's
+ * earliest change: a mark keeps the earliest one until it is built (commit→view latency).
+ */
+export async function recordDirtyMarks(tx: PoolClient, marks: readonly DirtyMark[], sourceTsMs: number | null = null): Promise<void> {
   if (marks.length === 0) return;
   // A fixed order keeps concurrent batches from locking the same marks in opposite orders.
   const keys = [...new Map(marks.map((m) => [markKey(m).join(':'), markKey(m)])).values()].sort(
     (x, y) => x[0] - y[0] || compareInt64(x[1], y[1]) || compareInt64(x[2], y[2]),
   );
   await tx.query(
-    `insert into projection_dirty (kind, a, b)
-     select * from unnest($1::smallint[], $2::bigint[], $3::bigint[])
-     on conflict (kind, a, b) do update set seq = nextval('projection_dirty_seq')`,
-    [keys.map((k) => k[0]), int64s(keys.map((k) => k[1])), int64s(keys.map((k) => k[2]))],
+    `insert into projection_dirty (kind, a, b, source_ts_ms)
+     select k.kind, k.a, k.b, $4::bigint from unnest($1::smallint[], $2::bigint[], $3::bigint[]) k(kind, a, b)
+     on conflict (kind, a, b) do update
+       set seq = nextval('projection_dirty_seq'), source_ts_ms = least(projection_dirty.source_ts_ms, excluded.source_ts_ms)`,
+    [
+      keys.map((k) => k[0]),
+      int64s(keys.map((k) => k[1])),
+      int64s(keys.map((k) => k[2])),
+      sourceTsMs === null ? null : String(Math.trunc(sourceTsMs)),
+    ],
   );
 }
 
 /** Up to `limit` marks, oldest first. */
 export async function oldestDirtyMarks(tx: Transaction, limit: number): Promise<TakenMark[]> {
-  const { rows } = await tx.query<{ kind: number; a: bigint; b: bigint; seq: bigint }>(
-    'select kind, a, b, seq from projection_dirty order by seq limit $1',
+  const { rows } = await tx.query<{ kind: number; a: bigint; b: bigint; seq: bigint; source_ts_ms: bigint | null }>(
+    'select kind, a, b, seq, source_ts_ms from projection_dirty order by seq limit $1',
     [limit],
   );
   return rows.map((r) => {
     const key = [Number(r.kind), BigInt(r.a), BigInt(r.b)] as const;
-    return { mark: markFromKey(...key), key, seq: BigInt(r.seq) };
+    return { mark: markFromKey(...key), key, seq: BigInt(r.seq), sourceTsMs: r.source_ts_ms === null ? null : Number(r.source_ts_ms) };
   });
 }
 
@@ -70,4 +81,12 @@ export async function hasPendingMarks(pool: Pool): Promise<boolean> {
 export async function pendingMarks(pool: Pool): Promise<number> {
   const result = await pool.query<{ n: string }>('select count(*)::text as n from projection_dirty');
   return Number(result.rows[0]?.n ?? 0);
+}
+
+/** The builder's backlog: marks waiting, and how long the oldest has waited (0 when none). */
+export async function builderBacklog(pool: Pool): Promise<{ readonly marks: number; readonly oldestSeconds: number }> {
+  const { rows } = await pool.query<{ marks: string; oldest: string | null }>(
+    'select count(*)::text as marks, extract(epoch from now() - min(marked_at))::text as oldest from projection_dirty',
+  );
+  return { marks: Number(rows[0]?.marks ?? 0), oldestSeconds: Number(rows[0]?.oldest ?? 0) };
 }

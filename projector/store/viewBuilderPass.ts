@@ -1,6 +1,7 @@
 import type { Pool } from 'pg';
 import { inClientTransaction } from '../../infra/db/transaction';
 import { buildViews, type BuildResult } from './buildViews';
+import type { DirtyMark } from '../projection/dirtyMark';
 import { clearBuiltMarks, oldestDirtyMarks } from './dirtyMarks';
 import { VERSION_SWAP_LOCK } from './versionSwapLock';
 
@@ -10,7 +11,14 @@ import { VERSION_SWAP_LOCK } from './versionSwapLock';
 // Keyed by the schema too: a rebuild's version (projector/store/readVersions.ts) has a builder of its own.
 const VIEW_BUILDER_LOCK = 7_245_003;
 
-export type PassResult = { readonly kind: 'busy' } | ({ readonly kind: 'built'; readonly marks: number } & BuildResult);
+export type PassResult =
+  | { readonly kind: 'busy' }
+  | ({
+      readonly kind: 'built';
+      readonly marks: number;
+      /** Per built mark that knows its source time: how long from that source commit to this pass's commit. */
+      readonly commitToView: ReadonlyArray<{ readonly mark: DirtyMark['kind']; readonly seconds: number }>;
+    } & BuildResult);
 
 /**
  * Takes up to `limit` dirty marks (oldest first), rebuilds their view rows and clears the marks
@@ -55,8 +63,13 @@ export async function runViewBuilderPass(pool: Pool, limit: number): Promise<Pas
       },
       { begin: 'isolation level repeatable read' },
     );
+    // The view rows are committed now: this is when the changes show.
+    const committedAt = Date.now();
+    const commitToView = built.taken.flatMap((t) =>
+      t.sourceTsMs === null ? [] : [{ mark: t.mark.kind, seconds: Math.max(0, committedAt - t.sourceTsMs) / 1000 }],
+    );
     await clearBuiltMarks(client, built.taken);
-    return { kind: 'built', marks: built.taken.length, ...built.result };
+    return { kind: 'built', marks: built.taken.length, commitToView, ...built.result };
   } catch (error) {
     broken = error instanceof Error ? error : new Error(String(error));
     throw error;

@@ -1,0 +1,76 @@
+import { Pool } from 'pg';
+import pino from 'pino';
+import { waitFor } from '../../infra/stack/waitFor';
+import { loadProjectorConfig } from '../../projector/config';
+import { createMetricsServer, type MetricsServer } from '../../projector/metrics/metricsServer';
+import { createProjector, type Projector } from '../../projector/projectorApp';
+import { waitUntilCaptured, waitUntilCaughtUp } from '../support/projectorProgress';
+import { stackEnv, uniqueName } from '../support/stackEnv';
+import { createGroup, createUsers, freshId, sendMessages } from '../support/writeSide';
+
+/**
+ * commit→view latency, measured at the view: a message committed on the write side is counted in
+ * projector_commit_to_view_seconds{view="user_conversation_view"} once the builder has committed
+ * the conversation rows that show it, and the builder's backlog is exported beside it.
+ */
+
+const env = stackEnv();
+const group = uniqueName('commit_to_view');
+const writePool = new Pool({ connectionString: env.writeDatabaseUrl });
+const members = [freshId(), freshId()];
+const channel = freshId();
+let projector: Projector | undefined;
+let server: MetricsServer | undefined;
+let metricsUrl = '';
+
+/** A sample of the projector's /metrics, as Prometheus scrapes it. */
+async function sample(name: string, labels = ''): Promise<number | undefined> {
+  const text = await (await fetch(metricsUrl)).text();
+  const line = text.split('\n').find((l) => l.startsWith(`${name}${labels} `));
+  return line === undefined ? undefined : Number(line.split(' ').pop());
+}
+
+beforeAll(async () => {
+  const config = loadProjectorConfig({
+    READ_DATABASE_URL: env.readDatabaseUrl,
+    KAFKA_BROKERS: env.kafkaBrokers.join(','),
+    PROJECTOR_GROUP_ID: group,
+    DEAD_LETTER_TOPIC: `${group}.dead-letters`,
+  });
+  projector = await createProjector({ config, logger: pino({ level: 'silent' }) });
+  server = createMetricsServer({ registry: projector.metrics.registry, readiness: projector.readiness });
+  metricsUrl = `${(await server.listen(0, '127.0.0.1')).url}/metrics`;
+  await projector.start();
+  await createUsers(writePool, members, group);
+  await createGroup(writePool, channel, members, 'latency');
+  await waitUntilCaptured(writePool);
+  await waitUntilCaughtUp(projector.pool, env.kafkaBrokers, group);
+});
+
+afterAll(async () => {
+  await projector?.stop();
+  await server?.close();
+  await writePool.end();
+});
+
+it('counts a committed message once the conversation rows showing it are committed, and exports the builder backlog', async () => {
+  const view = '{view="user_conversation_view"}';
+  const before = (await sample('projector_commit_to_view_seconds_count', view)) ?? 0;
+  await sendMessages(writePool, channel, members, 1);
+  await waitUntilCaptured(writePool);
+  await waitUntilCaughtUp(projector!.pool, env.kafkaBrokers, group);
+  const after = await waitFor(
+    async () => {
+      const count = await sample('projector_commit_to_view_seconds_count', view);
+      return count !== undefined && count > before ? count : undefined;
+    },
+    { what: 'commit→view observed for the conversation view', timeoutMs: 30_000 },
+  );
+  expect(after).toBeGreaterThan(before);
+  // Seconds since the source commit: positive and finite, whatever the machine's speed.
+  const sum = await sample('projector_commit_to_view_seconds_sum', view);
+  expect(sum).toBeGreaterThan(0);
+  expect(Number.isFinite(sum)).toBe(true);
+  expect(await sample('projector_builder_marks_waiting')).toBe(0);
+  expect(await sample('projector_builder_oldest_mark_age_seconds')).toBe(0);
+});
