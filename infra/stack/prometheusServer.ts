@@ -52,9 +52,14 @@ export function createPrometheusServer(config: StackConfig, log: Logger) {
     url,
     answers,
 
+    /** Starts it, or, when it runs, has it read its configuration and the rule files again. */
     async start(): Promise<void> {
-      if (runningPid(daemon) !== undefined) return;
       writeConfig();
+      if (runningPid(daemon) !== undefined) {
+        const reloaded = await fetch(`${url}/-/reload`, { method: 'POST', signal: AbortSignal.timeout(10_000) }).catch((e: Error) => e);
+        if (reloaded instanceof Error || !reloaded.ok) log.warn({ url }, 'prometheus did not reload its rules');
+        return;
+      }
       startDaemon(daemon, {
         command: p.binary,
         args: [
