@@ -12,6 +12,7 @@ import { heartbeatTopic } from './operations/cdcFreshness';
 import { createCdcHeartbeatWatch, type CdcHeartbeatWatchTiming } from './source/cdcHeartbeatWatch';
 import { createKafkajsChangeSource, createKafkajsLogCreator } from './source/kafkajsChangeSource';
 import { createHeartbeatEndOffsets } from './source/heartbeatEndOffsets';
+import { createKafkaGroupLag } from './source/kafkaGroupLag';
 import type { DeadLetter } from './store/deadLetters';
 import type { UnappliablePolicy } from './consumer/applyBatch';
 import { runViewBuilderPass } from './store/viewBuilderPass';
@@ -63,7 +64,12 @@ export async function createProjector({
     logger,
     ...cdcHeartbeatTiming,
   });
-  const metrics = createProjectorMetrics({ cdcHeartbeatAgeMs: cdcHeartbeat.ageMs, builderBacklog: () => builderBacklog(pool) });
+  const groupLag = createKafkaGroupLag({ kafka, groupId: config.groupId, topics: sourceTopics(config.topicPrefix) });
+  const metrics = createProjectorMetrics({
+    cdcHeartbeatAgeMs: cdcHeartbeat.ageMs,
+    builderBacklog: () => builderBacklog(pool),
+    kafkaGroupLag: () => groupLag.read(),
+  });
   const readiness = createReadinessCheck({ database: pool, cdc: cdcHeartbeat });
 
   const admin = kafka.admin();
@@ -170,6 +176,7 @@ export async function createProjector({
       await builder.stop();
       await producer.disconnect();
       await cdcHeartbeat.stop();
+      await groupLag.close();
       await pool.end();
     },
   };

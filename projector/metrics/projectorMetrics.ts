@@ -5,11 +5,20 @@ export interface ProjectorMetricsOptions {
   readonly cdcHeartbeatAgeMs: () => number;
   /** The view builder's backlog in this member's read database (read at scrape time). */
   readonly builderBacklog?: () => Promise<{ readonly marks: number; readonly oldestSeconds: number }>;
+  /** The group's lag from the offsets it committed to Kafka (read at scrape time). */
+  readonly kafkaGroupLag?: () => Promise<
+    ReadonlyArray<{ readonly topic: string; readonly partition: number; readonly lag: number }> | undefined
+  >;
   readonly registry?: Registry;
 }
 
 /** The projector's Prometheus metrics (prefix projector_), on a registry of its own. */
-export function createProjectorMetrics({ cdcHeartbeatAgeMs, builderBacklog, registry = new Registry() }: ProjectorMetricsOptions) {
+export function createProjectorMetrics({
+  cdcHeartbeatAgeMs,
+  builderBacklog,
+  kafkaGroupLag,
+  registry = new Registry(),
+}: ProjectorMetricsOptions) {
   collectDefaultMetrics({ register: registry, prefix: 'projector_process_' });
   const partitionLabels = ['topic', 'partition'] as const;
   // One read per scrape for both backlog gauges.
@@ -51,6 +60,20 @@ export function createProjectorMetrics({ cdcHeartbeatAgeMs, builderBacklog, regi
       help: 'High watermark minus the next offset to apply, per partition',
       labelNames: partitionLabels,
       registers: [registry],
+    }),
+    kafkaGroupLag: new Gauge({
+      name: 'projector_kafka_consumer_group_lag',
+      help:
+        "End offset minus the group's offset committed to Kafka, per partition: what kafka_exporter, Burrow and KEDA see " +
+        '(committed after the database, so never ahead of the views); every member reports the whole group',
+      labelNames: partitionLabels,
+      registers: [registry],
+      async collect() {
+        const lags = await kafkaGroupLag?.().catch(() => undefined);
+        if (lags === undefined) return;
+        this.reset();
+        for (const l of lags) this.set({ topic: l.topic, partition: String(l.partition) }, l.lag);
+      },
     }),
     timeLag: new Gauge({
       name: 'projector_partition_time_lag_seconds',

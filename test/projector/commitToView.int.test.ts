@@ -53,7 +53,7 @@ afterAll(async () => {
   await writePool.end();
 });
 
-it('counts a committed message once the conversation rows showing it are committed, and exports the builder backlog', async () => {
+it("counts a committed message once the conversation rows showing it are committed, and exports the builder backlog and the group's Kafka lag", async () => {
   const view = '{view="user_conversation_view"}';
   const before = (await sample('projector_commit_to_view_seconds_count', view)) ?? 0;
   await sendMessages(writePool, channel, members, 1);
@@ -71,6 +71,16 @@ it('counts a committed message once the conversation rows showing it are committ
   const sum = await sample('projector_commit_to_view_seconds_sum', view);
   expect(sum).toBeGreaterThan(0);
   expect(Number.isFinite(sum)).toBe(true);
+  // Kafka's view of the group (committed offsets, what KEDA scales on) catches up too.
+  const kafkaLag = await waitFor(
+    async () => {
+      const lines = (await (await fetch(metricsUrl)).text()).split('\n').filter((l) => l.startsWith('projector_kafka_consumer_group_lag{'));
+      const total = lines.reduce((sum, l) => sum + Number(l.split(' ').pop()), 0);
+      return lines.length > 0 && total === 0 ? lines : undefined;
+    },
+    { what: "the group's Kafka-committed lag to reach 0", timeoutMs: 30_000 },
+  );
+  expect(kafkaLag.some((l) => l.includes('topic="im.public.messages"'))).toBe(true);
   expect(await sample('projector_builder_marks_waiting')).toBe(0);
   expect(await sample('projector_builder_oldest_mark_age_seconds')).toBe(0);
 });
