@@ -41,12 +41,16 @@ export interface StackConfig {
     readonly controllerPort: number;
     readonly dataDir: string;
     readonly heap: string;
+    /** The JMX exporter agent's /metrics (the broker's metrics). */
+    readonly metricsPort: number;
   };
   readonly connect: {
     readonly host: string;
     readonly port: number;
     readonly heap: string;
     readonly groupId: string;
+    /** The JMX exporter agent's /metrics (Connect's and Debezium's metrics). */
+    readonly metricsPort: number;
   };
   /** Debian's prometheus-postgres-exporter: PostgreSQL's and the replication slot's metrics. */
   readonly postgresExporter: { readonly binary: string; readonly host: string; readonly port: number };
@@ -94,8 +98,10 @@ const SETTINGS = {
   STACK_KAFKA_PORT: port(59092),
   STACK_KAFKA_CONTROLLER_PORT: port(59093),
   STACK_KAFKA_HEAP: heap('768m'),
+  STACK_KAFKA_METRICS_PORT: port(59094),
   STACK_CONNECT_PORT: port(58083),
   STACK_CONNECT_HEAP: heap('1g'),
+  STACK_CONNECT_METRICS_PORT: port(58084),
   STACK_PG_EXPORTER_BIN: text({ default: '/usr/bin/prometheus-postgres-exporter' }),
   STACK_PG_EXPORTER_PORT: port(59187),
   STACK_PROMETHEUS_BIN: text({ default: '/usr/bin/prometheus' }),
@@ -135,8 +141,15 @@ export function loadStackConfig(env: Environment = process.env): StackConfig {
       controllerPort: s.STACK_KAFKA_CONTROLLER_PORT,
       dataDir: path.join(stateDir, 'kafka', 'data'),
       heap: s.STACK_KAFKA_HEAP,
+      metricsPort: s.STACK_KAFKA_METRICS_PORT,
     },
-    connect: { host: '127.0.0.1', port: s.STACK_CONNECT_PORT, heap: s.STACK_CONNECT_HEAP, groupId: 'im-connect' },
+    connect: {
+      host: '127.0.0.1',
+      port: s.STACK_CONNECT_PORT,
+      heap: s.STACK_CONNECT_HEAP,
+      groupId: 'im-connect',
+      metricsPort: s.STACK_CONNECT_METRICS_PORT,
+    },
     postgresExporter: { binary: s.STACK_PG_EXPORTER_BIN, host: '127.0.0.1', port: s.STACK_PG_EXPORTER_PORT },
     prometheus: {
       binary: s.STACK_PROMETHEUS_BIN,
@@ -156,6 +169,8 @@ export function loadStackConfig(env: Environment = process.env): StackConfig {
     config.kafka.port,
     config.kafka.controllerPort,
     config.connect.port,
+    config.kafka.metricsPort,
+    config.connect.metricsPort,
     config.postgresExporter.port,
     config.prometheus.port,
     config.apps.apiPort,

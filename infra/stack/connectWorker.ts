@@ -91,6 +91,7 @@ export function createConnectWorker(config: StackConfig, log: Logger) {
             '-XX:+UseG1GC',
             '-XX:MaxGCPauseMillis=20',
             '-Djava.awt.headless=true',
+            `-javaagent:${jvm.metricsAgent}=${c.host}:${c.metricsPort}:${path.join(config.rootDir, 'infra', 'prometheus', 'jmx-connect.yaml')}`,
             `-Dlog4j.configuration=file:${log4jFile}`,
             '-cp',
             jvm.classpath,

@@ -10,6 +10,8 @@ export interface JvmArtifacts {
   readonly classpath: string;
   /** Connect's plugin.path, holding the unpacked Debezium PostgreSQL connector. */
   readonly pluginPath: string;
+  /** The Prometheus JMX exporter Java agent (Kafka's, Connect's and Debezium's metrics). */
+  readonly metricsAgent: string;
 }
 
 /**
@@ -21,12 +23,20 @@ export function ensureJvmArtifacts(config: StackConfig, log: Logger): JvmArtifac
   const libs = path.join(cache, 'libs');
   const plugins = path.join(cache, 'plugins');
   const stamp = path.join(cache, 'versions.json');
-  const wanted = JSON.stringify({ kafka: versions.kafka, scala: versions.scala, slf4j: versions.slf4j, debezium: versions.debezium });
+  const wanted = JSON.stringify({
+    kafka: versions.kafka,
+    scala: versions.scala,
+    slf4j: versions.slf4j,
+    debezium: versions.debezium,
+    jmxPrometheusJavaagent: versions.jmxPrometheusJavaagent,
+  });
+  const metricsAgent = path.join(cache, 'agents', `jmx_prometheus_javaagent-${versions.jmxPrometheusJavaagent}.jar`);
 
   const expected = [
     path.join(libs, `kafka_${versions.scala}-${versions.kafka}.jar`),
     path.join(libs, `connect-runtime-${versions.kafka}.jar`),
     path.join(plugins, 'debezium-connector-postgres', `debezium-connector-postgres-${versions.debezium}.jar`),
+    metricsAgent,
   ];
   const cached = fs.existsSync(stamp) && fs.readFileSync(stamp, 'utf8') === wanted && expected.every((f) => fs.existsSync(f));
   if (!cached) {
@@ -46,6 +56,7 @@ export function ensureJvmArtifacts(config: StackConfig, log: Logger): JvmArtifac
         `-Dscala.version=${versions.scala}`,
         `-Dslf4j.version=${versions.slf4j}`,
         `-Ddebezium.version=${versions.debezium}`,
+        `-Djmx.exporter.version=${versions.jmxPrometheusJavaagent}`,
       ],
       { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] },
     );
@@ -59,5 +70,5 @@ export function ensureJvmArtifacts(config: StackConfig, log: Logger): JvmArtifac
   }
 
   const jars = fs.readdirSync(libs).filter((f) => f.endsWith('.jar'));
-  return { classpath: jars.map((j) => path.join(libs, j)).join(':'), pluginPath: plugins };
+  return { classpath: jars.map((j) => path.join(libs, j)).join(':'), pluginPath: plugins, metricsAgent };
 }

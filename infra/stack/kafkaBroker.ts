@@ -131,6 +131,7 @@ export function createKafkaBroker(config: StackConfig, log: Logger) {
             '-XX:+UseG1GC',
             '-XX:MaxGCPauseMillis=20',
             '-Djava.awt.headless=true',
+            `-javaagent:${jvm.metricsAgent}=${k.host}:${k.metricsPort}:${path.join(config.rootDir, 'infra', 'prometheus', 'jmx-kafka.yaml')}`,
             `-Dlog4j.configuration=file:${log4jFile}`,
             `-Dkafka.logs.dir=${config.logDir}`,
             '-cp',

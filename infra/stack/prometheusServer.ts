@@ -33,7 +33,9 @@ export function createPrometheusServer(config: StackConfig, log: Logger) {
         'scrape_configs:',
         target('prometheus', `${p.host}:${p.port}`) +
           target('projector', `127.0.0.1:${config.apps.metricsPort}`) +
-          target('postgres', `${config.postgresExporter.host}:${config.postgresExporter.port}`),
+          target('postgres', `${config.postgresExporter.host}:${config.postgresExporter.port}`) +
+          target('kafka', `${config.kafka.host}:${config.kafka.metricsPort}`) +
+          target('connect', `${config.connect.host}:${config.connect.metricsPort}`),
       ].join('\n'),
     );
   }

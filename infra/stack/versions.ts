@@ -8,6 +8,7 @@ export interface Versions {
   readonly debezium: string;
   readonly postgresql: string;
   readonly node: string;
+  readonly jmxPrometheusJavaagent: string;
 }
 
 export const versions: Versions = Object.freeze({
@@ -17,4 +18,5 @@ export const versions: Versions = Object.freeze({
   debezium: versionsJson.debezium,
   postgresql: versionsJson.postgresql,
   node: versionsJson.node,
+  jmxPrometheusJavaagent: versionsJson.jmxPrometheusJavaagent,
 });

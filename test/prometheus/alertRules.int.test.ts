@@ -6,7 +6,8 @@ import { waitFor } from '../../infra/stack/waitFor';
 
 /**
  * The pipeline's Prometheus rules: promtool finds them valid, every alert has a promtool unit
- * test that passes, and the stack's own Prometheus has loaded them and scrapes the slot's metrics.
+ * test that passes, and the stack's own Prometheus has loaded them and scrapes the slot's
+ * metrics, the broker's and Debezium's (through the JMX exporter agent).
  */
 
 const RULES_DIR = path.resolve(__dirname, '..', '..', 'infra', 'prometheus', 'rules');
@@ -49,4 +50,30 @@ it("the stack's Prometheus has loaded every alert and scrapes the replication sl
     { what: 'Prometheus to scrape the slot metrics', timeoutMs: 60_000, intervalMs: 1000 },
   );
   expect(samples).toHaveLength(1);
+});
+
+it("scrapes Kafka's and Connect's JMX exporters: the broker answers, and Debezium says it is connected and streaming", async () => {
+  const query = async (expr: string) =>
+    (
+      (await (await fetch(`${prometheusUrl}/api/v1/query?query=${encodeURIComponent(expr)}`)).json()) as {
+        data: { result: Array<{ metric: Record<string, string>; value: [number, string] }> };
+      }
+    ).data.result;
+  const up = await waitFor(
+    async () => {
+      const found = await query('up{job=~"kafka|connect"}');
+      return found.length === 2 && found.every((r) => r.value[1] === '1') ? found : undefined;
+    },
+    { what: 'Prometheus to scrape Kafka and Connect', timeoutMs: 60_000, intervalMs: 1000 },
+  );
+  expect(up.map((r) => r.metric.job).sort()).toEqual(['connect', 'kafka']);
+  const connected = await waitFor(
+    async () => {
+      const found = await query('debezium_postgres_connector_metrics_connected{context="streaming"}');
+      return found.length > 0 ? found : undefined;
+    },
+    { what: "Debezium's streaming metrics in Prometheus", timeoutMs: 60_000, intervalMs: 1000 },
+  );
+  expect(connected[0]?.value[1]).toBe('1');
+  expect(await query('debezium_postgres_connector_metrics_millisecondsbehindsource{context="streaming"}')).toHaveLength(1);
 });
