@@ -56,6 +56,8 @@ export function startDaemon(d: Daemon, { command, args, env, cwd }: StartOptions
     ...(cwd === undefined ? {} : { cwd }),
   });
   fs.closeSync(out);
+  // A binary that cannot be run is reported through 'error'; unheard, that event would end this process.
+  child.on('error', () => undefined);
   if (child.pid === undefined) throw new Error(`${d.name} did not start: ${command} not found`);
   child.unref();
   fs.writeFileSync(d.pidFile, `${child.pid}\n`);

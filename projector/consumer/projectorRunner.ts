@@ -159,7 +159,15 @@ export function createProjectorRunner(options: ProjectorRunnerOptions) {
       await source.run({
         onBatch,
         ...(options.onFatal === undefined ? {} : { onFatal: options.onFatal }),
-        onRevoked: (partitions) => claims.revoked(partitions),
+        onRevoked: (partitions) => {
+          claims.revoked(partitions);
+          // Another member reports these now: a frozen value here would add to every sum.
+          for (const tp of partitions) {
+            const labels = { topic: tp.topic, partition: String(tp.partition) };
+            metrics.offsetLag.remove(labels);
+            metrics.timeLag.remove(labels);
+          }
+        },
         onAssigned: async (partitions) => {
           assignment = new Set(partitions.map(key));
           await claims.assigned(partitions);

@@ -4,6 +4,7 @@ import { Client, type Pool } from 'pg';
 import type { Logger } from 'pino';
 import { sourceTopics, type ProjectorConfig } from '../config';
 import { UnappliableEventError } from '../consumer/applyBatch';
+import { migrateReadDatabase } from '../db/migrateReadDatabase';
 import { createReadPool } from '../db/readPool';
 import { readUrlInSchema } from '../db/readUrlInSchema';
 import { createProjector } from '../projectorApp';
@@ -92,6 +93,10 @@ export async function runRebuildCommand(
           );
           return 3;
         }
+        // Migrations released since it was swapped out are applied to it first: the running
+        // members expect them the moment it is live again.
+        const previousSchema = versionSchema(previous);
+        await migrateReadDatabase(readUrlInSchema(config.readDatabaseUrl, previousSchema), config.readPartitions, previousSchema);
         await swapIn(pool, { incoming: previous, fromGroup: config.groupId, toGroup: config.groupId });
         say(
           `rolled back: version ${previous.version} is live again; version ${live?.version} is kept as projector_v${live?.version} ` +

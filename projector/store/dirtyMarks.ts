@@ -29,10 +29,12 @@ export async function recordDirtyMarks(tx: PoolClient, marks: readonly DirtyMark
     (x, y) => x[0] - y[0] || compareInt64(x[1], y[1]) || compareInt64(x[2], y[2]),
   );
   await tx.query(
-    `insert into projection_dirty (kind, a, b, source_ts_ms)
-     select k.kind, k.a, k.b, $4::bigint from unnest($1::smallint[], $2::bigint[], $3::bigint[]) k(kind, a, b)
+    `insert into projection_dirty (kind, a, b, source_ts_ms, last_ts_ms)
+     select k.kind, k.a, k.b, $4::bigint, $4::bigint from unnest($1::smallint[], $2::bigint[], $3::bigint[]) k(kind, a, b)
      on conflict (kind, a, b) do update
-       set seq = nextval('projection_dirty_seq'), source_ts_ms = least(projection_dirty.source_ts_ms, excluded.source_ts_ms)`,
+       set seq = nextval('projection_dirty_seq'),
+           source_ts_ms = least(projection_dirty.source_ts_ms, excluded.source_ts_ms),
+           last_ts_ms = greatest(projection_dirty.last_ts_ms, excluded.last_ts_ms)`,
     [
       keys.map((k) => k[0]),
       int64s(keys.map((k) => k[1])),
@@ -54,19 +56,27 @@ export async function oldestDirtyMarks(tx: Transaction, limit: number): Promise<
   });
 }
 
-/** Deletes the marks that were built, unless a batch marked them again since they were read (their seq moved). */
+/**
+ * Deletes the marks that were built, unless a batch marked them again since they were read (their
+ * seq moved). A mark kept that way has shown its earlier changes: its times start again from the
+ * latest marking, so commit→view is not counted from a change that already shows.
+ */
 export async function clearBuiltMarks(client: PoolClient, taken: readonly TakenMark[]): Promise<void> {
   if (taken.length === 0) return;
   // Rows are locked in key order, the order batches upsert marks in, so the two cannot deadlock.
   await client.query(
-    `with done as (
-       select d.kind, d.a, d.b from projection_dirty d
+    `with taken as (
+       select d.kind, d.a, d.b, d.seq = k.seq as built from projection_dirty d
          join unnest($1::smallint[], $2::bigint[], $3::bigint[], $4::bigint[]) k(kind, a, b, seq)
-           on d.kind = k.kind and d.a = k.a and d.b = k.b and d.seq = k.seq
+           on d.kind = k.kind and d.a = k.a and d.b = k.b
         order by d.kind, d.a, d.b
           for update of d
+     ),
+     kept as (
+       update projection_dirty d set source_ts_ms = d.last_ts_ms, marked_at = now()
+         from taken where not taken.built and d.kind = taken.kind and d.a = taken.a and d.b = taken.b
      )
-     delete from projection_dirty d using done where d.kind = done.kind and d.a = done.a and d.b = done.b`,
+     delete from projection_dirty d using taken where taken.built and d.kind = taken.kind and d.a = taken.a and d.b = taken.b`,
     [taken.map((t) => t.key[0]), int64s(taken.map((t) => t.key[1])), int64s(taken.map((t) => t.key[2])), int64s(taken.map((t) => t.seq))],
   );
 }
