@@ -38,7 +38,7 @@ export function createPostgresExporter(config: StackConfig, log: Logger) {
         args: [`--web.listen-address=${e.host}:${e.port}`, `--extend.query-path=${queries}`, '--log.level=warn'],
         env: {
           ...config.inheritedEnv,
-          DATA_SOURCE_NAME: `postgresql://${pg.user}:${pg.password}@${pg.host}:${pg.port}/${pg.writeDatabase}?sslmode=disable`,
+          DATA_SOURCE_NAME: `postgresql://${encodeURIComponent(pg.user)}:${encodeURIComponent(pg.password)}@${pg.host}:${pg.port}/${pg.writeDatabase}?sslmode=disable`,
         },
       });
       await waitFor(

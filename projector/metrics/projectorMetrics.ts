@@ -24,7 +24,9 @@ export function createProjectorMetrics({
   // One read per scrape for both backlog gauges.
   let backlog: Promise<{ marks: number; oldestSeconds: number } | undefined> | undefined;
   const readBacklog = () => {
-    backlog ??= (builderBacklog?.() ?? Promise.resolve(undefined))
+    // A database that does not answer must not stall the scrape: no value then, not a hang.
+    const timeout = new Promise<undefined>((resolve) => setTimeout(() => resolve(undefined), 2000).unref());
+    backlog ??= Promise.race([builderBacklog?.() ?? Promise.resolve(undefined), timeout])
       .catch(() => undefined)
       .finally(() => setTimeout(() => (backlog = undefined), 500).unref());
     return backlog;
