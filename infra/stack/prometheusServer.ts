@@ -33,6 +33,7 @@ export function createPrometheusServer(config: StackConfig, log: Logger) {
         'scrape_configs:',
         target('prometheus', `${p.host}:${p.port}`) +
           target('projector', `127.0.0.1:${config.apps.metricsPort}`) +
+          target('services', `127.0.0.1:${config.apps.apiPort}`) +
           target('postgres', `${config.postgresExporter.host}:${config.postgresExporter.port}`) +
           target('kafka', `${config.kafka.host}:${config.kafka.metricsPort}`) +
           target('connect', `${config.connect.host}:${config.connect.metricsPort}`),

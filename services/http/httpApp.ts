@@ -6,6 +6,7 @@ import type { WriteCommands } from '../commands/writeCommands';
 import type { ReadModelQueries } from '../queries/readModelQueries';
 import { isInt64Id, isInt64Seq } from '../ids/int64Id';
 import { registerJwt } from './authentication';
+import { registerHttpMetrics } from './httpMetrics';
 import { answerUnparsableRequest, errorReply } from './errorReply';
 import { channelRoutes } from './routes/channelRoutes';
 import { contactRoutes } from './routes/contactRoutes';
@@ -105,6 +106,7 @@ export async function createHttpApp({ config, logger, commands, queries }: HttpA
 
   app.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger());
   app.get('/health', { schema: { hide: true } }, async () => ({ status: 'ok' }));
+  registerHttpMetrics(app);
   if (commands !== null) {
     userRoutes(app, { commands });
     friendRoutes(app, { commands });
