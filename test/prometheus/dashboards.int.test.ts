@@ -1,0 +1,124 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import type { FastifyInstance } from 'fastify';
+import { Pool } from 'pg';
+import pino from 'pino';
+import { loadStackConfig } from '../../infra/stack/config';
+import { waitFor } from '../../infra/stack/waitFor';
+import { loadProjectorConfig } from '../../projector/config';
+import { createMetricsServer, type MetricsServer } from '../../projector/metrics/metricsServer';
+import { createProjector, type Projector } from '../../projector/projectorApp';
+import { createQueryPool } from '../../services/db/queryPool';
+import { createHttpApp } from '../../services/http/httpApp';
+import { createReadModelQueries } from '../../services/queries/readModelQueries';
+import { TEST_JWT } from '../services/writeApiHarness';
+import { waitUntilCaptured, waitUntilCaughtUp } from '../support/projectorProgress';
+import { stackEnv, uniqueName } from '../support/stackEnv';
+import { createGroup, createUsers, freshId, sendMessages } from '../support/writeSide';
+
+/**
+ * Every panel of every dashboard in infra/grafana/dashboards, asked of the stack's live Prometheus
+ * while the pipeline works: a projector and the services where Prometheus scrapes them (the ports
+ * `npm start` uses), messages written all along. A query that returns nothing fails the test.
+ */
+
+const DASHBOARDS = path.resolve(__dirname, '..', '..', 'infra', 'grafana', 'dashboards');
+const env = stackEnv();
+const stack = loadStackConfig();
+const prometheusUrl = `http://${stack.prometheus.host}:${stack.prometheus.port}`;
+const group = uniqueName('dashboards');
+const writePool = new Pool({ connectionString: env.writeDatabaseUrl });
+const members = [freshId(), freshId()];
+const channel = freshId();
+let projector: Projector | undefined;
+let metricsServer: MetricsServer | undefined;
+let services: FastifyInstance | undefined;
+let writing = true;
+let traffic: Promise<void> = Promise.resolve();
+
+interface Panel {
+  readonly title: string;
+  readonly targets: ReadonlyArray<{ readonly expr: string }>;
+}
+
+const panels = fs
+  .readdirSync(DASHBOARDS)
+  .filter((f) => f.endsWith('.json'))
+  .flatMap((file) => {
+    const board = JSON.parse(fs.readFileSync(path.join(DASHBOARDS, file), 'utf8')) as { panels: Panel[] };
+    return board.panels.flatMap((p) => p.targets.map((t) => [file, p.title, t.expr] as const));
+  });
+
+async function query(expr: string): Promise<unknown[]> {
+  const response = await fetch(`${prometheusUrl}/api/v1/query?query=${encodeURIComponent(expr)}`);
+  const body = (await response.json()) as { status: string; error?: string; data?: { result: unknown[] } };
+  if (body.status !== 'success') throw new Error(`${expr}: ${body.error ?? response.status}`);
+  return body.data?.result ?? [];
+}
+
+beforeAll(async () => {
+  const config = loadProjectorConfig({
+    READ_DATABASE_URL: env.readDatabaseUrl,
+    KAFKA_BROKERS: env.kafkaBrokers.join(','),
+    PROJECTOR_GROUP_ID: group,
+    DEAD_LETTER_TOPIC: `${group}.dead-letters`,
+  });
+  projector = await createProjector({ config, logger: pino({ level: 'silent' }) });
+  metricsServer = createMetricsServer({ registry: projector.metrics.registry, readiness: projector.readiness });
+  await metricsServer.listen(stack.apps.metricsPort, '127.0.0.1');
+  await projector.start();
+  const logger = pino({ level: 'silent' });
+  services = await createHttpApp({
+    config: { jwt: TEST_JWT },
+    logger,
+    commands: null,
+    queries: createReadModelQueries({ pool: createQueryPool({ databaseUrl: env.readDatabaseUrl, poolSize: 2, logger }) }),
+  });
+  await services.listen({ host: '127.0.0.1', port: stack.apps.apiPort });
+  await createUsers(writePool, members, group);
+  await createGroup(writePool, channel, members, 'dashboards');
+  await waitUntilCaptured(writePool);
+  await waitUntilCaughtUp(projector.pool, env.kafkaBrokers, group);
+  // The pipeline at work while the panels are asked: a message and two requests a second.
+  traffic = (async () => {
+    while (writing) {
+      await sendMessages(writePool, channel, members, 1);
+      await fetch(`http://127.0.0.1:${stack.apps.apiPort}/health`);
+      await fetch(`http://127.0.0.1:${stack.apps.apiPort}/me/conversations`);
+      await new Promise((resolve) => setTimeout(resolve, 1000));
+    }
+  })();
+  await waitFor(async () => ((await query('up{job=~"projector|services"} == 1')).length === 2 ? true : undefined), {
+    what: 'Prometheus to scrape the projector and the services',
+    timeoutMs: 60_000,
+    intervalMs: 1000,
+  });
+});
+
+afterAll(async () => {
+  writing = false;
+  await traffic;
+  await services?.close();
+  await projector?.stop();
+  await metricsServer?.close();
+  await writePool.end();
+});
+
+it('has dashboards for the overview and each component', () => {
+  expect(fs.readdirSync(DASHBOARDS).sort()).toEqual([
+    'kafka-connect.json',
+    'pipeline-overview.json',
+    'postgres.json',
+    'projector.json',
+    'services.json',
+  ]);
+});
+
+it.each(panels)('%s, "%s": %s returns data from the live Prometheus', async (_file, _title, expr) => {
+  const result = await waitFor(async () => ((await query(expr)).length > 0 ? await query(expr) : undefined), {
+    what: `a result for ${expr}`,
+    timeoutMs: 120_000,
+    intervalMs: 2000,
+  });
+  expect(result.length).toBeGreaterThan(0);
+});
