@@ -14,7 +14,6 @@ import { parseArgs } from 'node:util';
 import { Kafka, logLevel } from 'kafkajs';
 import { Pool } from 'pg';
 import pino from 'pino';
-import { loadConnectorDefinition, withOverrides } from '../../connectors/connectorDefinition';
 import { loadStackConfig } from '../../infra/stack/config';
 import { createLocalStack } from '../../infra/stack/localStack';
 import { waitFor } from '../../infra/stack/waitFor';
@@ -22,8 +21,8 @@ import { loadProjectorConfig, sourceTopics } from '../../projector/config';
 import { isCaughtUp } from '../../projector/operations/partitionLag';
 import { runRebuildCommand } from '../../projector/operations/rebuildCommand';
 import { createProjector } from '../../projector/projectorApp';
-import { migrateWriteDatabase } from '../../services/db/migrateWriteDatabase';
 import { waitUntilCaptured } from '../support/projectorProgress';
+import { createBenchCapture } from './benchCapture';
 import { createBenchDatabases } from './benchDatabases';
 import { writeDataSet } from './benchDataSet';
 
@@ -50,33 +49,19 @@ async function main(): Promise<void> {
   const urls = await stack.up();
   const dbs = createBenchDatabases(stackConfig);
   const id = `rebuildbench${Date.now().toString(36)}`;
-  const names = { write: `${id}_write`, read: `${id}_read` };
+  const readDatabase = `${id}_read`;
   const topics = sourceTopics(id);
   const kafka = new Kafka({ clientId: 'bench', brokers: [urls.KAFKA_BROKERS], logLevel: logLevel.NOTHING });
   const admin = kafka.admin();
   await admin.connect();
+  let capture: Awaited<ReturnType<typeof createBenchCapture>> | undefined;
   try {
     console.log(
       `machine: ${os.cpus().length} cores (${os.cpus()[0]?.model ?? 'unknown cpu'}), ${Math.round(os.totalmem() / 2 ** 30)} GiB, node ${process.version}`,
     );
-    const writeUrl = await dbs.create(names.write);
-    await migrateWriteDatabase(writeUrl);
+    capture = await createBenchCapture({ stack, urls, dbs, admin, id });
+    const writeUrl = capture.writeUrl;
     const writePool = new Pool({ connectionString: writeUrl });
-    await stack.registry.register(
-      withOverrides(loadConnectorDefinition(), id, {
-        'database.dbname': names.write,
-        'slot.name': id,
-        'publication.name': id,
-        'topic.prefix': id,
-      }),
-    );
-    await waitFor(
-      async () =>
-        (await writePool.query('select 1 from pg_replication_slots where slot_name = $1 and active', [id])).rowCount === 1
-          ? true
-          : undefined,
-      { what: 'bench slot active', timeoutMs: 60_000 },
-    );
 
     console.log(`\n== data set: ${JSON.stringify(size)}`);
     const writing = Date.now();
@@ -86,7 +71,7 @@ async function main(): Promise<void> {
     console.log(`captured: ${records} records in the topics, ${((Date.now() - writing) / 1000).toFixed(1)} s after the first write`);
     await writePool.end();
 
-    const readUrl = await dbs.create(names.read);
+    const readUrl = await dbs.create(readDatabase);
     const env = {
       READ_DATABASE_URL: readUrl,
       KAFKA_BROKERS: urls.KAFKA_BROKERS,
@@ -145,27 +130,10 @@ async function main(): Promise<void> {
       `  baseline, live drain of the same topics: ${drainSeconds.toFixed(1)} s; rebuild/live = ${(total / drainSeconds).toFixed(2)}`,
     );
   } finally {
-    await stack.registry.remove(id).catch(() => false);
-    await waitFor(
-      async () => {
-        const pool = new Pool({ connectionString: urls.WRITE_DATABASE_URL });
-        try {
-          const slot = await pool.query('select active from pg_replication_slots where slot_name = $1', [id]);
-          if (slot.rowCount === 0) return true;
-          if (slot.rows[0]?.active === true) return undefined;
-          await pool.query('select pg_drop_replication_slot($1)', [id]);
-          return true;
-        } finally {
-          await pool.end();
-        }
-      },
-      { what: 'bench slot dropped', timeoutMs: 60_000 },
-    ).catch((error: unknown) => console.error(`cleanup: ${String(error)}`));
-    const ours = (await admin.listTopics()).filter((t) => t.startsWith(`${id}.`) || t.endsWith(`.${id}`));
-    if (ours.length > 0) await admin.deleteTopics({ topics: ours }).catch(() => undefined);
+    await capture?.remove();
     await admin.deleteGroups([`${id}-live`, `${id}-live.rebuild-v2`]).catch(() => undefined);
     await admin.disconnect();
-    for (const name of Object.values(names)) await dbs.drop(name).catch(() => undefined);
+    await dbs.drop(readDatabase).catch(() => undefined);
   }
 }
 

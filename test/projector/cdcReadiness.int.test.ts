@@ -1,12 +1,9 @@
-import pino from 'pino';
 import { loadConnectorDefinition } from '../../connectors/connectorDefinition';
 import { createConnectorRegistry } from '../../connectors/connectorRegistry';
 import { waitFor } from '../../infra/stack/waitFor';
-import { loadProjectorConfig } from '../../projector/config';
 import type { Readiness } from '../../projector/health/readiness';
-import { createMetricsServer, type MetricsServer } from '../../projector/metrics/metricsServer';
-import { createProjector, type Projector } from '../../projector/projectorApp';
 import { stackEnv, uniqueName } from '../support/stackEnv';
+import { startInProcessProjector, type InProcessProjector } from '../support/inProcessProjector';
 
 /**
  * A projector whose CDC died (a stopped connector, a lost replication slot) is alive, but its
@@ -21,8 +18,7 @@ const connector = loadConnectorDefinition().name;
 const connectors = createConnectorRegistry({ connectUrl: env.connectUrl, timeoutMs: 60_000 });
 // Debezium beats every 5 s: silence after 10 s (not 30) keeps the test short.
 const SILENT_AFTER_MS = 10_000;
-let projector: Projector | undefined;
-let server: MetricsServer | undefined;
+let running: InProcessProjector | undefined;
 let baseUrl = '';
 
 async function readyz(): Promise<{ status: number; body: Readiness }> {
@@ -55,28 +51,15 @@ async function connectorCommand(command: 'pause' | 'resume'): Promise<void> {
 }
 
 beforeAll(async () => {
-  const config = loadProjectorConfig({
-    READ_DATABASE_URL: env.readDatabaseUrl,
-    KAFKA_BROKERS: env.kafkaBrokers.join(','),
-    PROJECTOR_GROUP_ID: group,
-    DEAD_LETTER_TOPIC: `${group}.dead-letters`,
-  });
-  projector = await createProjector({
-    config,
-    logger: pino({ level: 'silent' }),
-    cdcHeartbeat: { pollIntervalMs: 250, silentAfterMs: SILENT_AFTER_MS },
-  });
-  server = createMetricsServer({ registry: projector.metrics.registry, readiness: projector.readiness });
-  baseUrl = (await server.listen(0, '127.0.0.1')).url;
-  await projector.start();
+  running = await startInProcessProjector({ group, cdcHeartbeat: { pollIntervalMs: 250, silentAfterMs: SILENT_AFTER_MS } });
+  baseUrl = running.url;
 });
 
 afterAll(async () => {
   // Later tests need the shared connector streaming, whatever happened here.
   await connectorCommand('resume');
   await connectors.waitUntilRunning(connector);
-  await projector?.stop();
-  await server?.close();
+  await running?.stop();
 });
 
 it('given CDC that stops heartbeating, then /readyz answers 503 naming the cdc check; once heartbeats come back, 200 again', async () => {

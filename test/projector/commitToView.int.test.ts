@@ -1,12 +1,10 @@
 import { Pool } from 'pg';
-import pino from 'pino';
 import { waitFor } from '../../infra/stack/waitFor';
-import { loadProjectorConfig } from '../../projector/config';
-import { createMetricsServer, type MetricsServer } from '../../projector/metrics/metricsServer';
-import { createProjector, type Projector } from '../../projector/projectorApp';
 import { waitUntilCaptured, waitUntilCaughtUp } from '../support/projectorProgress';
 import { stackEnv, uniqueName } from '../support/stackEnv';
 import { createGroup, createUsers, freshId, sendMessages } from '../support/writeSide';
+import { startInProcessProjector, type InProcessProjector } from '../support/inProcessProjector';
+import type { Projector } from '../../projector/projectorApp';
 
 /**
  * commit→view latency, measured at the view: a message committed on the write side is counted in
@@ -19,8 +17,8 @@ const group = uniqueName('commit_to_view');
 const writePool = new Pool({ connectionString: env.writeDatabaseUrl });
 const members = [freshId(), freshId()];
 const channel = freshId();
+let running: InProcessProjector | undefined;
 let projector: Projector | undefined;
-let server: MetricsServer | undefined;
 let metricsUrl = '';
 
 /** A sample of the projector's /metrics, as Prometheus scrapes it. */
@@ -31,25 +29,17 @@ async function sample(name: string, labels = ''): Promise<number | undefined> {
 }
 
 beforeAll(async () => {
-  const config = loadProjectorConfig({
-    READ_DATABASE_URL: env.readDatabaseUrl,
-    KAFKA_BROKERS: env.kafkaBrokers.join(','),
-    PROJECTOR_GROUP_ID: group,
-    DEAD_LETTER_TOPIC: `${group}.dead-letters`,
-  });
-  projector = await createProjector({ config, logger: pino({ level: 'silent' }) });
-  server = createMetricsServer({ registry: projector.metrics.registry, readiness: projector.readiness });
-  metricsUrl = `${(await server.listen(0, '127.0.0.1')).url}/metrics`;
-  await projector.start();
+  running = await startInProcessProjector({ group });
+  projector = running.projector;
+  metricsUrl = `${running.url}/metrics`;
   await createUsers(writePool, members, group);
   await createGroup(writePool, channel, members, 'latency');
   await waitUntilCaptured(writePool);
-  await waitUntilCaughtUp(projector.pool, env.kafkaBrokers, group);
+  await waitUntilCaughtUp(running.projector.pool, env.kafkaBrokers, group);
 });
 
 afterAll(async () => {
-  await projector?.stop();
-  await server?.close();
+  await running?.stop();
   await writePool.end();
 });
 

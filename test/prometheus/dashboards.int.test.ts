@@ -5,9 +5,6 @@ import { Pool } from 'pg';
 import pino from 'pino';
 import { loadStackConfig } from '../../infra/stack/config';
 import { waitFor } from '../../infra/stack/waitFor';
-import { loadProjectorConfig } from '../../projector/config';
-import { createMetricsServer, type MetricsServer } from '../../projector/metrics/metricsServer';
-import { createProjector, type Projector } from '../../projector/projectorApp';
 import { createQueryPool } from '../../services/db/queryPool';
 import { createHttpApp } from '../../services/http/httpApp';
 import { createReadModelQueries } from '../../services/queries/readModelQueries';
@@ -15,6 +12,7 @@ import { TEST_JWT } from '../services/writeApiHarness';
 import { waitUntilCaptured, waitUntilCaughtUp } from '../support/projectorProgress';
 import { stackEnv, uniqueName } from '../support/stackEnv';
 import { createGroup, createUsers, freshId, sendMessages } from '../support/writeSide';
+import { startInProcessProjector, type InProcessProjector } from '../support/inProcessProjector';
 
 /**
  * Every panel of every dashboard in infra/grafana/dashboards, asked of the stack's live Prometheus
@@ -30,8 +28,7 @@ const group = uniqueName('dashboards');
 const writePool = new Pool({ connectionString: env.writeDatabaseUrl });
 const members = [freshId(), freshId()];
 const channel = freshId();
-let projector: Projector | undefined;
-let metricsServer: MetricsServer | undefined;
+let running: InProcessProjector | undefined;
 let services: FastifyInstance | undefined;
 let writing = true;
 let traffic: Promise<void> = Promise.resolve();
@@ -57,16 +54,7 @@ async function query(expr: string): Promise<unknown[]> {
 }
 
 beforeAll(async () => {
-  const config = loadProjectorConfig({
-    READ_DATABASE_URL: env.readDatabaseUrl,
-    KAFKA_BROKERS: env.kafkaBrokers.join(','),
-    PROJECTOR_GROUP_ID: group,
-    DEAD_LETTER_TOPIC: `${group}.dead-letters`,
-  });
-  projector = await createProjector({ config, logger: pino({ level: 'silent' }) });
-  metricsServer = createMetricsServer({ registry: projector.metrics.registry, readiness: projector.readiness });
-  await metricsServer.listen(stack.apps.metricsPort, '127.0.0.1');
-  await projector.start();
+  running = await startInProcessProjector({ group, port: stack.apps.metricsPort });
   const logger = pino({ level: 'silent' });
   services = await createHttpApp({
     config: { jwt: TEST_JWT },
@@ -78,7 +66,7 @@ beforeAll(async () => {
   await createUsers(writePool, members, group);
   await createGroup(writePool, channel, members, 'dashboards');
   await waitUntilCaptured(writePool);
-  await waitUntilCaughtUp(projector.pool, env.kafkaBrokers, group);
+  await waitUntilCaughtUp(running.projector.pool, env.kafkaBrokers, group);
   // The pipeline at work while the panels are asked: a message and two requests a second.
   traffic = (async () => {
     while (writing) {
@@ -99,8 +87,7 @@ afterAll(async () => {
   writing = false;
   await traffic;
   await services?.close();
-  await projector?.stop();
-  await metricsServer?.close();
+  await running?.stop();
   await writePool.end();
 });
 
