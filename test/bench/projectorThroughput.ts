@@ -14,17 +14,15 @@ import { parseArgs } from 'node:util';
 import { Kafka, logLevel } from 'kafkajs';
 import { Pool } from 'pg';
 import pino from 'pino';
-import { loadConnectorDefinition, withOverrides } from '../../connectors/connectorDefinition';
 import { loadStackConfig } from '../../infra/stack/config';
 import { createLocalStack } from '../../infra/stack/localStack';
 import { nodeEntryArgs } from '../../infra/stack/nodeEntry';
-import { waitFor } from '../../infra/stack/waitFor';
 import { loadProjectorConfig, sourceTopics } from '../../projector/config';
 import { isCaughtUp } from '../../projector/operations/partitionLag';
 import { createProjector } from '../../projector/projectorApp';
-import { migrateWriteDatabase } from '../../services/db/migrateWriteDatabase';
 import { waitUntilCaptured } from '../support/projectorProgress';
 import { loadBenchConfig } from './benchConfig';
+import { createBenchCapture } from './benchCapture';
 import { createBenchDatabases } from './benchDatabases';
 
 const ROOT = path.resolve(__dirname, '..', '..');
@@ -47,38 +45,24 @@ async function main(): Promise<void> {
   const urls = await stack.up();
   const dbs = createBenchDatabases(stackConfig);
   const id = `bench${Date.now().toString(36)}`;
-  const names = { write: `${id}_write`, batch: `${id}_read_batch`, single: `${id}_read_single` };
+  const names = { batch: `${id}_read_batch`, single: `${id}_read_single` };
   const prefix = id;
   const topics = sourceTopics(prefix);
   const kafka = new Kafka({ clientId: 'bench', brokers: [urls.KAFKA_BROKERS], logLevel: logLevel.NOTHING });
   const admin = kafka.admin();
   await admin.connect();
+  let capture: Awaited<ReturnType<typeof createBenchCapture>> | undefined;
 
   try {
     console.log(
       `machine: ${os.cpus().length} cores (${os.cpus()[0]?.model ?? 'unknown cpu'}), ${Math.round(os.totalmem() / 2 ** 30)} GiB, node ${process.version}`,
     );
-    const writeUrl = await dbs.create(names.write);
-    await migrateWriteDatabase(writeUrl);
+    capture = await createBenchCapture({ stack, urls, dbs, admin, id });
+    const writeUrl = capture.writeUrl;
     const writePool = new Pool({ connectionString: writeUrl });
-    await stack.registry.register(
-      withOverrides(loadConnectorDefinition(), id, {
-        'database.dbname': names.write,
-        'slot.name': id,
-        'publication.name': id,
-        'topic.prefix': prefix,
-      }),
-    );
-    await waitFor(
-      async () =>
-        (await writePool.query('select 1 from pg_replication_slots where slot_name = $1 and active', [id])).rowCount === 1
-          ? true
-          : undefined,
-      { what: 'bench slot active', timeoutMs: 60_000 },
-    );
 
     console.log(
-      `\n== backlog: workload generator (--users ${values.users} --rate ${values.rate} --duration ${values.duration}) on ${names.write}`,
+      `\n== backlog: workload generator (--users ${values.users} --rate ${values.rate} --duration ${values.duration}) on ${id}_write`,
     );
     await runWorkload(writeUrl, benchConfig.inheritedEnv, [
       '--users',
@@ -110,28 +94,11 @@ async function main(): Promise<void> {
     console.log(`speed-up: ${(batch.events / batch.seconds / (single.events / single.seconds)).toFixed(1)}x`);
   } finally {
     if (values.keep === true) {
-      console.log(`kept: topics ${prefix}.public.*, database ${names.write}`);
+      console.log(`kept: topics ${prefix}.public.*, database ${id}_write`);
       await admin.disconnect();
       return;
     }
-    await stack.registry.remove(id).catch(() => false);
-    await waitFor(
-      async () => {
-        const pool = new Pool({ connectionString: urls.WRITE_DATABASE_URL });
-        try {
-          const slot = await pool.query('select active from pg_replication_slots where slot_name = $1', [id]);
-          if (slot.rowCount === 0) return true;
-          if (slot.rows[0]?.active === true) return undefined;
-          await pool.query('select pg_drop_replication_slot($1)', [id]);
-          return true;
-        } finally {
-          await pool.end();
-        }
-      },
-      { what: 'bench slot dropped', timeoutMs: 60_000 },
-    ).catch((error: unknown) => console.error(`cleanup: ${String(error)}`));
-    const ours = (await admin.listTopics()).filter((t) => t.startsWith(`${prefix}.`) || t.endsWith(`.${prefix}`));
-    if (ours.length > 0) await admin.deleteTopics({ topics: ours }).catch(() => undefined);
+    await capture?.remove();
     await admin.disconnect();
     for (const name of Object.values(names)) await dbs.drop(name).catch(() => undefined);
   }
