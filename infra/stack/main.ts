@@ -50,7 +50,7 @@ async function main(argv: readonly string[]): Promise<number> {
       const urls = await stack.start();
       printListening(
         urls,
-        stack.apps,
+        { ...stack.apps, prometheusUrl: stack.prometheus.url, dashboardUrl: stack.prometheus.dashboardUrl },
         Object.entries(stack.logFiles()).map(([name, log]) => ({ name, log })),
       );
       return 0;
@@ -165,12 +165,14 @@ async function main(argv: readonly string[]): Promise<number> {
 
 function printListening(
   urls: StackUrls,
-  apps: { apiUrl: string; metricsUrl: string },
+  apps: { apiUrl: string; metricsUrl: string; prometheusUrl: string; dashboardUrl: string },
   logs: ReadonlyArray<{ name: string; log: string }>,
 ): void {
   console.log('\nThe pipeline is up:');
   console.log(`  write + query API  ${apps.apiUrl}  (OpenAPI: ${apps.apiUrl}/openapi.json)`);
   console.log(`  projector metrics  ${apps.metricsUrl}`);
+  console.log(`  dashboard          ${apps.dashboardUrl}  (Grafana boards as code: infra/grafana/dashboards)`);
+  console.log(`  prometheus         ${apps.prometheusUrl}  (alerts: ${apps.prometheusUrl}/alerts)`);
   console.log(`  write database     ${urls.WRITE_DATABASE_URL}`);
   console.log(`  read database      ${urls.READ_DATABASE_URL}`);
   console.log(`  kafka              ${urls.KAFKA_BROKERS}`);

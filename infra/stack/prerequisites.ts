@@ -3,6 +3,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import type { Logger } from 'pino';
 import type { StackConfig } from './config';
+import { installDebianPackage } from './debianPackage';
 
 /**
  * Checks Java 17+, Maven and the PostgreSQL binaries, and installs Debian's prometheus and
@@ -51,20 +52,4 @@ export function checkPrerequisites(config: StackConfig, log: Logger): void {
   if (problems.length > 0) {
     throw new Error(`the local stack cannot start:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
   }
-}
-
-/** apt-get install, when this process may (root, apt-get present); true, or why not. */
-function installDebianPackage(name: string, inheritedEnv: StackConfig['inheritedEnv'], log: Logger): true | string {
-  if (process.getuid?.() !== 0) return 'not root, so not installed automatically';
-  if (spawnSync('apt-get', ['--version']).error !== undefined) return 'apt-get not found';
-  log.info({ package: name }, 'installing a missing Debian package');
-  const env = { ...inheritedEnv, DEBIAN_FRONTEND: 'noninteractive' };
-  let result = spawnSync('apt-get', ['install', '-y', '--no-install-recommends', name], { encoding: 'utf8', env });
-  if (result.status !== 0) {
-    spawnSync('apt-get', ['update'], { encoding: 'utf8', env });
-    result = spawnSync('apt-get', ['install', '-y', '--no-install-recommends', name], { encoding: 'utf8', env });
-  }
-  return result.status === 0
-    ? true
-    : `apt-get install ${name} failed: ${(result.stderr || result.stdout).trim().split('\n').slice(-3).join(' ')}`;
 }

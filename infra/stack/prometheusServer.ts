@@ -8,7 +8,9 @@ import { GiveUp, waitFor } from './waitFor';
 /**
  * Debian's Prometheus in the local stack: it scrapes the projector (as `npm start` runs it), the
  * postgres-exporter and itself, and evaluates the pipeline's rules (infra/prometheus/rules).
- * Its configuration is generated into the state folder from the stack's ports.
+ * Its configuration is generated into the state folder from the stack's ports. It also serves the
+ * local dashboard (infra/dashboard with the Grafana boards beside it) at /user/, from the same
+ * origin as its API.
  */
 export function createPrometheusServer(config: StackConfig, log: Logger) {
   const p = config.prometheus;
@@ -17,6 +19,8 @@ export function createPrometheusServer(config: StackConfig, log: Logger) {
   const daemon = createDaemon('prometheus', config.runDir, config.logDir, configFile);
   const url = `http://${p.host}:${p.port}`;
   const rules = path.join(config.rootDir, 'infra', 'prometheus', 'rules', '*.rules.yml');
+  const userAssets = path.join(dir, 'dashboard');
+  const dashboardUrl = `${url}/user/`;
 
   function writeConfig(): void {
     fs.mkdirSync(path.join(dir, 'data'), { recursive: true });
@@ -41,6 +45,33 @@ export function createPrometheusServer(config: StackConfig, log: Logger) {
     );
   }
 
+  /** The page and the boards, copied afresh at every start so that edits show without a restart. */
+  function writeDashboard(): void {
+    const boards = path.join(userAssets, 'boards');
+    fs.rmSync(userAssets, { recursive: true, force: true });
+    fs.mkdirSync(boards, { recursive: true });
+    fs.cpSync(path.join(config.rootDir, 'infra', 'dashboard'), userAssets, { recursive: true, filter: (f) => !f.endsWith('.png') });
+    const grafana = path.join(config.rootDir, 'infra', 'grafana', 'dashboards');
+    const index = fs
+      .readdirSync(grafana)
+      .filter((f) => f.endsWith('.json'))
+      .sort()
+      .map((f) => {
+        fs.copyFileSync(path.join(grafana, f), path.join(boards, f));
+        const { title } = JSON.parse(fs.readFileSync(path.join(grafana, f), 'utf8')) as { title: string };
+        return { file: f.replace(/\.json$/, ''), title };
+      });
+    fs.writeFileSync(path.join(boards, 'index.json'), JSON.stringify(index, null, 2));
+  }
+
+  /** Whether the running server was started with the flags this code gives it (an older stack's may not serve /user). */
+  async function startedWithCurrentFlags(): Promise<boolean> {
+    const response = await fetch(`${url}/api/v1/status/flags`, { signal: AbortSignal.timeout(5000) }).catch(() => undefined);
+    if (response?.ok !== true) return false;
+    const { data } = (await response.json()) as { data: Record<string, string> };
+    return data['web.user-assets'] === userAssets;
+  }
+
   async function answers(): Promise<true | string> {
     try {
       const response = await fetch(`${url}/-/ready`, { signal: AbortSignal.timeout(5000) });
@@ -53,11 +84,17 @@ export function createPrometheusServer(config: StackConfig, log: Logger) {
   return {
     daemon,
     url,
+    dashboardUrl,
     answers,
 
     /** Starts it, or, when it runs, has it read its configuration and the rule files again. */
     async start(): Promise<void> {
       writeConfig();
+      writeDashboard();
+      if (runningPid(daemon) !== undefined && !(await startedWithCurrentFlags())) {
+        log.info({ url }, 'prometheus restarts to take new flags');
+        await stopDaemon(daemon, 15_000);
+      }
       if (runningPid(daemon) !== undefined) {
         const reloaded = await fetch(`${url}/-/reload`, { method: 'POST', signal: AbortSignal.timeout(10_000) }).catch((e: Error) => e);
         if (reloaded instanceof Error || !reloaded.ok) log.warn({ url }, 'prometheus did not reload its rules');
@@ -71,6 +108,7 @@ export function createPrometheusServer(config: StackConfig, log: Logger) {
           '--storage.tsdb.retention.time=2d',
           `--web.listen-address=${p.host}:${p.port}`,
           '--web.enable-lifecycle',
+          `--web.user-assets=${userAssets}`,
           '--log.level=warn',
         ],
         env: config.inheritedEnv,
@@ -82,7 +120,7 @@ export function createPrometheusServer(config: StackConfig, log: Logger) {
         },
         { what: 'prometheus ready', timeoutMs: 60_000 },
       );
-      log.info({ url }, 'prometheus ready');
+      log.info({ url, dashboard: dashboardUrl }, 'prometheus ready');
     },
 
     stop: (): Promise<boolean> => stopDaemon(daemon, 15_000),

@@ -141,7 +141,7 @@ async function exporterHealth(exporter: PostgresExporter, log: string): Promise<
 
 async function prometheusHealth(prometheus: PrometheusServer, log: string): Promise<PartHealth> {
   const pid = runningPid(prometheus.daemon);
-  const base = { name: 'prometheus' as const, listens: prometheus.url, log };
+  const base = { name: 'prometheus' as const, listens: `${prometheus.url} (dashboard ${prometheus.dashboardUrl})`, log };
   if (pid === undefined) return { ...base, state: 'DOWN', reason: 'process not running' };
   const answer = await prometheus.answers();
   return answer === true ? { ...base, state: 'RUNNING', reason: 'ready', pid } : { ...base, state: 'STALLED', reason: answer, pid };

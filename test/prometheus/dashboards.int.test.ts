@@ -13,17 +13,22 @@ import { waitUntilCaptured, waitUntilCaughtUp } from '../support/projectorProgre
 import { stackEnv, uniqueName } from '../support/stackEnv';
 import { createGroup, createUsers, freshId, sendMessages } from '../support/writeSide';
 import { startInProcessProjector, type InProcessProjector } from '../support/inProcessProjector';
+import { launchChromium } from '../support/chromium';
 
 /**
  * Every panel of every dashboard in infra/grafana/dashboards, asked of the stack's live Prometheus
  * while the pipeline works: a projector and the services where Prometheus scrapes them (the ports
  * `npm start` uses), messages written all along. A query that returns nothing fails the test.
+ * Then the local dashboard page (infra/dashboard, served by that Prometheus) is opened in headless
+ * Chromium: every board must draw every panel with data, and each board's screenshot is saved in
+ * <stack dir>/screenshots.
  */
 
 const DASHBOARDS = path.resolve(__dirname, '..', '..', 'infra', 'grafana', 'dashboards');
 const env = stackEnv();
 const stack = loadStackConfig();
 const prometheusUrl = `http://${stack.prometheus.host}:${stack.prometheus.port}`;
+const screenshots = path.join(stack.stateDir, 'screenshots');
 const group = uniqueName('dashboards');
 const writePool = new Pool({ connectionString: env.writeDatabaseUrl });
 const members = [freshId(), freshId()];
@@ -108,4 +113,55 @@ it.each(panels)('%s, "%s": %s returns data from the live Prometheus', async (_fi
     intervalMs: 2000,
   });
   expect(result.length).toBeGreaterThan(0);
+});
+
+describe('the local dashboard page', () => {
+  const boards = fs
+    .readdirSync(DASHBOARDS)
+    .filter((f) => f.endsWith('.json'))
+    .map((f) => f.replace(/\.json$/, ''));
+
+  it.each(boards)('draws every panel of %s with data from the live Prometheus', async (board) => {
+    const browser = await launchChromium();
+    try {
+      const page = await browser.newPage({ viewport: { width: 1600, height: 900 } });
+      const pageErrors: string[] = [];
+      page.on('pageerror', (error) => pageErrors.push(error.message));
+      await page.goto(`${prometheusUrl}/user/?board=${board}&range=900`);
+      const titles = (JSON.parse(fs.readFileSync(path.join(DASHBOARDS, `${board}.json`), 'utf8')) as { panels: Panel[] }).panels.map(
+        (p) => p.title,
+      );
+      // The page redraws at the board's refresh (10 s): wait for a draw in which every panel has data.
+      const states = await waitFor(
+        async () => {
+          const drawn = await page.$$eval('section.panel', (sections) =>
+            sections.map((s) => ({
+              title: s.getAttribute('data-title'),
+              state: s.getAttribute('data-state'),
+              series: Number(s.getAttribute('data-series') ?? 0),
+              lines: s.querySelectorAll('path.series').length,
+              legend: s.querySelector('.legend')?.textContent ?? '',
+              error: s.getAttribute('data-error'),
+            })),
+          );
+          const waiting = drawn.filter((d) => d.state !== 'ok');
+          if (drawn.length > 0 && waiting.length === 0) return drawn;
+          throw new Error(waiting.map((d) => `"${d.title}" ${d.state}${d.error === null ? '' : ` (${d.error})`}`).join(', ') || 'no panel');
+        },
+        { what: `every panel of ${board} drawn with data`, timeoutMs: 90_000, intervalMs: 1000 },
+      );
+      expect(states.map((s) => s.title)).toEqual(titles);
+      for (const s of states) {
+        expect(s.series).toBeGreaterThan(0);
+        expect(s.lines).toBe(s.series);
+        expect(s.legend).not.toBe('');
+      }
+      expect(await page.textContent('#status')).toMatch(/^updated /);
+      expect(pageErrors).toEqual([]);
+      fs.mkdirSync(screenshots, { recursive: true });
+      await page.screenshot({ path: path.join(screenshots, `${board}.png`), fullPage: true });
+    } finally {
+      await browser.close();
+    }
+  });
 });
