@@ -75,6 +75,27 @@ export function loadWriteDatabaseUrl(env: Environment = process.env): string {
     .WRITE_DATABASE_URL;
 }
 
+/**
+ * Where `lag` reads the source side of the chain (the slot, the connector). Both are optional: a
+ * projector host that may not reach them shows those links as unknown, naming the setting.
+ */
+export interface ChainSettings {
+  readonly writeDatabaseUrl: string | undefined;
+  readonly connectUrl: string | undefined;
+}
+
+export function loadChainSettings(env: Environment = process.env): ChainSettings {
+  const s = readSettings(
+    fromEnvironment(env),
+    {
+      WRITE_DATABASE_URL: optional(postgresUrl({ database: 'im_write' })),
+      CONNECT_URL: optional(text({ pattern: /^https?:\/\/\S+$/, mismatch: 'must be an http:// or https:// URL' })),
+    },
+    'lag settings',
+  );
+  return Object.freeze({ writeDatabaseUrl: s.WRITE_DATABASE_URL, connectUrl: s.CONNECT_URL });
+}
+
 /** The CDC topics the projector reads, one per projected source table. */
 export function sourceTopics(topicPrefix: string): string[] {
   return PROJECTED_TABLES.map((t) => `${topicPrefix}.public.${t}`);

@@ -56,6 +56,9 @@ export function createLocalStack({ config, logger }: { config: StackConfig; logg
   return {
     urls,
     registry,
+    connectorDefinition,
+    /** A client on the write database for one read, closed by the caller. */
+    writeClient,
     postgres,
     kafka,
     connect,

@@ -3,9 +3,13 @@ import { parseArgs } from 'node:util';
 import pino from 'pino';
 import pretty from 'pino-pretty';
 import { loadConnectorDefinition } from '../../connectors/connectorDefinition';
-import { loadStackConfig, type StackUrls } from './config';
+import { Kafka, logLevel } from 'kafkajs';
+import { loadProjectorConfig, sourceTopics } from '../../projector/config';
+import { createReadPool } from '../../projector/db/readPool';
+import { showChain } from '../../projector/operations/chainCommand';
+import { loadStackConfig, type StackConfig, type StackUrls } from './config';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { createLocalStack } from './localStack';
+import { createLocalStack, type LocalStack } from './localStack';
 import { CORE_PARTS, formatHealth } from './partHealth';
 import { chooseTables, runResnapshot } from './resnapshot';
 import { createWatchdog } from './watchdog';
@@ -14,8 +18,11 @@ const USAGE = `usage: npm run stack -- <command>
 
   up       start PostgreSQL, Kafka, Connect and register the CDC connector (reuses what runs)
   down     stop every process (services, projector, stack); data is kept
-  status   each part RUNNING, STALLED, DOWN or STOPPED, with the reason (exit 0 only when the
-           stack's own parts and the connector work)
+  status [--json] [--watch]
+           each part RUNNING, STALLED, DOWN or STOPPED, with the reason, then the pipeline as a chain
+           (WAL -> slot -> Connect -> Kafka -> projector checkpoints -> view builder, each link with its
+           lag and a verdict); exit 0 only when the stack's own parts and the connector work.
+           --json: one JSON object (a line per redraw with --watch); --watch: redraw every second
   heal     one watchdog round after another until every part works (or 3 minutes pass); prints
            each action with its reason
   logs     [postgres|kafka|connect] [lines]   the end of a component's log (all three by default)
@@ -62,9 +69,8 @@ async function main(argv: readonly string[]): Promise<number> {
       await stack.reset();
       return 0;
     case 'status': {
-      const health = await stack.health();
-      console.log(formatHealth(health));
-      return health.filter((p) => CORE_PARTS.includes(p.name)).every((p) => p.state === 'RUNNING') ? 0 : 3;
+      const { values } = parseArgs({ args: [...rest], options: { json: { type: 'boolean' }, watch: { type: 'boolean' } } });
+      return await showStatus(stack, config, { json: values.json === true, watch: values.watch === true });
     }
     case 'heal': {
       const dog = createWatchdog({ stack, logger });
@@ -161,6 +167,52 @@ async function main(argv: readonly string[]): Promise<number> {
       console.error(`unknown command '${command}'\n\n${USAGE}`);
       return 2;
   }
+}
+
+/**
+ * `status`: the parts, then the chain as `npm run projector -- lag` shows it (the group of the
+ * projector `npm start` runs, or PROJECTOR_GROUP_ID). The exit code is the parts' alone: a
+ * projector that is behind does not make the stack unhealthy.
+ */
+async function showStatus(stack: LocalStack, config: StackConfig, { json, watch }: { json: boolean; watch: boolean }): Promise<number> {
+  const projector = loadProjectorConfig({ ...config.inheritedEnv, ...stack.urls });
+  const readPool = createReadPool(stack.urls.READ_DATABASE_URL, 2, () => undefined);
+  // Few, short retries: a broker that is down shows as a stalled link in seconds.
+  const admin = new Kafka({
+    clientId: 'stack-status',
+    brokers: [...projector.kafkaBrokers],
+    logLevel: logLevel.NOTHING,
+    connectionTimeout: 3000,
+    retry: { retries: 2, initialRetryTime: 300, maxRetryTime: 2000 },
+  }).admin();
+  let partsWork = false;
+  try {
+    await admin.connect().catch(() => undefined); // a broker that is down shows as such below
+    await showChain({
+      sources: {
+        admin,
+        readPool,
+        group: projector.groupId,
+        topics: sourceTopics(projector.topicPrefix),
+        topicPrefix: projector.topicPrefix,
+        writeClient: stack.writeClient,
+        registry: stack.registry,
+        connectorName: stack.connectorDefinition.name,
+        slotName: stack.connectorDefinition.config['slot.name'] ?? stack.connectorDefinition.name,
+      },
+      json,
+      watch,
+      extra: async () => {
+        const health = await stack.health();
+        partsWork = health.filter((p) => CORE_PARTS.includes(p.name)).every((p) => p.state === 'RUNNING');
+        return { text: formatHealth(health), json: { parts: health.map(({ connector: _, ...part }) => part) } };
+      },
+    });
+  } finally {
+    await admin.disconnect().catch(() => undefined);
+    await readPool.end();
+  }
+  return partsWork ? 0 : 3;
 }
 
 function printListening(

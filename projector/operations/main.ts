@@ -1,23 +1,25 @@
 import { parseArgs } from 'node:util';
 import { Kafka, logLevel } from 'kafkajs';
+import { Client } from 'pg';
 import pino from 'pino';
-import { ConfigError, loadProjectorConfig, loadWriteDatabaseUrl, sourceTopics } from '../config';
+import { ConfigError, loadChainSettings, loadProjectorConfig, loadWriteDatabaseUrl, sourceTopics } from '../config';
 import { createReadPool } from '../db/readPool';
 import { listDeadLetters } from '../store/deadLetters';
-import { pendingMarks } from '../store/dirtyMarks';
-import { cdcFreshness } from './cdcFreshness';
-import { partitionLag } from './partitionLag';
+import { loadConnectorDefinition } from '../../connectors/connectorDefinition';
+import { createConnectorRegistry } from '../../connectors/connectorRegistry';
+import { showChain } from './chainCommand';
+import { formatPartitionLag, partitionLag, partitionLagJson } from './partitionLag';
 import { replayDeadLetters } from './replayDeadLetters';
 import { runRebuildCommand } from './rebuildCommand';
 import { parseReplayOptions, runReplay, type ReplayOptions } from './replayCommand';
 
-// Debezium heartbeats every 5 s (connectors/im-write.json): six missed ones are not a hiccup.
-const CDC_SILENCE_MS = 30_000;
-
 const USAGE = `usage: npm run projector -- <command>
 
-  lag                                  per-partition lag of the group (offsets and time), view rows waiting to be built,
-                                       and whether CDC streams (exit 1 when no Debezium heartbeat came for 30 s)
+  lag [--json] [--watch]               the whole chain, WAL -> slot -> Connect -> Kafka -> projector checkpoints -> view
+                                       builder, each link with its lag and a verdict (healthy, behind, stalled with the
+                                       reason), under the group's per-partition lag; exit 1 when a link is stalled.
+                                       --json: one JSON object (a line per redraw with --watch); --watch: redraw every second.
+                                       The slot and the connector need WRITE_DATABASE_URL and CONNECT_URL
   dead-letters [--all]                 the dead letters not replayed yet (--all: every one)
   dead-letters replay [<id>...|--all]  apply dead letters again after fixing their cause
   replay --from-beginning              move the group's checkpoints to offset 0: running members re-apply
@@ -36,7 +38,8 @@ const USAGE = `usage: npm run projector -- <command>
   rebuild --drop-old                   drop the previous version (no rollback after that)
   rebuild --cancel                     drop a version a stopped rebuild was filling
 
-Reads READ_DATABASE_URL, KAFKA_BROKERS, PROJECTOR_GROUP_ID (default im-projector), TOPIC_PREFIX (default im).`;
+Reads READ_DATABASE_URL, KAFKA_BROKERS, PROJECTOR_GROUP_ID (default im-projector), TOPIC_PREFIX (default im), and for lag
+WRITE_DATABASE_URL and CONNECT_URL when set (eval "$(npm run -s stack -- env)" sets them all).`;
 
 const OPTIONS = {
   all: { type: 'boolean' },
@@ -46,11 +49,34 @@ const OPTIONS = {
   partition: { type: 'string' },
   offset: { type: 'string' },
   help: { type: 'boolean' },
+  json: { type: 'boolean' },
+  watch: { type: 'boolean' },
   'dead-letter': { type: 'boolean' },
   rollback: { type: 'boolean' },
   'drop-old': { type: 'boolean' },
   cancel: { type: 'boolean' },
 } as const;
+
+/** A client on `url` for one read; the connect timeout keeps a dead database from hanging `lag`. */
+async function connectedClient(url: string): Promise<Client> {
+  const client = new Client({ connectionString: url, connectionTimeoutMillis: 5000, application_name: 'projector-lag' });
+  await client.connect();
+  return client;
+}
+
+/**
+ * An admin client for one command: few, short retries, so that a broker that is down makes the
+ * command say so in seconds rather than retry for half a minute.
+ */
+function opsAdmin(brokers: readonly string[]) {
+  return new Kafka({
+    clientId: 'projector-ops',
+    brokers: [...brokers],
+    logLevel: logLevel.NOTHING,
+    connectionTimeout: 3000,
+    retry: { retries: 2, initialRetryTime: 300, maxRetryTime: 2000 },
+  }).admin();
+}
 
 type Values = ReturnType<typeof parseArgs<{ args: string[]; allowPositionals: true; options: typeof OPTIONS }>>['values'];
 
@@ -82,31 +108,39 @@ async function main(argv: string[]): Promise<number> {
   try {
     switch (command) {
       case 'lag': {
-        const admin = new Kafka({ clientId: 'projector-ops', brokers: [...config.kafkaBrokers], logLevel: logLevel.NOTHING }).admin();
-        await admin.connect();
-        const lags = await partitionLag(admin, pool, config.groupId, topics);
-        console.log(
-          `${'topic'.padEnd(34)} ${'part'.padStart(4)} ${'end'.padStart(10)} ${'applied'.padStart(10)} ${'lag'.padStart(8)} ${'time lag'.padStart(10)}  owner`,
-        );
-        for (const l of lags) {
-          const timeLag = l.lastSourceTsMs === null ? '-' : `${((Date.now() - l.lastSourceTsMs) / 1000).toFixed(1)}s`;
-          console.log(
-            `${l.topic.padEnd(34)} ${String(l.partition).padStart(4)} ${String(l.end).padStart(10)} ${String(l.checkpoint).padStart(10)} ${String(l.lag).padStart(8)} ${timeLag.padStart(10)}  ${l.owner ?? '-'}`,
-          );
+        const chain = loadChainSettings();
+        const writeUrl = chain.writeDatabaseUrl ?? '';
+        const definition = loadConnectorDefinition();
+        const admin = opsAdmin(config.kafkaBrokers);
+        await admin.connect().catch(() => undefined); // a broker that is down shows as a stalled link
+        try {
+          return await showChain({
+            sources: {
+              admin,
+              readPool: pool,
+              group: config.groupId,
+              topics,
+              topicPrefix: config.topicPrefix,
+              writeClient: chain.writeDatabaseUrl === undefined ? undefined : () => connectedClient(writeUrl),
+              registry: chain.connectUrl === undefined ? undefined : createConnectorRegistry({ connectUrl: chain.connectUrl }),
+              connectorName: definition.name,
+              slotName: definition.config['slot.name'] ?? definition.name,
+            },
+            json: values.json === true,
+            watch: values.watch === true,
+            extra: async () => {
+              try {
+                const lags = await partitionLag(admin, pool, config.groupId, topics);
+                return { text: formatPartitionLag(lags), json: { group: config.groupId, partitions: lags.map(partitionLagJson) } };
+              } catch (error) {
+                const reason = error instanceof Error ? error.message : String(error);
+                return { text: `per-partition lag unavailable: ${reason}`, json: { group: config.groupId, partitions: null } };
+              }
+            },
+          });
+        } finally {
+          await admin.disconnect();
         }
-        const total = lags.reduce((sum, l) => sum + l.lag, 0n);
-        console.log(`\ngroup ${config.groupId}: ${total} events behind, ${await pendingMarks(pool)} view keys waiting to be built`);
-        const cdc = await cdcFreshness(admin, config.topicPrefix, { windowMs: CDC_SILENCE_MS });
-        await admin.disconnect();
-        if (cdc.kind === 'streaming') return 0;
-        console.log(
-          cdc.kind === 'silent'
-            ? `CDC SILENT: no Debezium heartbeat reached Kafka in ${cdc.windowMs / 1000} s, so no change can reach the views and ` +
-                '"events behind" counts only what is in Kafka. The connector is stalled or its replication slot is lost: ' +
-                'see npm run stack -- status'
-            : `CDC UNKNOWN: ${cdc.reason}`,
-        );
-        return 1;
       }
       case 'dead-letters': {
         if (sub === 'replay') {

@@ -45,3 +45,26 @@ export async function isCaughtUp(admin: Admin, pool: Pool, group: string, topics
   if (lags.some((l) => l.lag > 0n)) return false;
   return !(await hasPendingMarks(pool));
 }
+
+/** The per-partition table `lag` prints. */
+export function formatPartitionLag(lags: readonly PartitionLag[], now = Date.now()): string {
+  const header = `${'topic'.padEnd(34)} ${'part'.padStart(4)} ${'end'.padStart(10)} ${'applied'.padStart(10)} ${'lag'.padStart(8)} ${'time lag'.padStart(10)}  owner`;
+  const rows = lags.map((l) => {
+    const timeLag = l.lastSourceTsMs === null ? '-' : `${((now - l.lastSourceTsMs) / 1000).toFixed(1)}s`;
+    return `${l.topic.padEnd(34)} ${String(l.partition).padStart(4)} ${String(l.end).padStart(10)} ${String(l.checkpoint).padStart(10)} ${String(l.lag).padStart(8)} ${timeLag.padStart(10)}  ${l.owner ?? '-'}`;
+  });
+  return [header, ...rows].join('\n');
+}
+
+/** One partition's lag for --json: offsets as strings (they are int64). */
+export function partitionLagJson(l: PartitionLag): Record<string, string | number | null> {
+  return {
+    topic: l.topic,
+    partition: l.partition,
+    end: String(l.end),
+    applied: String(l.checkpoint),
+    lag: String(l.lag),
+    owner: l.owner,
+    lastSourceTsMs: l.lastSourceTsMs,
+  };
+}
