@@ -39,10 +39,14 @@ export async function showChain({
   intervalMs = 1000,
   extra,
   out = (text) => process.stdout.write(text),
-  stop = new Promise((resolve) => process.once('SIGINT', () => resolve())),
+  stop,
 }: ShowChainOptions): Promise<number> {
+  // Ctrl-C reaches the whole foreground group (npm, tsx, node) and tsx relays it once more: the
+  // handler stays on until the process ends, so that the second SIGINT cannot kill it while it
+  // closes its connections and exits with the last drawing's code.
+  const stopping = stop ?? new Promise<void>((resolve) => process.on('SIGINT', () => resolve()));
   let stopped = false;
-  void stop.then(() => (stopped = true));
+  void stopping.then(() => (stopped = true));
   for (;;) {
     const [chain, above] = await Promise.all([readChain(sources), extra?.()]);
     if (json) {
@@ -52,7 +56,7 @@ export async function showChain({
       out(watch ? `${CLEAR_SCREEN}${new Date().toTimeString().slice(0, 8)}  (Ctrl-C to stop)\n\n${body}` : body);
     }
     if (!watch || stopped) return chain.verdict === 'stalled' ? 1 : 0;
-    await Promise.race([sleep(intervalMs), stop]);
+    await Promise.race([sleep(intervalMs), stopping]);
     if (stopped) return chain.verdict === 'stalled' ? 1 : 0;
   }
 }

@@ -3,9 +3,9 @@ import type { Client, Pool } from 'pg';
 import type { ConnectorRegistry } from '../../connectors/connectorRegistry';
 import { readSlot } from '../../infra/stack/replicationSlot';
 import { builderBacklog } from '../store/dirtyMarks';
-import { heartbeatTopic } from './cdcFreshness';
+import { heartbeatAge } from './cdcFreshness';
 import { partitionLag } from './partitionLag';
-import type { ChainFacts, ProjectorPartitions, Read } from './pipelineChain';
+import { HEARTBEAT_SILENCE_SECONDS, type ChainFacts, type ProjectorPartitions, type Read } from './pipelineChain';
 
 export interface ChainSources {
   readonly admin: Admin;
@@ -21,9 +21,6 @@ export interface ChainSources {
   readonly slotName: string;
 }
 
-/** The bounds the last heartbeat's age is placed within: one offsets-by-time request each, at most. */
-const HEARTBEAT_WINDOWS_S = [5, 10, 15, 30, 60, 300, 3600] as const;
-
 async function read<T>(what: () => Promise<T>): Promise<Read<T>> {
   try {
     return { ok: true, value: await what() };
@@ -33,23 +30,6 @@ async function read<T>(what: () => Promise<T>): Promise<Read<T>> {
 }
 
 const notConfigured = (setting: string): Read<never> => ({ ok: false, kind: 'not-configured', error: `set ${setting} to see it` });
-
-/**
- * The smallest window within which a heartbeat reached Kafka. Record times are the Connect host's
- * clock and `now` is ours: on one machine they agree; across hosts the bound is off by their skew.
- */
-async function heartbeatWithin(admin: Admin, topic: string): Promise<{ withinSeconds: number | null; windowSeconds: number }> {
-  // Asked first: an admin client that requested a missing topic's offsets keeps failing on it.
-  if (!(await admin.listTopics()).includes(topic)) throw new Error(`${topic} does not exist: the connector never streamed`);
-  const ends = new Map((await admin.fetchTopicOffsets(topic)).map((o) => [o.partition, BigInt(o.high)]));
-  const now = Date.now();
-  const windowSeconds = HEARTBEAT_WINDOWS_S[HEARTBEAT_WINDOWS_S.length - 1]!;
-  for (const window of HEARTBEAT_WINDOWS_S) {
-    const since = await admin.fetchTopicOffsetsByTimestamp(topic, now - window * 1000);
-    if (since.some((s) => BigInt(s.offset) < (ends.get(s.partition) ?? 0n))) return { withinSeconds: window, windowSeconds };
-  }
-  return { withinSeconds: null, windowSeconds };
-}
 
 async function projectorPartitions(sources: ChainSources): Promise<ProjectorPartitions> {
   const [lags, groups] = await Promise.all([
@@ -93,7 +73,7 @@ export async function readChainFacts(sources: ChainSources): Promise<ChainFacts>
           const failed = [status.connector, ...status.tasks].find((s) => s.trace !== undefined);
           return { connector: status.connector.state, tasks: status.tasks.map((t) => t.state), trace: failed?.trace ?? null };
         }),
-    read(() => heartbeatWithin(admin, heartbeatTopic(sources.topicPrefix))),
+    read(() => heartbeatAge(admin, sources.topicPrefix, { confirmAboveS: HEARTBEAT_SILENCE_SECONDS })),
     read(() => projectorPartitions(sources)),
     read(() => builderBacklog(readPool)),
   ]);

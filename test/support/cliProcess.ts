@@ -9,7 +9,7 @@ export interface CliRun {
   readonly stderr: string;
 }
 
-/** One of the project's commands as a user runs it (`tsx <entry> <args>`), with its output and exit code. */
+/** One of the project's commands as a user runs it (its entry under node with tsx's loader), with its output and exit code. */
 export function runCli(entry: string, args: readonly string[], env: Readonly<Record<string, string | undefined>> = {}): Promise<CliRun> {
   return startCli(entry, args, env).done;
 }
@@ -24,8 +24,10 @@ export function startCli(
   env: Readonly<Record<string, string | undefined>> = {},
   onStdout: (soFar: string) => void = () => undefined,
 ): { readonly kill: (signal: NodeJS.Signals) => void; readonly done: Promise<CliRun> } {
-  // Its own process group: tsx runs the command in a child process, and a signal must reach both.
-  const child = spawn(path.join(ROOT, 'node_modules', '.bin', 'tsx'), [entry, ...args], {
+  // node with tsx's loader, not the tsx command: that one runs the command in a child process and
+  // relays signals to it with a 30 ms grace, after which it kills it (exit 130) on a busy machine.
+  // Its own process group, so that a kill reaches whatever the command started.
+  const child = spawn(process.execPath, ['--import', 'tsx', entry, ...args], {
     cwd: ROOT,
     env: { ...process.env, ...env },
     detached: true,
