@@ -3,6 +3,7 @@ import { Kafka, Partitioners, type Producer } from 'kafkajs';
 import type { Logger } from 'pino';
 import { sourceTopics, type ProjectorConfig } from './config';
 import { createProjectorRunner } from './consumer/projectorRunner';
+import { createSlowViewLog } from './consumer/slowViewLog';
 import { createViewBuilderLoop } from './consumer/viewBuilderLoop';
 import { migrateReadDatabase } from './db/migrateReadDatabase';
 import { createReadPool } from './db/readPool';
@@ -109,6 +110,7 @@ export async function createProjector({
     maxInFlightRequests: 1,
     createPartitioner: Partitioners.DefaultPartitioner,
   });
+  const slowView = createSlowViewLog({ log: logger.child({ component: 'view-builder' }) });
   const builder = createViewBuilderLoop({
     pool,
     logger,
@@ -119,7 +121,10 @@ export async function createProjector({
       metrics.viewRowsBuilt.inc({ view: 'user_contact_view' }, pass.contactRows);
       metrics.builderPassSeconds.observe(ms / 1000);
       for (const { mark, seconds } of pass.commitToView)
-        for (const view of VIEWS_OF_MARK[mark]) metrics.commitToView.observe({ view }, seconds);
+        for (const view of VIEWS_OF_MARK[mark]) {
+          metrics.commitToView.observe({ view }, seconds);
+          slowView(view, seconds);
+        }
     },
   });
   const source = createKafkajsChangeSource({

@@ -87,7 +87,11 @@ export function createWatchdog({
       heal = undefined;
       if (found.atRisk && now() - lastAnnouncement > 60_000) {
         lastAnnouncement = now();
-        log.error({ part: 'connector', reason: found.reason }, 'replication slot at risk');
+        // slot_name and wal_status as the postgres-exporter labels pg_replication_slot_* (alert ReplicationSlotWalHigh).
+        log.error(
+          { part: 'connector', slot_name: found.slot.name, wal_status: found.slot.walStatus, reason: found.reason },
+          'replication slot at risk',
+        );
       }
       return;
     }
@@ -109,7 +113,10 @@ export function createWatchdog({
     if (found.lost) {
       if (now() - lastAnnouncement > 60_000) {
         lastAnnouncement = now();
-        log.error({ part: 'connector', reason: found.reason }, 'replication slot lost; run recover-cdc');
+        log.error(
+          { part: 'connector', slot_name: found.slot?.name, wal_status: found.slot?.walStatus ?? 'lost', reason: found.reason },
+          'replication slot lost; run recover-cdc',
+        );
       }
       return;
     }

@@ -136,7 +136,16 @@ export function createProjectorRunner(options: ProjectorRunnerOptions) {
 
     for (const letter of outcome.deadLetters) {
       log.error(
-        { topic: letter.topic, partition: letter.partition, offset: letter.offset.toString(), error: letter.error },
+        // The labels of projector_events_total{outcome="dead_lettered"} (alert DeadLetters) and the record's position.
+        {
+          topic: letter.topic,
+          partition: letter.partition,
+          offset: letter.offset.toString(),
+          table: letter.topic.split('.').pop(),
+          outcome: 'dead_lettered',
+          error_kind: letter.errorKind,
+          error: letter.error,
+        },
         'dead-lettered',
       );
     }
