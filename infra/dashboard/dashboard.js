@@ -14,6 +14,7 @@ const AXIS_LEFT = 58;
 const AXIS_BOTTOM = 18;
 const PLOT_TOP = 8;
 const ROW_HEIGHT = 34;
+const QUERY_TIMEOUT_MS = 20_000;
 
 /** Numbers the way the panel's Grafana unit says. */
 function formatValue(value, unit) {
@@ -74,6 +75,12 @@ function niceStep(span, count, unit) {
   return (fraction <= 1 ? 1 : fraction <= 2 ? 2 : fraction <= 5 ? 5 : 10) * power;
 }
 
+/** Grafana's refresh ("10s", "1m", "1h") in seconds; undefined when it is not one. */
+function durationSeconds(text) {
+  const match = /^(\d+)(s|m|h)$/.exec(text ?? '');
+  return match ? Number(match[1]) * { s: 1, m: 60, h: 3600 }[match[2]] : undefined;
+}
+
 const TIME_STEPS = [15, 30, 60, 120, 300, 600, 900, 1800, 3600, 7200, 10800, 21600, 43200];
 
 function element(name, attributes = {}, parent) {
@@ -89,9 +96,16 @@ function drawChart(container, series, unit, start, end) {
   const width = Math.max(container.clientWidth, 120);
   const height = Math.max(container.clientHeight, 60);
   const svg = element('svg', { viewBox: `0 0 ${width} ${height}`, preserveAspectRatio: 'none' }, container);
-  const values = series.flatMap((s) => s.points.map((p) => p[1]).filter(Number.isFinite));
-  let low = Math.min(0, ...values);
-  let high = Math.max(...values);
+  // A loop, not Math.min(...values): a long range has more points than a call takes arguments.
+  let low = 0;
+  let high = -Infinity;
+  for (const s of series) {
+    for (const [, v] of s.points) {
+      if (!Number.isFinite(v)) continue;
+      if (v < low) low = v;
+      if (v > high) high = v;
+    }
+  }
   if (!(high > low)) high = low + 1;
   const yStep = niceStep(high - low, 4, unit);
   low = Math.floor(low / yStep) * yStep;
@@ -128,7 +142,8 @@ function drawChart(container, series, unit, start, end) {
 
 async function queryRange(expr, start, end, step) {
   const params = new URLSearchParams({ query: expr, start: String(start), end: String(end), step: String(step) });
-  const response = await fetch(`../api/v1/query_range?${params}`);
+  // A query that never returns must not hold every later redraw up (they wait for this one).
+  const response = await fetch(`../api/v1/query_range?${params}`, { signal: AbortSignal.timeout(QUERY_TIMEOUT_MS) });
   const body = await response.json().catch(() => ({ status: 'error', error: `HTTP ${response.status}` }));
   if (body.status !== 'success') throw new Error(body.error ?? `HTTP ${response.status}`);
   return body.data.result;
@@ -168,6 +183,7 @@ async function drawPanel(section, panel, start, end, step) {
     );
     series.forEach((s, i) => (s.color = PALETTE[i % PALETTE.length]));
     section.dataset.series = String(series.length);
+    delete section.dataset.error;
     if (series.length === 0) {
       section.dataset.state = 'empty';
       chart.replaceChildren(Object.assign(document.createElement('p'), { className: 'message', textContent: 'no data' }));
@@ -188,6 +204,7 @@ async function drawPanel(section, panel, start, end, step) {
   } catch (error) {
     section.dataset.state = 'error';
     section.dataset.error = error.message;
+    section.dataset.series = '0';
     chart.replaceChildren(Object.assign(document.createElement('p'), { className: 'message', textContent: error.message }));
     legend.replaceChildren();
   }
@@ -202,15 +219,21 @@ async function main() {
   document.title = board.title;
   document.getElementById('title').textContent = board.title;
   document.getElementById('description').textContent = board.description ?? '';
+  const range = document.getElementById('range');
+  // Only a range the select offers: any other value would leave it empty (and the charts without a span).
+  if ([...range.options].some((o) => o.value === params.get('range'))) range.value = params.get('range');
   document.getElementById('boards').replaceChildren(
     ...boards.map((b) => {
-      const link = Object.assign(document.createElement('a'), { href: `?board=${encodeURIComponent(b.file)}`, textContent: b.title });
+      const link = Object.assign(document.createElement('a'), { textContent: b.title });
+      link.addEventListener('click', (event) => {
+        event.preventDefault();
+        location.search = `?board=${encodeURIComponent(b.file)}&range=${range.value}`;
+      });
+      link.href = `?board=${encodeURIComponent(b.file)}`;
       if (b === chosen) link.setAttribute('aria-current', 'page');
       return link;
     }),
   );
-  const range = document.getElementById('range');
-  if (params.get('range')) range.value = params.get('range');
   const main = document.getElementById('panels');
   main.style.gridAutoRows = `${ROW_HEIGHT}px`;
   const panels = board.panels.filter((p) => Array.isArray(p.targets)).map((p) => [p, panelElement(p)]);
@@ -246,7 +269,7 @@ async function main() {
     draws += 1;
     document.body.dataset.draws = String(draws);
   }
-  const refreshSeconds = Number.parseInt(board.refresh ?? '10s', 10) || 10;
+  const refreshSeconds = durationSeconds(board.refresh) ?? 10;
   range.addEventListener('change', () => void redraw());
   window.addEventListener('resize', () => void redraw());
   await redraw();

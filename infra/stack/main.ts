@@ -3,10 +3,10 @@ import { parseArgs } from 'node:util';
 import pino from 'pino';
 import pretty from 'pino-pretty';
 import { loadConnectorDefinition } from '../../connectors/connectorDefinition';
-import { Kafka, logLevel } from 'kafkajs';
 import { loadProjectorConfig, sourceTopics } from '../../projector/config';
 import { createReadPool } from '../../projector/db/readPool';
 import { showChain } from '../../projector/operations/chainCommand';
+import { createOpsAdmin } from '../../projector/operations/opsAdmin';
 import { loadStackConfig, type StackConfig, type StackUrls } from './config';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { createLocalStack, type LocalStack } from './localStack';
@@ -177,14 +177,7 @@ async function main(argv: readonly string[]): Promise<number> {
 async function showStatus(stack: LocalStack, config: StackConfig, { json, watch }: { json: boolean; watch: boolean }): Promise<number> {
   const projector = loadProjectorConfig({ ...config.inheritedEnv, ...stack.urls });
   const readPool = createReadPool(stack.urls.READ_DATABASE_URL, 2, () => undefined);
-  // Few, short retries: a broker that is down shows as a stalled link in seconds.
-  const admin = new Kafka({
-    clientId: 'stack-status',
-    brokers: [...projector.kafkaBrokers],
-    logLevel: logLevel.NOTHING,
-    connectionTimeout: 3000,
-    retry: { retries: 2, initialRetryTime: 300, maxRetryTime: 2000 },
-  }).admin();
+  const admin = createOpsAdmin({ brokers: projector.kafkaBrokers, clientId: 'stack-status' });
   let partsWork = false;
   try {
     await admin.connect().catch(() => undefined); // a broker that is down shows as such below
@@ -210,7 +203,7 @@ async function showStatus(stack: LocalStack, config: StackConfig, { json, watch 
     });
   } finally {
     await admin.disconnect().catch(() => undefined);
-    await readPool.end();
+    await Promise.race([readPool.end(), sleep(5000)]);
   }
   return partsWork ? 0 : 3;
 }

@@ -64,12 +64,16 @@ export function createPrometheusServer(config: StackConfig, log: Logger) {
     fs.writeFileSync(path.join(boards, 'index.json'), JSON.stringify(index, null, 2));
   }
 
-  /** Whether the running server was started with the flags this code gives it (an older stack's may not serve /user). */
-  async function startedWithCurrentFlags(): Promise<boolean> {
+  /**
+   * Whether the running server is known to run with other flags than this code gives it (an older
+   * stack's, which does not serve /user). Only a clear answer counts: a server still starting
+   * (503) or slow must not be restarted for it.
+   */
+  async function startedWithOtherFlags(): Promise<boolean> {
     const response = await fetch(`${url}/api/v1/status/flags`, { signal: AbortSignal.timeout(5000) }).catch(() => undefined);
     if (response?.ok !== true) return false;
     const { data } = (await response.json()) as { data: Record<string, string> };
-    return data['web.user-assets'] === userAssets;
+    return data['web.user-assets'] !== userAssets;
   }
 
   async function answers(): Promise<true | string> {
@@ -91,7 +95,7 @@ export function createPrometheusServer(config: StackConfig, log: Logger) {
     async start(): Promise<void> {
       writeConfig();
       writeDashboard();
-      if (runningPid(daemon) !== undefined && !(await startedWithCurrentFlags())) {
+      if (runningPid(daemon) !== undefined && (await startedWithOtherFlags())) {
         log.info({ url }, 'prometheus restarts to take new flags');
         await stopDaemon(daemon, 15_000);
       }

@@ -39,6 +39,9 @@ const key = (tp: TopicPartition) => `${tp.topic}/${tp.partition}`;
  * assigned and starts from it, skips what was applied before, seeks back if Kafka is ahead of
  * the checkpoint, retries transient errors, and commits to Kafka only after the database.
  */
+/** The source table of a CDC topic (<prefix>.<schema>.<table>), as the metrics label it. */
+const tableOfTopic = (topic: string): string => topic.slice(topic.lastIndexOf('.') + 1);
+
 export function createProjectorRunner(options: ProjectorRunnerOptions) {
   const { pool, source, groupId, memberName, metrics, onCommitted, publishDeadLetters, checkpointRefreshMs = 1000 } = options;
   const log = options.logger.child({ component: 'projector' });
@@ -126,7 +129,7 @@ export function createProjectorRunner(options: ProjectorRunnerOptions) {
     }
     metrics.events.inc({ table: 'any', outcome: 'skipped' }, outcome.skipped);
     metrics.events.inc({ table: 'any', outcome: 'already_applied' }, outcome.alreadyApplied);
-    metrics.events.inc({ table: 'any', outcome: 'dead_lettered' }, outcome.deadLetters.length);
+    for (const letter of outcome.deadLetters) metrics.events.inc({ table: tableOfTopic(letter.topic), outcome: 'dead_lettered' });
     metrics.batchSize.observe(batch.records.length);
     metrics.batchSeconds.observe(seconds);
     const labels = { topic: tp.topic, partition: String(tp.partition) };
@@ -141,7 +144,7 @@ export function createProjectorRunner(options: ProjectorRunnerOptions) {
           topic: letter.topic,
           partition: letter.partition,
           offset: letter.offset.toString(),
-          table: letter.topic.split('.').pop(),
+          table: tableOfTopic(letter.topic),
           outcome: 'dead_lettered',
           error_kind: letter.errorKind,
           error: letter.error,

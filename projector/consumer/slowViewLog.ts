@@ -12,7 +12,8 @@ export interface SlowViewLogOptions {
 /**
  * The log side of `projector_commit_to_view_seconds{view}`: when a view shows a change more than
  * the threshold after its source commit, a warning with the same `view` label, the slowest
- * seconds and how many were slow since the last line. An operator paged by CommitToViewP99High
+ * seconds and how many were slow since the last line. Slow changes within `everyMs` of a line
+ * are held back and written with the next change of that view once the interval is over. An operator paged by CommitToViewP99High
  * finds these lines by `view`.
  */
 export function createSlowViewLog({ log, thresholdSeconds = 1, everyMs = 30_000, now = Date.now }: SlowViewLogOptions) {
@@ -20,14 +21,18 @@ export function createSlowViewLog({ log, thresholdSeconds = 1, everyMs = 30_000,
   const lastLine = new Map<string, number>();
 
   return (view: string, seconds: number): void => {
-    if (seconds <= thresholdSeconds) return;
-    const seen = pending.get(view) ?? { slowest: 0, slow: 0 };
-    const next = { slowest: Math.max(seen.slowest, seconds), slow: seen.slow + 1 };
+    const seen = pending.get(view);
+    if (seconds <= thresholdSeconds && seen === undefined) return;
+    const next =
+      seconds > thresholdSeconds
+        ? { slowest: Math.max(seen?.slowest ?? 0, seconds), slow: (seen?.slow ?? 0) + 1 }
+        : (seen ?? { slowest: 0, slow: 0 });
     const at = now();
     if (at - (lastLine.get(view) ?? -Infinity) < everyMs) {
       pending.set(view, next);
       return;
     }
+    // Also on a change that was fast: what a burst held back is written once its interval is over.
     lastLine.set(view, at);
     pending.delete(view);
     log.warn(

@@ -19,13 +19,29 @@ export interface ChainSources {
   readonly registry: ConnectorRegistry | undefined;
   readonly connectorName: string;
   readonly slotName: string;
+  readonly now?: () => number;
 }
 
-async function read<T>(what: () => Promise<T>): Promise<Read<T>> {
+/** The two facts whose movement decides between behind and stalled (ChainFacts.earlier). */
+export async function readProgressFacts(sources: ChainSources): Promise<Pick<ChainFacts, 'projector' | 'builder'>> {
+  const [projector, builder] = await Promise.all([read(() => projectorPartitions(sources)), read(() => builderBacklog(sources.readPool))]);
+  return { projector, builder };
+}
+
+/** No source may hold the command up for longer: a database that accepts and never answers is a stalled link. */
+const READ_DEADLINE_MS = 15_000;
+
+async function read<T>(what: () => Promise<T>, deadlineMs = READ_DEADLINE_MS): Promise<Read<T>> {
+  let timer: NodeJS.Timeout | undefined;
+  const deadline = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`no answer within ${deadlineMs / 1000} s`)), deadlineMs);
+  });
   try {
-    return { ok: true, value: await what() };
+    return { ok: true, value: await Promise.race([what(), deadline]) };
   } catch (error) {
     return { ok: false, kind: 'unreachable', error: error instanceof Error ? error.message : String(error) };
+  } finally {
+    clearTimeout(timer);
   }
 }
 
@@ -37,10 +53,12 @@ async function projectorPartitions(sources: ChainSources): Promise<ProjectorPart
     sources.admin.describeGroups([sources.group]),
   ]);
   const behind = lags.filter((l) => l.lag > 0n);
-  const now = Date.now();
+  const now = sources.now?.() ?? Date.now();
   const ages = behind.filter((l) => l.lastSourceTsMs !== null).map((l) => (now - (l.lastSourceTsMs ?? now)) / 1000);
   return {
     group: sources.group,
+    lags,
+    applied: Number(lags.reduce((sum, l) => sum + l.checkpoint, 0n)),
     members: groups.groups[0]?.members.length ?? 0,
     lagRecords: Number(lags.reduce((sum, l) => sum + l.lag, 0n)),
     partitions: lags.length,
@@ -51,8 +69,8 @@ async function projectorPartitions(sources: ChainSources): Promise<ProjectorPart
 
 /** Every fact the chain is judged on, read side by side; a source that fails makes its link unknown, not the whole chain. */
 export async function readChainFacts(sources: ChainSources): Promise<ChainFacts> {
-  const { admin, readPool, writeClient, registry } = sources;
-  const [wal, slot, connector, heartbeat, projector, builder] = await Promise.all([
+  const { admin, writeClient, registry } = sources;
+  const [wal, slot, connector, heartbeat, progress] = await Promise.all([
     writeClient === undefined
       ? notConfigured('WRITE_DATABASE_URL')
       : read(async () => {
@@ -73,9 +91,9 @@ export async function readChainFacts(sources: ChainSources): Promise<ChainFacts>
           const failed = [status.connector, ...status.tasks].find((s) => s.trace !== undefined);
           return { connector: status.connector.state, tasks: status.tasks.map((t) => t.state), trace: failed?.trace ?? null };
         }),
-    read(() => heartbeatAge(admin, sources.topicPrefix, { confirmAboveS: HEARTBEAT_SILENCE_SECONDS })),
-    read(() => projectorPartitions(sources)),
-    read(() => builderBacklog(readPool)),
+    // The deadline leaves room for the pause that confirms a silence (heartbeatAge).
+    read(() => heartbeatAge(admin, sources.topicPrefix, { confirmAboveS: HEARTBEAT_SILENCE_SECONDS }), READ_DEADLINE_MS + 11_000),
+    readProgressFacts(sources),
   ]);
-  return { wal, slot, connector, heartbeat, projector, builder };
+  return { wal, slot, connector, heartbeat, ...progress };
 }

@@ -1,5 +1,5 @@
+import { setTimeout as sleep } from 'node:timers/promises';
 import { parseArgs } from 'node:util';
-import { Kafka, logLevel } from 'kafkajs';
 import { Client } from 'pg';
 import pino from 'pino';
 import { ConfigError, loadChainSettings, loadProjectorConfig, loadWriteDatabaseUrl, sourceTopics } from '../config';
@@ -8,7 +8,8 @@ import { listDeadLetters } from '../store/deadLetters';
 import { loadConnectorDefinition } from '../../connectors/connectorDefinition';
 import { createConnectorRegistry } from '../../connectors/connectorRegistry';
 import { showChain } from './chainCommand';
-import { formatPartitionLag, partitionLag, partitionLagJson } from './partitionLag';
+import { createOpsAdmin } from './opsAdmin';
+import { formatPartitionLag, partitionLagJson } from './partitionLag';
 import { replayDeadLetters } from './replayDeadLetters';
 import { runRebuildCommand } from './rebuildCommand';
 import { parseReplayOptions, runReplay, type ReplayOptions } from './replayCommand';
@@ -17,7 +18,7 @@ const USAGE = `usage: npm run projector -- <command>
 
   lag [--json] [--watch]               the whole chain, WAL -> slot -> Connect -> Kafka -> projector checkpoints -> view
                                        builder, each link with its lag and a verdict (healthy, behind, stalled with the
-                                       reason), under the group's per-partition lag; exit 1 when a link is stalled.
+                                       reason), under the group's per-partition lag; exit 3 when a link is stalled.
                                        --json: one JSON object (a line per redraw with --watch); --watch: redraw every second.
                                        The slot and the connector need WRITE_DATABASE_URL and CONNECT_URL
   dead-letters [--all]                 the dead letters not replayed yet (--all: every one)
@@ -64,20 +65,6 @@ async function connectedClient(url: string): Promise<Client> {
   return client;
 }
 
-/**
- * An admin client for one command: few, short retries, so that a broker that is down makes the
- * command say so in seconds rather than retry for half a minute.
- */
-function opsAdmin(brokers: readonly string[]) {
-  return new Kafka({
-    clientId: 'projector-ops',
-    brokers: [...brokers],
-    logLevel: logLevel.NOTHING,
-    connectionTimeout: 3000,
-    retry: { retries: 2, initialRetryTime: 300, maxRetryTime: 2000 },
-  }).admin();
-}
-
 type Values = ReturnType<typeof parseArgs<{ args: string[]; allowPositionals: true; options: typeof OPTIONS }>>['values'];
 
 const replayOptions = ({ from, topic, partition, offset, ...flags }: Values): ReplayOptions => ({
@@ -111,7 +98,7 @@ async function main(argv: string[]): Promise<number> {
         const chain = loadChainSettings();
         const writeUrl = chain.writeDatabaseUrl ?? '';
         const definition = loadConnectorDefinition();
-        const admin = opsAdmin(config.kafkaBrokers);
+        const admin = createOpsAdmin({ brokers: config.kafkaBrokers });
         await admin.connect().catch(() => undefined); // a broker that is down shows as a stalled link
         try {
           return await showChain({
@@ -128,15 +115,13 @@ async function main(argv: string[]): Promise<number> {
             },
             json: values.json === true,
             watch: values.watch === true,
-            extra: async () => {
-              try {
-                const lags = await partitionLag(admin, pool, config.groupId, topics);
-                return { text: formatPartitionLag(lags), json: { group: config.groupId, partitions: lags.map(partitionLagJson) } };
-              } catch (error) {
-                const reason = error instanceof Error ? error.message : String(error);
-                return { text: `per-partition lag unavailable: ${reason}`, json: { group: config.groupId, partitions: null } };
-              }
-            },
+            extra: async ({ projector }) =>
+              projector.ok
+                ? {
+                    text: formatPartitionLag(projector.value.lags),
+                    json: { group: config.groupId, partitions: projector.value.lags.map(partitionLagJson) },
+                  }
+                : { text: `per-partition lag unavailable: ${projector.error}`, json: { group: config.groupId, partitions: null } },
           });
         } finally {
           await admin.disconnect();
@@ -172,7 +157,7 @@ async function main(argv: string[]): Promise<number> {
           console.error(parsed.reason);
           return 2;
         }
-        const admin = new Kafka({ clientId: 'projector-ops', brokers: [...config.kafkaBrokers], logLevel: logLevel.NOTHING }).admin();
+        const admin = createOpsAdmin({ brokers: config.kafkaBrokers });
         await admin.connect();
         try {
           const log = (line: string) => console.log(line);
@@ -200,7 +185,8 @@ async function main(argv: string[]): Promise<number> {
         return 2;
     }
   } finally {
-    await pool.end();
+    // A connection stuck on a database that stopped answering must not keep the command from exiting.
+    await Promise.race([pool.end(), sleep(5000)]);
   }
 }
 

@@ -1,4 +1,5 @@
 import type { SlotState } from '../../infra/stack/replicationSlot';
+import type { PartitionLag } from './partitionLag';
 
 /**
  * The pipeline as a chain of links, from a write's WAL record to the view row that shows it. Each
@@ -44,6 +45,9 @@ export interface ConnectorState {
 
 export interface ProjectorPartitions {
   readonly group: string;
+  readonly lags: readonly PartitionLag[];
+  /** Sum of the checkpoints: it moves whenever any batch commits. */
+  readonly applied: number;
   /** Members of the group's Kafka consumer group right now. */
   readonly members: number;
   readonly lagRecords: number;
@@ -61,14 +65,31 @@ export interface ChainFacts {
   /** Seconds within which the last Debezium heartbeat reached Kafka (a bound); null: none in the last hour. */
   readonly heartbeat: Read<{ readonly withinSeconds: number | null; readonly windowSeconds: number }>;
   readonly projector: Read<ProjectorPartitions>;
-  readonly builder: Read<{ readonly marks: number; readonly oldestSeconds: number }>;
+  readonly builder: Read<BuilderBacklog>;
+  /**
+   * The projector and the builder as they were `seconds` earlier, when a link's verdict depends on
+   * whether it moves: a backlog is "behind" while it drains and "stalled" only when it does not.
+   */
+  readonly earlier?: { readonly projector: ChainFacts['projector']; readonly builder: ChainFacts['builder']; readonly seconds: number };
+}
+
+export interface BuilderBacklog {
+  readonly marks: number;
+  readonly oldestSeconds: number;
+}
+
+/** Whether a verdict waits on a second look (ChainFacts.earlier): records or old view keys wait. */
+export function needsProgress(facts: Pick<ChainFacts, 'projector' | 'builder'>): boolean {
+  const waiting = facts.projector.ok && facts.projector.value.members > 0 && facts.projector.value.lagRecords > 0;
+  const old = facts.builder.ok && facts.builder.value.marks > 0 && facts.builder.value.oldestSeconds > BUILDER_STUCK_SECONDS;
+  return waiting || old;
 }
 
 /** Debezium heartbeats every 5 s: six missed ones are a stall (alert CdcStalled). */
 export const HEARTBEAT_SILENCE_SECONDS = 30;
 /** A slot that retains half its WAL allowance is at risk of being lost (alert ReplicationSlotWalHigh). */
 const SLOT_AT_RISK_SHARE = 0.5;
-/** A view key waiting longer than this means the builder is not building (alert BuilderStuck). */
+/** A view key waiting longer than this, with nothing built meanwhile, means no member builds (alert BuilderStuck). */
 const BUILDER_STUCK_SECONDS = 60;
 
 const count = (n: number) => n.toLocaleString('en-US');
@@ -82,14 +103,17 @@ const bytes = (b: number) =>
         ? `${(b / 1024 ** 2).toFixed(1)} MiB`
         : `${(b / 1024 ** 3).toFixed(2)} GiB`;
 
-/** The link judged without its fact: stalled when its source does not answer, unknown when it was not asked. */
+/** The link judged without its fact: stalled when its source could not be read, unknown when it was not asked. */
 const unread = (link: ChainLinkName, fact: Extract<Read<unknown>, { ok: false }>, source: string): ChainLink => ({
   link,
   verdict: fact.kind === 'unreachable' ? 'stalled' : 'unknown',
   lag: '-',
-  reason: fact.kind === 'unreachable' ? `${source} does not answer: ${fact.error}` : fact.error,
+  reason: fact.kind === 'unreachable' ? `could not read ${source}: ${fact.error}` : fact.error,
   figures: {},
 });
+
+/** Connect's states between two others (a rebalance, a restart the supervisor asked for). */
+const PASSING_STATES = new Set(['RESTARTING', 'UNASSIGNED']);
 
 function walLink(wal: ChainFacts['wal']): ChainLink {
   if (!wal.ok) return unread('wal', wal, 'the write database');
@@ -102,7 +126,7 @@ function walLink(wal: ChainFacts['wal']): ChainLink {
   };
 }
 
-function slotLink(slot: ChainFacts['slot']): ChainLink {
+function slotLink(slot: ChainFacts['slot'], heartbeat: ChainFacts['heartbeat']): ChainLink {
   if (!slot.ok) return unread('slot', slot, 'the write database');
   const s = slot.value;
   if (s === null)
@@ -124,7 +148,13 @@ function slotLink(slot: ChainFacts['slot']): ChainLink {
       reason: `slot ${s.name} is lost (its WAL is gone): run npm run stack -- recover-cdc`,
     };
   }
-  if (!s.active) return { link: 'slot', verdict: 'stalled', lag, figures, reason: `no connector reads slot ${s.name}` };
+  if (!s.active) {
+    // A task restarting lets go of the slot for a moment; heartbeats that still came say so.
+    const recent = heartbeat.ok && heartbeat.value.withinSeconds !== null && heartbeat.value.withinSeconds <= HEARTBEAT_SILENCE_SECONDS;
+    return recent
+      ? { link: 'slot', verdict: 'behind', lag, figures, reason: `no connector reads slot ${s.name} right now (a task restarting?)` }
+      : { link: 'slot', verdict: 'stalled', lag, figures, reason: `no connector reads slot ${s.name}` };
+  }
   const allowance = s.safeWalBytes === null ? null : s.retainedBytes + s.safeWalBytes;
   if (allowance !== null && s.retainedBytes > SLOT_AT_RISK_SHARE * allowance) {
     return {
@@ -149,6 +179,8 @@ function connectLink(connector: ChainFacts['connector']): ChainLink {
     return { link: 'connect', verdict: 'healthy', lag: '-', reason: states, figures };
   }
   const trace = c.trace === null ? '' : `: ${c.trace.split('\n')[0]}`;
+  const failed = [c.connector, ...c.tasks].some((t) => !PASSING_STATES.has(t) && t !== 'RUNNING');
+  if (!failed) return { link: 'connect', verdict: 'behind', lag: '-', reason: `${states}: restarting`, figures };
   return { link: 'connect', verdict: 'stalled', lag: '-', reason: `${states}${trace}`, figures };
 }
 
@@ -177,7 +209,7 @@ function kafkaLink(heartbeat: ChainFacts['heartbeat']): ChainLink {
   return { link: 'kafka', verdict: 'healthy', lag: `≤ ${seconds(withinSeconds)}`, figures, reason: 'Debezium heartbeats arrive' };
 }
 
-function projectorLink(projector: ChainFacts['projector']): ChainLink {
+function projectorLink(projector: ChainFacts['projector'], earlier: ChainFacts['earlier']): ChainLink {
   if (!projector.ok) return unread('projector', projector, 'Kafka or the read database');
   const p = projector.value;
   const figures = {
@@ -193,29 +225,37 @@ function projectorLink(projector: ChainFacts['projector']): ChainLink {
   }
   if (p.lagRecords === 0)
     return { link: 'projector', verdict: 'healthy', lag, figures, reason: `${p.members} members, every partition applied` };
-  return {
-    link: 'projector',
-    verdict: 'behind',
-    lag,
-    figures,
-    reason: `${p.members} members, ${p.partitionsBehind} of ${p.partitions} partitions behind`,
-  };
+  const behind = `${p.members} members, ${p.partitionsBehind} of ${p.partitions} partitions behind`;
+  if (earlier?.projector.ok === true && earlier.projector.value.applied === p.applied) {
+    return {
+      link: 'projector',
+      verdict: 'stalled',
+      lag,
+      figures,
+      reason: `${behind}, and no checkpoint moved in ${seconds(earlier.seconds)}`,
+    };
+  }
+  return { link: 'projector', verdict: 'behind', lag, figures, reason: behind };
 }
 
-function builderLink(builder: ChainFacts['builder']): ChainLink {
+function builderLink(builder: ChainFacts['builder'], earlier: ChainFacts['earlier']): ChainLink {
   if (!builder.ok) return unread('builder', builder, 'the read database');
   const { marks, oldestSeconds } = builder.value;
   const figures = { marks, oldestSeconds };
   const lag = `${count(marks)} view keys${marks === 0 ? '' : `, oldest ${seconds(oldestSeconds)}`}`;
   if (marks === 0) return { link: 'builder', verdict: 'healthy', lag, figures, reason: 'every applied change is in the views' };
-  if (oldestSeconds > BUILDER_STUCK_SECONDS) {
-    return {
-      link: 'builder',
-      verdict: 'stalled',
-      lag,
-      figures,
-      reason: `a view key has waited more than ${BUILDER_STUCK_SECONDS} s: no member builds`,
-    };
+  if (oldestSeconds > BUILDER_STUCK_SECONDS && earlier?.builder.ok === true) {
+    // A backlog drains oldest first: fewer keys, or a younger oldest one, mean passes commit.
+    const before = earlier.builder.value;
+    if (marks >= before.marks && oldestSeconds >= before.oldestSeconds) {
+      return {
+        link: 'builder',
+        verdict: 'stalled',
+        lag,
+        figures,
+        reason: `a view key has waited more than ${BUILDER_STUCK_SECONDS} s and nothing was built in ${seconds(earlier.seconds)}`,
+      };
+    }
   }
   return { link: 'builder', verdict: 'behind', lag, figures, reason: 'building' };
 }
@@ -224,11 +264,11 @@ function builderLink(builder: ChainFacts['builder']): ChainLink {
 export function judgeChain(facts: ChainFacts): ChainLink[] {
   return [
     walLink(facts.wal),
-    slotLink(facts.slot),
+    slotLink(facts.slot, facts.heartbeat),
     connectLink(facts.connector),
     kafkaLink(facts.heartbeat),
-    projectorLink(facts.projector),
-    builderLink(facts.builder),
+    projectorLink(facts.projector, facts.earlier),
+    builderLink(facts.builder, facts.earlier),
   ];
 }
 

@@ -1,4 +1,4 @@
-import { chainVerdict, formatChain, judgeChain, type ChainFacts, type ChainLink, type ChainLinkName } from './pipelineChain';
+import { chainVerdict, formatChain, judgeChain, needsProgress, type ChainFacts, type ChainLink, type ChainLinkName } from './pipelineChain';
 
 const ok = <T>(value: T) => ({ ok: true as const, value });
 const unreachable = (error: string) => ({ ok: false as const, kind: 'unreachable' as const, error });
@@ -19,7 +19,16 @@ const healthy: ChainFacts = {
   slot: ok(slot),
   connector: ok({ connector: 'RUNNING', tasks: ['RUNNING'], trace: null }),
   heartbeat: ok({ withinSeconds: 5, windowSeconds: 3600 }),
-  projector: ok({ group: 'im-projector', members: 2, lagRecords: 0, partitions: 14, partitionsBehind: 0, oldestBehindSeconds: null }),
+  projector: ok({
+    group: 'im-projector',
+    lags: [],
+    applied: 100,
+    members: 2,
+    lagRecords: 0,
+    partitions: 14,
+    partitionsBehind: 0,
+    oldestBehindSeconds: null,
+  }),
   builder: ok({ marks: 0, oldestSeconds: 0 }),
 };
 
@@ -59,8 +68,22 @@ describe('the pipeline chain', () => {
     expect(l.reason).toMatch(/^AT RISK: 1\.00 GiB more WAL/);
   });
 
-  it('given a slot nobody reads, then it is stalled', () => {
-    expect(link({ slot: ok({ ...slot, active: false, holder: null }) }, 'slot').reason).toBe('no connector reads slot im_write_cdc');
+  it('given a slot nobody reads and no recent heartbeat, then it is stalled', () => {
+    const l = link(
+      { slot: ok({ ...slot, active: false, holder: null }), heartbeat: ok({ withinSeconds: 60, windowSeconds: 3600 }) },
+      'slot',
+    );
+    expect([l.verdict, l.reason]).toEqual(['stalled', 'no connector reads slot im_write_cdc']);
+  });
+
+  it('given a slot let go of a moment ago while heartbeats still came (a task restarting), then it is only behind', () => {
+    expect(link({ slot: ok({ ...slot, active: false, holder: null }) }, 'slot').verdict).toBe('behind');
+  });
+
+  it('given a task restarting or unassigned, then Connect is behind, not stalled', () => {
+    expect(link({ connector: ok({ connector: 'RUNNING', tasks: ['RESTARTING'], trace: null }) }, 'connect').verdict).toBe('behind');
+    expect(link({ connector: ok({ connector: 'RUNNING', tasks: ['UNASSIGNED'], trace: null }) }, 'connect').verdict).toBe('behind');
+    expect(link({ connector: ok({ connector: 'PAUSED', tasks: ['PAUSED'], trace: null }) }, 'connect').verdict).toBe('stalled');
   });
 
   it('given a failed task, then Connect is stalled with the first line of its trace', () => {
@@ -92,7 +115,18 @@ describe('the pipeline chain', () => {
 
   it('given records not applied yet and members running, then the projector is behind with records and seconds', () => {
     const l = link(
-      { projector: ok({ group: 'g', members: 1, lagRecords: 1204, partitions: 14, partitionsBehind: 3, oldestBehindSeconds: 3.25 }) },
+      {
+        projector: ok({
+          group: 'g',
+          lags: [],
+          applied: 100,
+          members: 1,
+          lagRecords: 1204,
+          partitions: 14,
+          partitionsBehind: 3,
+          oldestBehindSeconds: 3.25,
+        }),
+      },
       'projector',
     );
     expect([l.verdict, l.lag, l.reason]).toEqual(['behind', '1,204 records, 3.3 s', '1 members, 3 of 14 partitions behind']);
@@ -100,21 +134,66 @@ describe('the pipeline chain', () => {
 
   it('given no member in the group, then the projector is stalled whatever its lag', () => {
     const l = link(
-      { projector: ok({ group: 'g', members: 0, lagRecords: 0, partitions: 14, partitionsBehind: 0, oldestBehindSeconds: null }) },
+      {
+        projector: ok({
+          group: 'g',
+          lags: [],
+          applied: 0,
+          members: 0,
+          lagRecords: 0,
+          partitions: 14,
+          partitionsBehind: 0,
+          oldestBehindSeconds: null,
+        }),
+      },
       'projector',
     );
     expect(l.verdict).toBe('stalled');
     expect(l.reason).toBe('no member of group g is running: nothing is applied');
   });
 
-  it('given view keys waiting, then the builder is behind, and stalled once the oldest waited over a minute', () => {
+  it('given view keys waiting, then the builder is behind', () => {
     expect(link({ builder: ok({ marks: 10, oldestSeconds: 2 }) }, 'builder').verdict).toBe('behind');
-    expect(link({ builder: ok({ marks: 10, oldestSeconds: 61 }) }, 'builder').verdict).toBe('stalled');
+    expect(needsProgress({ ...healthy, builder: ok({ marks: 10, oldestSeconds: 2 }) })).toBe(false);
+  });
+
+  it('given a key that waited over a minute, then the builder is stalled only if nothing was built between two looks', () => {
+    const old = { ...healthy, builder: ok({ marks: 10, oldestSeconds: 61 }) };
+    expect(needsProgress(old)).toBe(true);
+    const still = { builder: ok({ marks: 10, oldestSeconds: 58 }), projector: healthy.projector, seconds: 3 };
+    expect(link({ ...old, earlier: still }, 'builder')).toMatchObject({
+      verdict: 'stalled',
+      reason: expect.stringContaining('nothing was built in 3.0 s'),
+    });
+    const draining = { builder: ok({ marks: 5000, oldestSeconds: 90 }), projector: healthy.projector, seconds: 3 };
+    expect(link({ ...old, builder: ok({ marks: 4000, oldestSeconds: 93 }), earlier: draining }, 'builder').verdict).toBe('behind');
+  });
+
+  it('given records waiting, then the projector is stalled only if no checkpoint moved between two looks', () => {
+    const waiting = ok({
+      group: 'g',
+      lags: [],
+      applied: 100,
+      members: 1,
+      lagRecords: 50,
+      partitions: 14,
+      partitionsBehind: 1,
+      oldestBehindSeconds: 2,
+    });
+    expect(needsProgress({ ...healthy, projector: waiting })).toBe(true);
+    expect(link({ projector: waiting, earlier: { projector: waiting, builder: healthy.builder, seconds: 3 } }, 'projector')).toMatchObject({
+      verdict: 'stalled',
+      reason: '1 members, 1 of 14 partitions behind, and no checkpoint moved in 3.0 s',
+    });
+    const moved = ok({ ...waiting.value, applied: 90 });
+    expect(link({ projector: waiting, earlier: { projector: moved, builder: healthy.builder, seconds: 3 } }, 'projector').verdict).toBe(
+      'behind',
+    );
   });
 
   it('given a source that does not answer, then its link is stalled naming it; one not configured is unknown', () => {
     const down = link({ wal: unreachable('connect ECONNREFUSED'), slot: unreachable('connect ECONNREFUSED') }, 'wal');
-    expect([down.verdict, down.reason]).toEqual(['stalled', 'the write database does not answer: connect ECONNREFUSED']);
+    expect([down.verdict, down.reason]).toEqual(['stalled', 'could not read the write database: connect ECONNREFUSED']);
     const notAsked = judgeChain({
       ...healthy,
       connector: { ok: false, kind: 'not-configured', error: 'set CONNECT_URL to see it' },

@@ -65,7 +65,7 @@ it('given a running projector that applied everything, then lag --json finds eve
   expect(chain.partitions?.every((p) => p.lag === '0')).toBe(true);
 });
 
-it('given the projector stopped and messages written since, then the projector link is stalled, counts the records, and lag exits 1', async () => {
+it('given the projector stopped and messages written since, then the projector link is stalled, counts the records, and lag exits 3', async () => {
   await running?.stop();
   running = undefined;
   await sendMessages(writePool, channel, members, 3);
@@ -73,7 +73,7 @@ it('given the projector stopped and messages written since, then the projector l
 
   const json = await runCli(OPERATIONS, ['lag', '--json'], cliEnv);
   const chain = JSON.parse(json.stdout) as ChainJson;
-  expect(json.status).toBe(1);
+  expect(json.status).toBe(3);
   expect(chain.verdict).toBe('stalled');
   expect(linkOf(chain, 'projector')).toMatchObject({
     verdict: 'stalled',
@@ -85,7 +85,7 @@ it('given the projector stopped and messages written since, then the projector l
   expect(linkOf(chain, 'kafka')?.verdict).toBe('healthy');
 
   const text = await runCli(OPERATIONS, ['lag'], cliEnv);
-  expect(text.status).toBe(1);
+  expect(text.status).toBe(3);
   expect(text.stdout).toMatch(/^projector\s+STALLED\s+\d+ records/m);
   expect(text.stdout).toContain('pipeline: STALLED');
 });
@@ -105,7 +105,7 @@ it('given --watch, then lag redraws every second until interrupted', async () =>
   expect(drawings.length).toBeGreaterThanOrEqual(3);
   expect(new Set(drawings.map((d) => d.at)).size).toBe(drawings.length);
   expect(drawings.every((d) => d.links.length === CHAIN_LINKS.length)).toBe(true);
-  expect(run.status).toBe(1); // the last drawing still found the projector stalled
+  expect(run.status).toBe(3); // the last drawing still found the projector stalled
 });
 
 it('given the stack, then status --json shows its parts beside the chain', async () => {

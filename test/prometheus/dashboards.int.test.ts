@@ -13,7 +13,7 @@ import { waitUntilCaptured, waitUntilCaughtUp } from '../support/projectorProgre
 import { stackEnv, uniqueName } from '../support/stackEnv';
 import { createGroup, createUsers, freshId, sendMessages } from '../support/writeSide';
 import { startInProcessProjector, type InProcessProjector } from '../support/inProcessProjector';
-import { launchChromium } from '../support/chromium';
+import { ensureChromium, launchChromium } from '../support/chromium';
 
 /**
  * Every panel of every dashboard in infra/grafana/dashboards, asked of the stack's live Prometheus
@@ -116,6 +116,9 @@ it.each(panels)('%s, "%s": %s returns data from the live Prometheus', async (_fi
 });
 
 describe('the local dashboard page', () => {
+  // Installed here (apt-get, as root) rather than for the whole run: without it only these fail.
+  beforeAll(() => ensureChromium(pino({ level: 'warn' })), 300_000);
+
   const boards = fs
     .readdirSync(DASHBOARDS)
     .filter((f) => f.endsWith('.json'))
@@ -140,6 +143,10 @@ describe('the local dashboard page', () => {
               state: s.getAttribute('data-state'),
               series: Number(s.getAttribute('data-series') ?? 0),
               lines: s.querySelectorAll('path.series').length,
+              // Every line drawn, with coordinates (a span of 0 or a bad value would give NaN).
+              drawn: [...s.querySelectorAll('path.series')].every(
+                (p) => /^M[\d.]+,[\d.]+/.test(p.getAttribute('d') ?? '') && !(p.getAttribute('d') ?? '').includes('NaN'),
+              ),
               legend: s.querySelector('.legend')?.textContent ?? '',
               error: s.getAttribute('data-error'),
             })),
@@ -154,6 +161,7 @@ describe('the local dashboard page', () => {
       for (const s of states) {
         expect(s.series).toBeGreaterThan(0);
         expect(s.lines).toBe(s.series);
+        expect(s.drawn).toBe(true);
         expect(s.legend).not.toBe('');
       }
       expect(await page.textContent('#status')).toMatch(/^updated /);

@@ -1,5 +1,6 @@
 import { spawn } from 'node:child_process';
 import path from 'node:path';
+import { nodeEntryArgs } from '../../infra/stack/nodeEntry';
 
 const ROOT = path.resolve(__dirname, '..', '..');
 
@@ -27,7 +28,7 @@ export function startCli(
   // node with tsx's loader, not the tsx command: that one runs the command in a child process and
   // relays signals to it with a 30 ms grace, after which it kills it (exit 130) on a busy machine.
   // Its own process group, so that a kill reaches whatever the command started.
-  const child = spawn(process.execPath, ['--import', 'tsx', entry, ...args], {
+  const child = spawn(process.execPath, nodeEntryArgs(ROOT, entry, ...args), {
     cwd: ROOT,
     env: { ...process.env, ...env },
     detached: true,
