@@ -1,4 +1,5 @@
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+import { PROJECTED_TABLES } from '../decode/changeEvent';
 
 export interface ProjectorMetricsOptions {
   /** Time since the CDC heartbeat topic's end offset last advanced (the member's CDC heartbeat watch). */
@@ -31,14 +32,18 @@ export function createProjectorMetrics({
       .finally(() => setTimeout(() => (backlog = undefined), 500).unref());
     return backlog;
   };
+  const events = new Counter({
+    name: 'projector_events_total',
+    help: 'Change events by source table and outcome (applied, skipped, already_applied, dead_lettered)',
+    labelNames: ['table', 'outcome'] as const,
+    registers: [registry],
+  });
+  // The dead-letter series exist at 0 from the start: increase() cannot see the first one of a
+  // series that appears at 1, and the DeadLetters alert would miss the first dead letter.
+  for (const table of PROJECTED_TABLES) events.inc({ table, outcome: 'dead_lettered' }, 0);
   return {
     registry,
-    events: new Counter({
-      name: 'projector_events_total',
-      help: 'Change events by source table and outcome (applied, skipped, already_applied, dead_lettered)',
-      labelNames: ['table', 'outcome'] as const,
-      registers: [registry],
-    }),
+    events,
     batchSize: new Histogram({
       name: 'projector_batch_size',
       help: 'Records per applied partition batch',
