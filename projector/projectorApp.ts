@@ -125,6 +125,8 @@ export async function createProjector({
           metrics.commitToView.observe({ view }, seconds);
           slowView(view, seconds);
         }
+      for (const { mark, seconds } of pass.markToView)
+        for (const view of VIEWS_OF_MARK[mark]) metrics.markToViewSeconds.observe({ view }, seconds);
     },
   });
   const source = createKafkajsChangeSource({

@@ -18,6 +18,8 @@ export type BatchOutcome =
       readonly kind: 'applied';
       readonly nextOffset: bigint;
       readonly events: readonly ChangeEvent[];
+      /** Per applied event whose record carries Kafka's time: its source commit time and that time. */
+      readonly capture: ReadonlyArray<{ readonly sourceTsMs: number; readonly appendedMs: number }>;
       readonly deadLetters: readonly DeadLetter[];
       /** Records below the checkpoint: applied before (redelivery after a crash or rebalance). */
       readonly alreadyApplied: number;
@@ -97,6 +99,11 @@ export async function applyBatch(
         kind: 'applied',
         nextOffset,
         events: decoded.filter((d) => !refusedOffsets.has(d.record.offset)).map((d) => d.event),
+        capture: decoded.flatMap((d) =>
+          refusedOffsets.has(d.record.offset) || d.record.appendedMs === undefined || !Number.isFinite(d.record.appendedMs)
+            ? []
+            : [{ sourceTsMs: d.event.source.tsMs, appendedMs: d.record.appendedMs }],
+        ),
         deadLetters: letters,
         alreadyApplied,
         skipped,

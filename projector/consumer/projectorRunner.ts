@@ -127,6 +127,12 @@ export function createProjectorRunner(options: ProjectorRunnerOptions) {
       metrics.events.inc({ table: event.table, outcome: 'applied' });
       metrics.applyLatency.observe((now - event.source.tsMs) / 1000);
     }
+    // Two hosts' clocks meet here (the database's in source.ts_ms, Connect's in the Kafka
+    // timestamp, ours): a negative difference is their skew, counted as 0.
+    for (const { sourceTsMs, appendedMs } of outcome.capture) {
+      metrics.captureSeconds.observe(Math.max(0, appendedMs - sourceTsMs) / 1000);
+      metrics.consumeSeconds.observe(Math.max(0, now - appendedMs) / 1000);
+    }
     metrics.events.inc({ table: 'any', outcome: 'skipped' }, outcome.skipped);
     metrics.events.inc({ table: 'any', outcome: 'already_applied' }, outcome.alreadyApplied);
     for (const letter of outcome.deadLetters) metrics.events.inc({ table: tableOfTopic(letter.topic), outcome: 'dead_lettered' });

@@ -62,6 +62,26 @@ export function createProjectorMetrics({
       buckets: [0.025, 0.05, 0.1, 0.15, 0.25, 0.5, 1, 2.5, 5, 10, 30],
       registers: [registry],
     }),
+    // Commit→view in three parts (the same buckets, so they can be put side by side):
+    captureSeconds: new Histogram({
+      name: 'projector_capture_seconds',
+      help: "Part 1 of commit→view: source commit (source.ts_ms) to the record's Kafka timestamp (Debezium polled, converted and sent it)",
+      buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.15, 0.2, 0.3, 0.5, 0.75, 1, 2, 5, 10, 30, 60],
+      registers: [registry],
+    }),
+    consumeSeconds: new Histogram({
+      name: 'projector_consume_seconds',
+      help: "Part 2 of commit→view: the record's Kafka timestamp to the commit of the batch that applied it",
+      buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.15, 0.2, 0.3, 0.5, 0.75, 1, 2, 5, 10, 30, 60],
+      registers: [registry],
+    }),
+    markToViewSeconds: new Histogram({
+      name: 'projector_mark_to_view_seconds',
+      help: 'Part 3 of commit→view, by view: the mark written by the batch (at its end) to the commit of the view rows built from it',
+      labelNames: ['view'] as const,
+      buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.15, 0.2, 0.3, 0.5, 0.75, 1, 2, 5, 10, 30, 60],
+      registers: [registry],
+    }),
     offsetLag: new Gauge({
       name: 'projector_partition_offset_lag',
       help: 'High watermark minus the next offset to apply, per partition',

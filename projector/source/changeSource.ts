@@ -8,6 +8,8 @@ export interface SourceRecord {
   readonly offset: bigint;
   readonly key: Buffer | null;
   readonly value: Buffer | null;
+  /** When Kafka took the record (its timestamp: the producer's, Connect's, clock), if known. */
+  readonly appendedMs?: number;
 }
 
 /** Records of one partition in offset order: what applyBatch applies. */

@@ -69,7 +69,12 @@ export function createKafkajsChangeSource({
             highWatermark: BigInt(batch.highWatermark),
             heartbeat,
             isStale,
-            records: batch.messages.map((m) => ({ offset: BigInt(m.offset), key: m.key ?? null, value: m.value ?? null })),
+            records: batch.messages.map((m) => ({
+              offset: BigInt(m.offset),
+              key: m.key ?? null,
+              value: m.value ?? null,
+              appendedMs: Number(m.timestamp),
+            })),
           });
           // kafkajs fetches a partition again from its last resolved offset: an unresolved batch
           // would come back forever.

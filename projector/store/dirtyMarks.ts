@@ -16,6 +16,8 @@ export interface TakenMark {
   readonly seq: bigint;
   /** Source commit time (ms) of the earliest change that marked it since it was last built, if known. */
   readonly sourceTsMs: number | null;
+  /** When that marking was written (ms, the database's clock). */
+  readonly markedAtMs: number;
 }
 
 /**
@@ -29,8 +31,10 @@ export async function recordDirtyMarks(tx: PoolClient, marks: readonly DirtyMark
     (x, y) => x[0] - y[0] || compareInt64(x[1], y[1]) || compareInt64(x[2], y[2]),
   );
   await tx.query(
-    `insert into projection_dirty (kind, a, b, source_ts_ms, last_ts_ms)
-     select k.kind, k.a, k.b, $4::bigint, $4::bigint from unnest($1::smallint[], $2::bigint[], $3::bigint[]) k(kind, a, b)
+    // clock_timestamp(), not the transaction's start: marks are written at the batch's end, so
+    // marked_at is close to the batch's commit (commit→view's third part starts there).
+    `insert into projection_dirty (kind, a, b, source_ts_ms, last_ts_ms, marked_at)
+     select k.kind, k.a, k.b, $4::bigint, $4::bigint, clock_timestamp() from unnest($1::smallint[], $2::bigint[], $3::bigint[]) k(kind, a, b)
      on conflict (kind, a, b) do update
        set seq = nextval('projection_dirty_seq'),
            source_ts_ms = least(projection_dirty.source_ts_ms, excluded.source_ts_ms),
@@ -46,13 +50,19 @@ export async function recordDirtyMarks(tx: PoolClient, marks: readonly DirtyMark
 
 /** Up to `limit` marks, oldest first. */
 export async function oldestDirtyMarks(tx: Transaction, limit: number): Promise<TakenMark[]> {
-  const { rows } = await tx.query<{ kind: number; a: bigint; b: bigint; seq: bigint; source_ts_ms: bigint | null }>(
-    'select kind, a, b, seq, source_ts_ms from projection_dirty order by seq limit $1',
+  const { rows } = await tx.query<{ kind: number; a: bigint; b: bigint; seq: bigint; source_ts_ms: bigint | null; marked_at_ms: number }>(
+    'select kind, a, b, seq, source_ts_ms, (extract(epoch from marked_at) * 1000)::float8 as marked_at_ms from projection_dirty order by seq limit $1',
     [limit],
   );
   return rows.map((r) => {
     const key = [Number(r.kind), BigInt(r.a), BigInt(r.b)] as const;
-    return { mark: markFromKey(...key), key, seq: BigInt(r.seq), sourceTsMs: r.source_ts_ms === null ? null : Number(r.source_ts_ms) };
+    return {
+      mark: markFromKey(...key),
+      key,
+      seq: BigInt(r.seq),
+      sourceTsMs: r.source_ts_ms === null ? null : Number(r.source_ts_ms),
+      markedAtMs: Number(r.marked_at_ms),
+    };
   });
 }
 

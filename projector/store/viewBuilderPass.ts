@@ -18,6 +18,8 @@ export type PassResult =
       readonly marks: number;
       /** Per built mark that knows its source time: how long from that source commit to this pass's commit. */
       readonly commitToView: ReadonlyArray<{ readonly mark: DirtyMark['kind']; readonly seconds: number }>;
+      /** Per built mark: how long from its marking (the batch's end) to this pass's commit. */
+      readonly markToView: ReadonlyArray<{ readonly mark: DirtyMark['kind']; readonly seconds: number }>;
     } & BuildResult);
 
 /**
@@ -68,8 +70,9 @@ export async function runViewBuilderPass(pool: Pool, limit: number): Promise<Pas
     const commitToView = built.taken.flatMap((t) =>
       t.sourceTsMs === null ? [] : [{ mark: t.mark.kind, seconds: Math.max(0, committedAt - t.sourceTsMs) / 1000 }],
     );
+    const markToView = built.taken.map((t) => ({ mark: t.mark.kind, seconds: Math.max(0, committedAt - t.markedAtMs) / 1000 }));
     await clearBuiltMarks(client, built.taken);
-    return { kind: 'built', marks: built.taken.length, commitToView, ...built.result };
+    return { kind: 'built', marks: built.taken.length, commitToView, markToView, ...built.result };
   } catch (error) {
     broken = error instanceof Error ? error : new Error(String(error));
     throw error;

@@ -74,3 +74,28 @@ it("counts a committed message once the conversation rows showing it are committ
   expect(await sample('projector_builder_marks_waiting')).toBe(0);
   expect(await sample('projector_builder_oldest_mark_age_seconds')).toBe(0);
 });
+
+it('splits commit→view into its three parts: capture into Kafka, Kafka to the batch, the batch to the view', async () => {
+  const view = '{view="user_conversation_view"}';
+  const before = {
+    capture: (await sample('projector_capture_seconds_count')) ?? 0,
+    consume: (await sample('projector_consume_seconds_count')) ?? 0,
+    markToView: (await sample('projector_mark_to_view_seconds_count', view)) ?? 0,
+  };
+  await sendMessages(writePool, channel, members, 3);
+  await waitUntilCaptured(writePool);
+  await waitUntilCaughtUp(projector!.pool, env.kafkaBrokers, group);
+  await waitFor(async () => (((await sample('projector_mark_to_view_seconds_count', view)) ?? 0) > before.markToView ? true : undefined), {
+    what: 'the third part observed',
+    timeoutMs: 30_000,
+  });
+  expect(await sample('projector_capture_seconds_count')).toBeGreaterThanOrEqual(before.capture + 3);
+  expect(await sample('projector_consume_seconds_count')).toBeGreaterThanOrEqual(before.consume + 3);
+  // Kafka's timestamps are Connect's send times, not the source commit copied: capture takes time.
+  expect(await sample('projector_capture_seconds_sum')).toBeGreaterThan(0);
+  for (const part of ['projector_consume_seconds_sum', 'projector_mark_to_view_seconds_sum']) {
+    const sum = await sample(part, part.startsWith('projector_mark') ? view : '');
+    expect(Number.isFinite(sum)).toBe(true);
+    expect(sum).toBeGreaterThanOrEqual(0);
+  }
+});
