@@ -99,10 +99,11 @@ export async function applyBatch(
         kind: 'applied',
         nextOffset,
         events: decoded.filter((d) => !refusedOffsets.has(d.record.offset)).map((d) => d.event),
+        // Snapshot reads carry the read's time, not a commit's; Kafka says -1 for "no timestamp".
         capture: decoded.flatMap((d) =>
-          refusedOffsets.has(d.record.offset) || d.record.appendedMs === undefined || !Number.isFinite(d.record.appendedMs)
+          refusedOffsets.has(d.record.offset) || d.event.source.snapshot || !((d.record.appendedMs ?? -1) > 0)
             ? []
-            : [{ sourceTsMs: d.event.source.tsMs, appendedMs: d.record.appendedMs }],
+            : [{ sourceTsMs: d.event.source.tsMs, appendedMs: d.record.appendedMs ?? 0 }],
         ),
         deadLetters: letters,
         alreadyApplied,

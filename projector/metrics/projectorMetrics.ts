@@ -77,7 +77,7 @@ export function createProjectorMetrics({
     }),
     markToViewSeconds: new Histogram({
       name: 'projector_mark_to_view_seconds',
-      help: 'Part 3 of commit→view, by view: the mark written by the batch (at its end) to the commit of the view rows built from it',
+      help: "Part 3 of commit→view, by view: the mark written by the batch (at its end) to the commit of the view rows built from it. A key marked again before it is built keeps its first marking, so the three parts need not add up to one change's commit→view",
       labelNames: ['view'] as const,
       buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.15, 0.2, 0.3, 0.5, 0.75, 1, 2, 5, 10, 30, 60],
       registers: [registry],

@@ -48,3 +48,16 @@ it('given a key not marked again during the pass, when the pass clears, then the
   await clearBuiltMarks(client, await oldestDirtyMarks(client as Transaction, 10));
   expect(await oldestDirtyMarks(client as Transaction, 10)).toEqual([]);
 });
+
+it('given a batch that works a while before it marks, then the mark is stamped when written, not when the batch began', async () => {
+  await client.query('begin');
+  try {
+    const { rows } = await client.query<{ began_ms: number }>('select (extract(epoch from now()) * 1000)::float8 as began_ms');
+    await client.query('select pg_sleep(0.1)');
+    await recordDirtyMarks(client, [channel], 1_000);
+    const [taken] = await oldestDirtyMarks(client as Transaction, 10);
+    expect(taken?.markedAtMs).toBeGreaterThanOrEqual((rows[0]?.began_ms ?? 0) + 100);
+  } finally {
+    await client.query('rollback');
+  }
+});
