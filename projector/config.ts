@@ -25,6 +25,7 @@ export interface ProjectorConfig {
   readonly memberName: string;
   /** Dirty marks one view builder pass takes: larger passes rebuild a busy channel's rows less often. */
   readonly marksPerBuild: number;
+  readonly builderWorkers: number;
   /** Benchmark baseline only: one event per transaction, views built after each. */
   readonly oneEventPerTransaction: boolean;
 }
@@ -39,6 +40,7 @@ const SETTINGS = {
   READ_PARTITIONS: integer({ default: 16, min: 1, max: 1024 }),
   PROJECTOR_CONCURRENCY: integer({ default: 4, min: 1, max: 64 }),
   PROJECTOR_MARKS_PER_BUILD: integer({ default: 5000, min: 1, max: 1_000_000 }),
+  PROJECTOR_BUILDER_WORKERS: integer({ default: 2, min: 1, max: 16 }),
   METRICS_PORT: integer({ default: 9464, min: 0, max: 65535 }),
   METRICS_HOST: host({ default: '127.0.0.1' }),
   /** Default: <TOPIC_PREFIX>.projector.dead-letters */
@@ -57,6 +59,7 @@ export function loadProjectorConfig(env: Environment = process.env): ProjectorCo
     readPartitions: s.READ_PARTITIONS,
     concurrency: s.PROJECTOR_CONCURRENCY,
     marksPerBuild: s.PROJECTOR_MARKS_PER_BUILD,
+    builderWorkers: s.PROJECTOR_BUILDER_WORKERS,
     metricsPort: s.METRICS_PORT,
     metricsHost: s.METRICS_HOST,
     deadLetterTopic: s.DEAD_LETTER_TOPIC ?? `${s.TOPIC_PREFIX}.projector.dead-letters`,

@@ -16,7 +16,7 @@ import { createHeartbeatEndOffsets } from './source/heartbeatEndOffsets';
 import { createKafkaGroupLag } from './source/kafkaGroupLag';
 import type { DeadLetter } from './store/deadLetters';
 import type { UnappliablePolicy } from './consumer/applyBatch';
-import { runViewBuilderPass } from './store/viewBuilderPass';
+import { buildAllMarks } from './store/viewBuilderPass';
 import { builderBacklog } from './store/dirtyMarks';
 import type { DirtyMark } from './projection/dirtyMark';
 
@@ -27,6 +27,7 @@ const VIEWS_OF_MARK: Readonly<Record<DirtyMark['kind'], readonly string[]>> = {
   recount: ['user_conversation_view'],
   user: ['user_conversation_view', 'user_contact_view'],
   contact: ['user_contact_view', 'user_conversation_view'],
+  unreadRecount: ['user_conversation_view'],
 };
 
 /**
@@ -52,7 +53,7 @@ export async function createProjector({
   unappliable?: UnappliablePolicy;
 }) {
   await migrateReadDatabase(config.readDatabaseUrl, config.readPartitions, version?.schema);
-  const pool = createReadPool(config.readDatabaseUrl, config.concurrency + 4, (error) =>
+  const pool = createReadPool(config.readDatabaseUrl, config.concurrency + config.builderWorkers + 3, (error) =>
     logger.warn({ err: error }, 'idle database connection lost'),
   );
   const kafka = new Kafka({
@@ -115,6 +116,7 @@ export async function createProjector({
     pool,
     logger,
     marksPerPass: config.marksPerBuild,
+    workers: config.builderWorkers,
     ...(onFatal === undefined ? {} : { onFatal }),
     onPass: (pass, ms) => {
       metrics.viewRowsBuilt.inc({ view: 'user_conversation_view' }, pass.conversationRows);
@@ -150,7 +152,7 @@ export async function createProjector({
       ? {
           oneEventPerTransaction: {
             buildViewsNow: async () => {
-              while ((await runViewBuilderPass(pool, config.marksPerBuild)).kind === 'busy') await sleep(5);
+              await buildAllMarks(pool, config.marksPerBuild);
             },
           },
         }

@@ -8,6 +8,8 @@ export interface ViewBuilderLoopOptions {
   readonly pool: Pool;
   readonly logger: Logger;
   readonly marksPerPass?: number;
+  /** Passes run at once, each on its own connection and shards (viewBuilderPass.ts). */
+  readonly workers?: number;
   /** How often to look for marks left by other instances (or a crash) when nothing wakes us. */
   readonly idleMs?: number;
   readonly onPass?: (pass: Extract<PassResult, { kind: 'built' }>, ms: number) => void;
@@ -17,12 +19,21 @@ export interface ViewBuilderLoopOptions {
 
 /**
  * Builds view rows from dirty marks, in passes, as long as there are marks; batches wake it
- * after each commit. Errors are retried with backoff (a transient one silently, others logged).
+ * after each commit. `workers` passes run side by side, on different shards. Errors are retried
+ * with backoff (a transient one silently, others logged).
  */
-export function createViewBuilderLoop({ pool, logger, marksPerPass = 5000, idleMs = 250, onPass, onFatal }: ViewBuilderLoopOptions) {
+export function createViewBuilderLoop({
+  pool,
+  logger,
+  marksPerPass = 5000,
+  workers = 1,
+  idleMs = 250,
+  onPass,
+  onFatal,
+}: ViewBuilderLoopOptions) {
   const log = logger.child({ component: 'view-builder' });
   let running = false;
-  let wakeUp: (() => void) | undefined;
+  const sleepers = new Set<() => void>();
   let done: Promise<void> = Promise.resolve();
   const controller = new AbortController();
 
@@ -44,37 +55,49 @@ export function createViewBuilderLoop({ pool, logger, marksPerPass = 5000, idleM
         if (running) throw error;
         return { kind: 'busy' } as const;
       });
-      if (pass.kind === 'built' && pass.marks > 0) {
+      if (pass.kind === 'built' && (pass.marks > 0 || pass.expanded > 0)) {
         onPass?.(pass, Date.now() - started);
         continue;
       }
       await new Promise<void>((resolve) => {
-        const timer = setTimeout(resolve, idleMs);
-        wakeUp = () => {
+        const wake = () => {
           clearTimeout(timer);
+          sleepers.delete(wake);
           resolve();
         };
+        const timer = setTimeout(wake, idleMs);
+        sleepers.add(wake);
       });
-      wakeUp = undefined;
     }
   }
+
+  const wakeAll = () => {
+    for (const wake of [...sleepers]) wake();
+  };
 
   return {
     start(): void {
       if (running) return;
       running = true;
-      done = loop().catch((error: unknown) => {
-        log.fatal({ err: error }, 'view builder stopped');
-        onFatal?.(error instanceof Error ? error : new Error(String(error)));
-      });
+      let failed = false;
+      done = Promise.all(
+        Array.from({ length: workers }, () =>
+          loop().catch((error: unknown) => {
+            if (failed) return;
+            failed = true;
+            log.fatal({ err: error }, 'view builder stopped');
+            onFatal?.(error instanceof Error ? error : new Error(String(error)));
+          }),
+        ),
+      ).then(() => undefined);
     },
     wake(): void {
-      wakeUp?.();
+      wakeAll();
     },
     async stop(): Promise<void> {
       running = false;
       controller.abort();
-      wakeUp?.();
+      wakeAll();
       await done;
     },
   };

@@ -12,9 +12,22 @@ export type DirtyMark =
   /** Every row that shows this user's profile: as peer, as last sender, as contact. */
   | { readonly kind: 'user'; readonly userId: bigint }
   /** One contact row (user_id, contact_user_id) and the remark on their direct conversations. */
-  | { readonly kind: 'contact'; readonly userId: bigint; readonly contactUserId: bigint };
+  | { readonly kind: 'contact'; readonly userId: bigint; readonly contactUserId: bigint }
+  /** One conversation row, its unread count counted afresh (a recount, expanded to one member). */
+  | { readonly kind: 'unreadRecount'; readonly userId: bigint; readonly channelId: bigint };
 
-export const MARK_KIND_CODES = { conversation: 1, channel: 2, user: 3, contact: 4, recount: 5 } as const;
+/** Marks of one owner's rows: built by the owner's shard (builderShard.ts). */
+export type OwnerMark = Extract<DirtyMark, { kind: 'conversation' | 'contact' | 'unreadRecount' }>;
+
+/** Marks that name many owners' rows: expanded into owner marks before they are built. */
+export type FanOutMark = Exclude<DirtyMark, OwnerMark>;
+
+export function isOwnerMark(mark: DirtyMark): mark is OwnerMark {
+  return mark.kind === 'conversation' || mark.kind === 'contact' || mark.kind === 'unreadRecount';
+}
+
+// Migration 0003 routes kinds 1, 4 and 6 to their owner's shard: keep the codes in step with it.
+export const MARK_KIND_CODES = { conversation: 1, channel: 2, user: 3, contact: 4, recount: 5, unreadRecount: 6 } as const;
 
 /** The (kind, a, b) key of a mark as stored in projection_dirty. */
 export function markKey(mark: DirtyMark): readonly [number, bigint, bigint] {
@@ -29,6 +42,8 @@ export function markKey(mark: DirtyMark): readonly [number, bigint, bigint] {
       return [MARK_KIND_CODES.user, mark.userId, 0n];
     case 'contact':
       return [MARK_KIND_CODES.contact, mark.userId, mark.contactUserId];
+    case 'unreadRecount':
+      return [MARK_KIND_CODES.unreadRecount, mark.userId, mark.channelId];
     default: {
       const unreachable: never = mark;
       throw new Error(`unknown mark ${JSON.stringify(unreachable)}`);
@@ -48,6 +63,8 @@ export function markFromKey(kind: number, a: bigint, b: bigint): DirtyMark {
       return { kind: 'user', userId: a };
     case MARK_KIND_CODES.contact:
       return { kind: 'contact', userId: a, contactUserId: b };
+    case MARK_KIND_CODES.unreadRecount:
+      return { kind: 'unreadRecount', userId: a, channelId: b };
     default:
       throw new Error(`unknown mark kind ${kind}`);
   }

@@ -9,6 +9,7 @@ const everyKind: ReadonlyArray<readonly [DirtyMark, readonly [number, bigint, bi
   [{ kind: 'user', userId: big }, [3, big, 0n]],
   [{ kind: 'contact', userId: big, contactUserId: 2n }, [4, big, 2n]],
   [{ kind: 'recount', channelId: big }, [5, big, 0n]],
+  [{ kind: 'unreadRecount', userId: big, channelId: 3n }, [6, big, 3n]],
 ];
 
 describe('markKey', () => {
@@ -66,6 +67,6 @@ describe('markFromKey', () => {
   });
 
   it('given a kind code no mark has, when read back, then it is refused', () => {
-    expect(() => markFromKey(6, 1n, 0n)).toThrow(/unknown mark kind 6/);
+    expect(() => markFromKey(7, 1n, 0n)).toThrow(/unknown mark kind 7/);
   });
 });

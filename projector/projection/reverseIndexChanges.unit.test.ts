@@ -11,7 +11,7 @@ describe('reverseIndexChanges', () => {
     expect(changes).toEqual({
       wanted: [{ peerUserId: 2n, ownerUserId: 1n, channelId: 10n }],
       stale: [],
-      newDirectPairs: [{ owner: 1n, peer: 2n }],
+      newDirectPairs: [{ owner: 1n, peer: 2n, channelId: 10n }],
     });
   });
 
@@ -25,7 +25,7 @@ describe('reverseIndexChanges', () => {
   it('given a row whose peer changed, then the old entry is stale and the new pair is new', () => {
     const changes = reverseIndexChanges([row(1n, 10n, 3n)], new Map([[pairKey(1n, 10n), 2n]]));
     expect(changes.stale).toEqual([{ peerUserId: 2n, ownerUserId: 1n, channelId: 10n }]);
-    expect(changes.newDirectPairs).toEqual([{ owner: 1n, peer: 3n }]);
+    expect(changes.newDirectPairs).toEqual([{ owner: 1n, peer: 3n, channelId: 10n }]);
   });
 
   it('given a row that lost its peer, then its entry is stale and none is wanted', () => {

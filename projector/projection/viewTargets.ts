@@ -1,4 +1,4 @@
-import type { DirtyMark } from './dirtyMark';
+import type { OwnerMark } from './dirtyMark';
 import { pairKey } from './pairKey';
 import type { ChannelRef, MemberRef } from './refRows';
 
@@ -12,16 +12,12 @@ export interface ContactKey {
   readonly contactUserId: bigint;
 }
 
-/** The view keys a set of marks names directly, before fan-out through the indexes. */
+/** The view keys a shard's marks name (fan-out marks were expanded into these already). */
 export interface MarkedKeys {
   readonly conversations: Map<string, ConversationKey>;
   readonly contacts: Map<string, ContactKey>;
-  /** Channels whose every member's row is rebuilt. */
-  readonly wholeChannels: Set<bigint>;
-  /** Channels whose unread counts are counted afresh (a message was recalled). */
+  /** Channels whose marked rows count unread messages afresh (a message was recalled). */
   readonly recountChannels: Set<bigint>;
-  /** Users whose profile changed: every row that shows them is rebuilt. */
-  readonly profileUsers: readonly bigint[];
   /** Pairs whose remark changed: their direct conversations are rebuilt too. */
   readonly remarkPairs: readonly ContactKey[];
 }
@@ -35,31 +31,18 @@ export function addContact(keys: MarkedKeys, key: ContactKey): void {
 }
 
 /** Sorts marks by what they ask for. */
-export function keysOfMarks(marks: readonly DirtyMark[]): MarkedKeys {
-  const profileUsers: bigint[] = [];
+export function keysOfMarks(marks: readonly OwnerMark[]): MarkedKeys {
   const remarkPairs: ContactKey[] = [];
-  const keys: MarkedKeys = {
-    conversations: new Map(),
-    contacts: new Map(),
-    wholeChannels: new Set(),
-    recountChannels: new Set(),
-    profileUsers,
-    remarkPairs,
-  };
+  const keys: MarkedKeys = { conversations: new Map(), contacts: new Map(), recountChannels: new Set(), remarkPairs };
   for (const mark of marks) {
     switch (mark.kind) {
       case 'conversation':
         addConversation(keys, mark);
         break;
-      case 'channel':
-        keys.wholeChannels.add(mark.channelId);
-        break;
-      case 'recount':
-        keys.wholeChannels.add(mark.channelId);
+      case 'unreadRecount':
+        // Counting afresh is exact for any row: the channel's other rows in this pass may share it.
+        addConversation(keys, mark);
         keys.recountChannels.add(mark.channelId);
-        break;
-      case 'user':
-        profileUsers.push(mark.userId);
         break;
       case 'contact':
         addContact(keys, mark);
@@ -75,16 +58,16 @@ export function keysOfMarks(marks: readonly DirtyMark[]): MarkedKeys {
 }
 
 /**
- * Which members to read: every member of a channel rebuilt whole (marked whole, or direct, since
- * each member's row of a direct channel depends on the other member), and single members
- * elsewhere. Keys of channels not yet arrived are left for the channel's own mark.
+ * Which members to read: both members of a direct channel (each one's row depends on the other
+ * member), single members elsewhere. Keys of channels not yet arrived are left for the channel's
+ * own mark.
  */
 export function membersToRead(
   keys: MarkedKeys,
   channels: ReadonlyMap<bigint, ChannelRef>,
 ): { readonly wholeChannels: readonly bigint[]; readonly singleMembers: readonly ConversationKey[] } {
-  const channelIds = new Set([...keys.wholeChannels, ...[...keys.conversations.values()].map((k) => k.channelId)]);
-  const wholeChannels = [...channelIds].filter((id) => keys.wholeChannels.has(id) || channels.get(id)?.channelType === 1);
+  const channelIds = new Set([...keys.conversations.values()].map((k) => k.channelId));
+  const wholeChannels = [...channelIds].filter((id) => channels.get(id)?.channelType === 1);
   const whole = new Set(wholeChannels);
   const singleMembers = [...keys.conversations.values()].filter((k) => !whole.has(k.channelId) && channels.has(k.channelId));
   return { wholeChannels, singleMembers };
@@ -97,8 +80,15 @@ export interface ConversationTarget {
   readonly peer: MemberRef | undefined;
 }
 
-/** The rows to build: every member read whose channel is known. */
-export function conversationTargets(channels: ReadonlyMap<bigint, ChannelRef>, members: readonly MemberRef[]): ConversationTarget[] {
+/**
+ * The rows to build: every member read whose channel is known and whose rows this builder owns
+ * (`owns`; a direct channel's other member may belong to another shard).
+ */
+export function conversationTargets(
+  channels: ReadonlyMap<bigint, ChannelRef>,
+  members: readonly MemberRef[],
+  owns: (userId: bigint) => boolean = () => true,
+): ConversationTarget[] {
   const byChannel = new Map<bigint, MemberRef[]>();
   for (const m of members) byChannel.set(m.channelId, [...(byChannel.get(m.channelId) ?? []), m]);
   const targets: ConversationTarget[] = [];
@@ -106,6 +96,7 @@ export function conversationTargets(channels: ReadonlyMap<bigint, ChannelRef>, m
     const channel = channels.get(channelId);
     if (channel === undefined) continue; // Built when the channel arrives (its own mark).
     for (const member of channelMembers) {
+      if (!owns(member.userId)) continue;
       const peer = channel.channelType === 1 ? channelMembers.find((m) => m.userId !== member.userId) : undefined;
       targets.push({ member, channel, peer });
     }

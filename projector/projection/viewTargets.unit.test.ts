@@ -13,20 +13,19 @@ const channel = (id: bigint, channelType: 1 | 2): ChannelRef => ({
 });
 
 describe('keysOfMarks', () => {
-  it('given marks of every kind, when sorted, then each lands where the builder looks for it', () => {
+  it('given owner marks of every kind, when sorted, then each lands where the builder looks for it', () => {
     // when
     const keys = keysOfMarks([
       { kind: 'conversation', userId: 1n, channelId: 10n },
-      { kind: 'channel', channelId: 20n },
-      { kind: 'recount', channelId: 30n },
-      { kind: 'user', userId: 4n },
+      { kind: 'unreadRecount', userId: 1n, channelId: 30n },
       { kind: 'contact', userId: 1n, contactUserId: 2n },
     ]);
     // then
-    expect([...keys.conversations.values()]).toEqual([{ kind: 'conversation', userId: 1n, channelId: 10n }]);
-    expect([...keys.wholeChannels]).toEqual([20n, 30n]);
+    expect([...keys.conversations.values()]).toEqual([
+      { kind: 'conversation', userId: 1n, channelId: 10n },
+      { kind: 'unreadRecount', userId: 1n, channelId: 30n },
+    ]);
     expect([...keys.recountChannels]).toEqual([30n]);
-    expect(keys.profileUsers).toEqual([4n]);
     expect([...keys.contacts.values()]).toEqual([{ kind: 'contact', userId: 1n, contactUserId: 2n }]);
     expect(keys.remarkPairs).toEqual([{ kind: 'contact', userId: 1n, contactUserId: 2n }]);
   });
@@ -54,12 +53,12 @@ describe('membersToRead', () => {
     });
   });
 
-  it('given a group marked whole and one of its members keyed too, then the group is read once, whole', () => {
+  it('given a member marked for a plain rebuild and for a recount, then it is read once', () => {
     const keys = keysOfMarks([
-      { kind: 'channel', channelId: 20n },
       { kind: 'conversation', userId: 1n, channelId: 20n },
+      { kind: 'unreadRecount', userId: 1n, channelId: 20n },
     ]);
-    expect(membersToRead(keys, new Map([[20n, channel(20n, 2)]]))).toEqual({ wholeChannels: [20n], singleMembers: [] });
+    expect(membersToRead(keys, new Map([[20n, channel(20n, 2)]])).singleMembers).toHaveLength(1);
   });
 
   it('given a keyed member of a channel that has not arrived, then nothing is read for it: the channel brings its own mark', () => {
@@ -89,5 +88,10 @@ describe('conversationTargets', () => {
 
   it('given members of a channel not read, then they get no row yet', () => {
     expect(conversationTargets(new Map(), [member(10n, 1n)])).toEqual([]);
+  });
+
+  it('given a direct channel whose other member belongs to another builder, then only the owned row is built, with its peer', () => {
+    const targets = conversationTargets(new Map([[10n, channel(10n, 1)]]), [member(10n, 1n), member(10n, 2n)], (userId) => userId === 2n);
+    expect(targets.map((t) => [t.member.userId, t.peer?.userId])).toEqual([[2n, 1n]]);
   });
 });

@@ -26,14 +26,15 @@ export interface ConversationsBuilt {
   readonly newDirectPairs: ReverseIndexChanges['newDirectPairs'];
 }
 
-/** Rebuilds the conversation rows `keys` name (after fan-out) and their reverse index entries. */
-export async function buildConversations(tx: PoolClient, keys: MarkedKeys): Promise<ConversationsBuilt> {
-  const channels = await channelsById(tx, [
-    ...new Set([...keys.wholeChannels, ...[...keys.conversations.values()].map((k) => k.channelId)]),
-  ]);
+/**
+ * Rebuilds the conversation rows `keys` name and their reverse index entries: only rows of owners
+ * `owns` accepts (the pass's shard), though a direct channel's other member is read for its peer.
+ */
+export async function buildConversations(tx: PoolClient, keys: MarkedKeys, owns: (userId: bigint) => boolean): Promise<ConversationsBuilt> {
+  const channels = await channelsById(tx, [...new Set([...keys.conversations.values()].map((k) => k.channelId))]);
   const toRead = membersToRead(keys, channels);
   const members = [...(await membersOfChannels(tx, toRead.wholeChannels)), ...(await membersWithKeys(tx, toRead.singleMembers))];
-  const targets = conversationTargets(channels, members);
+  const targets = conversationTargets(channels, members, owns);
   if (targets.length === 0) return { rows: [], changed: 0, newDirectPairs: [] };
   const targetKeys = targets.map((t) => t.member);
 

@@ -1,37 +1,47 @@
 import type { PoolClient } from 'pg';
-import type { DirtyMark } from '../projection/dirtyMark';
+import { shardOfOwner } from '../projection/builderShard';
+import type { OwnerMark } from '../projection/dirtyMark';
 import { addContact, addConversation, keysOfMarks } from '../projection/viewTargets';
 import { buildContacts } from './buildContacts';
 import { buildConversations } from './buildConversations';
-import { channelsLastSentBy } from './refLookups';
-import { contactsShowingUsers, conversationsShowingPeers, directConversationsOf } from './viewLookups';
+import { recordDirtyMarks } from './dirtyMarks';
+import { directConversationsOf } from './viewLookups';
 
 export interface BuildResult {
   readonly conversationRows: number;
   readonly conversationRowsChanged: number;
   readonly contactRows: number;
+  /** Marks left for other shards: rows there that show a peer this pass found. */
+  readonly handedOver: number;
 }
 
 /**
- * Recomputes every view row the marks point at from the ref_ tables, inside the builder's
- * transaction. Fan-out goes through the reverse indexes and the channel-to-members table, never
- * a scan.
+ * Recomputes, inside the builder's transaction, every view row of the shards' owners that the
+ * marks point at, from the ref_ tables. Everything it reads of the views (stored rows, the reverse
+ * indexes) belongs to those shards, written only by their earlier passes.
  */
-export async function buildViews(tx: PoolClient, marks: readonly DirtyMark[]): Promise<BuildResult> {
+export async function buildViews(tx: PoolClient, marks: readonly OwnerMark[], shards: ReadonlySet<number>): Promise<BuildResult> {
+  const owns = (userId: bigint) => shards.has(shardOfOwner(userId));
   const keys = keysOfMarks(marks);
-  // A profile shows on the rows that have the user as peer, as last sender and as contact.
-  for (const key of await conversationsShowingPeers(tx, keys.profileUsers)) addConversation(keys, key);
-  for (const channelId of await channelsLastSentBy(tx, keys.profileUsers)) keys.wholeChannels.add(channelId);
-  for (const key of await contactsShowingUsers(tx, keys.profileUsers)) addContact(keys, key);
-  // A remark shows on the direct conversations of the pair.
+  // A remark shows on the direct conversations of the pair (the owner's rows: this pass's shards).
   for (const key of await directConversationsOf(tx, keys.remarkPairs)) addConversation(keys, key);
 
-  const conversations = await buildConversations(tx, keys);
-  // A pair's contact rows show their smallest direct channel: rebuilt when a new one appears.
-  for (const { owner, peer } of conversations.newDirectPairs) {
+  const conversations = await buildConversations(tx, keys, owns);
+  // A pair's contact rows show their smallest direct channel: rebuilt when a new one appears. The
+  // peer's rows of that channel show this owner once the peer's shard builds them again; in the
+  // pass's shards they were built in this pass already (both members of a direct channel are read).
+  const handOver: OwnerMark[] = [];
+  for (const { owner, peer, channelId } of conversations.newDirectPairs) {
     addContact(keys, { userId: owner, contactUserId: peer });
-    addContact(keys, { userId: peer, contactUserId: owner });
+    if (!owns(peer)) handOver.push({ kind: 'conversation', userId: peer, channelId });
   }
+  // Written in this transaction: if the pass is lost, so is the hand-over, and the rows built again.
+  await recordDirtyMarks(tx, handOver);
   const contactRows = await buildContacts(tx, [...keys.contacts.values()]);
-  return { conversationRows: conversations.rows.length, conversationRowsChanged: conversations.changed, contactRows };
+  return {
+    conversationRows: conversations.rows.length,
+    conversationRowsChanged: conversations.changed,
+    contactRows,
+    handedOver: handOver.length,
+  };
 }

@@ -82,6 +82,8 @@ async function buildPass(limit: number): Promise<void> {
 }
 
 async function buildUntilNoMarks(): Promise<void> {
+  // A full pass expands fan-out marks and builds every shard; its hand-overs to other shards and
+  // what it expanded take a few more.
   for (let passes = 0; await hasPendingMarks(db.pool); passes += 1) {
     if (passes === 10) throw new Error('marks are left after 10 full view builder passes');
     await buildPass(FULL_PASS);

@@ -48,11 +48,15 @@ export async function recordDirtyMarks(tx: PoolClient, marks: readonly DirtyMark
   );
 }
 
-/** Up to `limit` marks, oldest first. */
-export async function oldestDirtyMarks(tx: Transaction, limit: number): Promise<TakenMark[]> {
+/** Up to `limit` marks of the given shards (builderShard.ts), oldest first. */
+export async function oldestDirtyMarks(tx: Transaction, shards: readonly number[], limit: number): Promise<TakenMark[]> {
+  // Per shard through its (shard, seq) index, then merged: one scan for all shards would sort them all.
   const { rows } = await tx.query<{ kind: number; a: bigint; b: bigint; seq: bigint; source_ts_ms: bigint | null; marked_at_ms: number }>(
-    'select kind, a, b, seq, source_ts_ms, (extract(epoch from marked_at) * 1000)::float8 as marked_at_ms from projection_dirty order by seq limit $1',
-    [limit],
+    `select d.kind, d.a, d.b, d.seq, d.source_ts_ms, (extract(epoch from d.marked_at) * 1000)::float8 as marked_at_ms
+       from unnest($1::smallint[]) s(shard)
+       cross join lateral (select * from projection_dirty where shard = s.shard order by seq limit $2) d
+      order by d.seq limit $2`,
+    [shards, limit],
   );
   return rows.map((r) => {
     const key = [Number(r.kind), BigInt(r.a), BigInt(r.b)] as const;
@@ -66,12 +70,31 @@ export async function oldestDirtyMarks(tx: Transaction, limit: number): Promise<
   });
 }
 
+/** The shards that have marks waiting, the one whose oldest mark is oldest first, with how many (counted up to `upTo`). */
+export async function shardsWithWork(
+  client: PoolClient,
+  shards: readonly number[],
+  upTo: number,
+): Promise<Array<{ readonly shard: number; readonly waiting: number }>> {
+  const { rows } = await client.query<{ shard: number; waiting: number }>(
+    `select s.shard, w.waiting from unnest($1::smallint[]) s(shard)
+       cross join lateral (select min(seq) as oldest from projection_dirty d where d.shard = s.shard) o
+       cross join lateral (select count(*)::int as waiting from (select 1 from projection_dirty d where d.shard = s.shard limit $2) l) w
+      where o.oldest is not null order by o.oldest`,
+    [shards, upTo],
+  );
+  return rows.map((r) => ({ shard: Number(r.shard), waiting: Number(r.waiting) }));
+}
+
 /**
  * Deletes the marks that were built, unless a batch marked them again since they were read (their
  * seq moved). A mark kept that way has shown its earlier changes: its times start again from the
  * latest marking, so commit→view is not counted from a change that already shows.
+ *
+ * `skipLocked` leaves alone the marks a batch is writing right now (they stay, to be done again):
+ * the expansion of fan-out marks holds owner marks' locks by then and must not wait for a batch.
  */
-export async function clearBuiltMarks(client: PoolClient, taken: readonly TakenMark[]): Promise<void> {
+export async function clearBuiltMarks(client: PoolClient, taken: readonly TakenMark[], { skipLocked = false } = {}): Promise<void> {
   if (taken.length === 0) return;
   // Rows are locked in key order, the order batches upsert marks in, so the two cannot deadlock.
   await client.query(
@@ -80,7 +103,7 @@ export async function clearBuiltMarks(client: PoolClient, taken: readonly TakenM
          join unnest($1::smallint[], $2::bigint[], $3::bigint[], $4::bigint[]) k(kind, a, b, seq)
            on d.kind = k.kind and d.a = k.a and d.b = k.b
         order by d.kind, d.a, d.b
-          for update of d
+          for update of d${skipLocked ? ' skip locked' : ''}
      ),
      kept as (
        update projection_dirty d set source_ts_ms = d.last_ts_ms, marked_at = now()

@@ -37,11 +37,6 @@ export async function lastMessagesOf(tx: PoolClient, channelIds: readonly bigint
   return new Map(refs.map((m) => [m.channelId, m]));
 }
 
-/** Channels whose last message was sent by one of `userIds` (their rows show the sender's name). */
-export async function channelsLastSentBy(tx: PoolClient, userIds: readonly bigint[]): Promise<bigint[]> {
-  return (await rowsWithIds(tx, 'ref_last_messages', 'sender_id', userIds, ['channel_id'])).map((r) => big(r.channel_id));
-}
-
 /** last_read_seq by pairKey(user, channel); absent when no read record has arrived. */
 export async function readSeqsOf(tx: PoolClient, keys: readonly ConversationKey[]): Promise<Map<string, bigint>> {
   const rows = await probeByKeys(

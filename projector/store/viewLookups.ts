@@ -2,11 +2,11 @@ import type { PoolClient } from 'pg';
 import { pairKey } from '../projection/pairKey';
 import type { CountedState } from '../projection/unreadCount';
 import type { ContactKey, ConversationKey } from '../projection/viewTargets';
-import { probeByKeys, rowsWithIds } from './keyedProbe';
+import { probeByKeys } from './keyedProbe';
 import { big, bigOrNull } from './rowReaders';
 import { int64s } from './sqlValues';
 
-/** The builder's reads of the views it writes: stored state, and fan-out through the reverse indexes. */
+/** The builder's reads of the views it writes (always its own shard's rows): stored state, and the reverse indexes. */
 
 export interface StoredConversation extends CountedState {
   readonly peerUserId: bigint | null;
@@ -32,18 +32,6 @@ export async function storedConversations(tx: PoolClient, keys: readonly Convers
       },
     ]),
   );
-}
-
-/** Conversation rows that show one of `userIds` as their peer. */
-export async function conversationsShowingPeers(tx: PoolClient, userIds: readonly bigint[]): Promise<ConversationKey[]> {
-  const rows = await rowsWithIds(tx, 'conversation_reverse_index', 'peer_user_id', userIds);
-  return rows.map((r) => ({ userId: big(r.owner_user_id), channelId: big(r.channel_id) }));
-}
-
-/** Contact rows that show one of `userIds` as the contact. */
-export async function contactsShowingUsers(tx: PoolClient, userIds: readonly bigint[]): Promise<ContactKey[]> {
-  const rows = await rowsWithIds(tx, 'contact_reverse_index', 'contact_user_id', userIds);
-  return rows.map((r) => ({ userId: big(r.owner_user_id), contactUserId: big(r.contact_user_id) }));
 }
 
 /** The owner's direct conversations with the contact, for each pair. */
