@@ -1,10 +1,10 @@
 import type { PoolClient } from 'pg';
 import { shardOfOwner } from '../projection/builderShard';
 import type { OwnerMark } from '../projection/dirtyMark';
-import { addContact, addConversation, keysOfMarks } from '../projection/viewTargets';
+import { addContact, addConversation, keysOfMarks, type ConversationKey } from '../projection/viewTargets';
 import { buildContacts } from './buildContacts';
 import { buildConversations } from './buildConversations';
-import { recordDirtyMarks } from './dirtyMarks';
+import { handOverRows } from './dirtyMarks';
 import { directConversationsOf } from './viewLookups';
 
 export interface BuildResult {
@@ -30,13 +30,13 @@ export async function buildViews(tx: PoolClient, marks: readonly OwnerMark[], sh
   // A pair's contact rows show their smallest direct channel: rebuilt when a new one appears. The
   // peer's rows of that channel show this owner once the peer's shard builds them again; in the
   // pass's shards they were built in this pass already (both members of a direct channel are read).
-  const handOver: OwnerMark[] = [];
+  const handOver: ConversationKey[] = [];
   for (const { owner, peer, channelId } of conversations.newDirectPairs) {
     addContact(keys, { userId: owner, contactUserId: peer });
-    if (!owns(peer)) handOver.push({ kind: 'conversation', userId: peer, channelId });
+    if (!owns(peer)) handOver.push({ userId: peer, channelId });
   }
   // Written in this transaction: if the pass is lost, so is the hand-over, and the rows built again.
-  await recordDirtyMarks(tx, handOver);
+  await handOverRows(tx, handOver);
   const contactRows = await buildContacts(tx, [...keys.contacts.values()]);
   return {
     conversationRows: conversations.rows.length,

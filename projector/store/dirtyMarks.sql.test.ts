@@ -3,7 +3,8 @@ import { migrate } from 'drizzle-orm/pglite/migrator';
 import type { PoolClient } from 'pg';
 import { READ_MIGRATIONS } from '../db/migrateReadDatabase';
 import { BUILDER_SHARDS, FAN_OUT_SHARD, shardOfOwner } from '../projection/builderShard';
-import { clearBuiltMarks, oldestDirtyMarks, recordDirtyMarks, shardsWithWork } from './dirtyMarks';
+import { clearBuiltMarks, handOverRows, hasPendingMarks, oldestDirtyMarks, recordDirtyMarks, shardsWithWork } from './dirtyMarks';
+import { expandFanOutMarks } from './expandFanOutMarks';
 import { pgliteTestPool, type PgliteTestPool } from './pgliteTestPool';
 import type { Transaction } from '../../infra/db/transaction';
 
@@ -26,6 +27,7 @@ afterAll(async () => {
 
 beforeEach(async () => {
   await client.query('delete from projection_dirty');
+  await client.query('delete from projection_handover');
 });
 
 it('given a key marked twice before it is built, then it keeps the earlier source time', async () => {
@@ -100,4 +102,14 @@ it('given fan-out marks, then an owner mark, then the fan-out ones wait in their
     { shard: FAN_OUT_SHARD, waiting: 2 },
     { shard: shardOfOwner(owner), waiting: 1 },
   ]);
+});
+
+it('given a row handed over by a shard build, then it waits as pending and the next expansion makes it a mark of the peer shard', async () => {
+  const peer = 77n;
+  await handOverRows(client, [{ userId: peer, channelId: 5n }]);
+  expect(await hasPendingMarks(client)).toBe(true);
+  expect(await expandFanOutMarks(client, 10)).toBe(1);
+  const [mark] = await oldestDirtyMarks(client as Transaction, [shardOfOwner(peer)], 10);
+  expect(mark?.mark).toEqual({ kind: 'conversation', userId: peer, channelId: 5n });
+  expect((await client.query('select count(*)::int as n from projection_handover')).rows[0]).toEqual({ n: 0 });
 });

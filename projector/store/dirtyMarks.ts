@@ -1,6 +1,7 @@
 import type { Pool, PoolClient } from 'pg';
 import type { Transaction } from '../../infra/db/transaction';
 import { markFromKey, markKey, type DirtyMark } from '../projection/dirtyMark';
+import type { ConversationKey } from '../projection/viewTargets';
 import { compareInt64, int64s } from './sqlValues';
 
 /**
@@ -114,22 +115,39 @@ export async function clearBuiltMarks(client: PoolClient, taken: readonly TakenM
   );
 }
 
-/** Whether any mark waits to be built (cheaper than counting them). */
-export async function hasPendingMarks(pool: Pool): Promise<boolean> {
-  const result = await pool.query<{ pending: boolean }>('select exists (select 1 from projection_dirty) as pending');
+/**
+ * Hands rows of other shards over from a shard's build (projection_handover, migration 0003):
+ * appended, never upserted, so the build's REPEATABLE READ transaction cannot fail on them.
+ */
+export async function handOverRows(tx: Transaction | PoolClient, keys: readonly ConversationKey[]): Promise<void> {
+  if (keys.length === 0) return;
+  await tx.query('insert into projection_handover (user_id, channel_id) select * from unnest($1::bigint[], $2::bigint[])', [
+    int64s(keys.map((k) => k.userId)),
+    int64s(keys.map((k) => k.channelId)),
+  ]);
+}
+
+/** Whether any mark or hand-over waits to be built (cheaper than counting them). */
+export async function hasPendingMarks(pool: Pool | PoolClient): Promise<boolean> {
+  const result = await pool.query<{ pending: boolean }>(
+    'select exists (select 1 from projection_dirty) or exists (select 1 from projection_handover) as pending',
+  );
   return result.rows[0]?.pending === true;
 }
 
-/** Marks waiting to be built: 0 means the views reflect every applied event. */
+/** Marks and hand-overs waiting to be built: 0 means the views reflect every applied event. */
 export async function pendingMarks(pool: Pool): Promise<number> {
-  const result = await pool.query<{ n: string }>('select count(*)::text as n from projection_dirty');
+  const result = await pool.query<{ n: string }>(
+    'select ((select count(*) from projection_dirty) + (select count(*) from projection_handover))::text as n',
+  );
   return Number(result.rows[0]?.n ?? 0);
 }
 
-/** The builder's backlog: marks waiting, and how long the oldest has waited (0 when none). */
+/** The builder's backlog: marks (and hand-overs) waiting, and how long the oldest has waited (0 when none). */
 export async function builderBacklog(pool: Pool): Promise<{ readonly marks: number; readonly oldestSeconds: number }> {
   const { rows } = await pool.query<{ marks: string; oldest: string | null }>(
-    'select count(*)::text as marks, extract(epoch from now() - min(marked_at))::text as oldest from projection_dirty',
+    `select ((select count(*) from projection_dirty) + (select count(*) from projection_handover))::text as marks,
+            extract(epoch from now() - least((select min(marked_at) from projection_dirty), (select min(marked_at) from projection_handover)))::text as oldest`,
   );
   return { marks: Number(rows[0]?.marks ?? 0), oldestSeconds: Number(rows[0]?.oldest ?? 0) };
 }

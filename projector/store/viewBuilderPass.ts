@@ -53,8 +53,8 @@ const singleBuilderLock = (fn: string) =>
 
 /**
  * One pass of the view builder on one member:
- * 1. if no other member is doing it, expands up to 500 fan-out marks into owner marks
- *    (expandFanOutMarks.ts);
+ * 1. if no other pass is doing it, expands up to 500 fan-out marks and hand-overs into owner
+ *    marks (expandFanOutMarks.ts);
  * 2. takes the owner shards with marks, oldest first, until they hold about `limit` marks,
  *    skipping shards another member holds, so that members under load build different shards
  *    and a quiet pipeline builds everything in one pass;
@@ -83,8 +83,12 @@ export async function runViewBuilderPass(pool: Pool, limit: number): Promise<Pas
 
     let expanded = 0;
     if (await tryLockShard(client, FAN_OUT_SHARD)) {
-      held.push(FAN_OUT_SHARD);
-      expanded = await expandFanOutMarks(client, FAN_OUT_MARKS_PER_PASS);
+      // Let go as soon as it is done: another worker may expand while this one builds.
+      try {
+        expanded = await expandFanOutMarks(client, FAN_OUT_MARKS_PER_PASS);
+      } finally {
+        await unlockShard(client, FAN_OUT_SHARD);
+      }
     }
     const waiting = await shardsWithWork(client, OWNER_SHARDS, limit);
     let taking = 0;
@@ -94,7 +98,7 @@ export async function runViewBuilderPass(pool: Pool, limit: number): Promise<Pas
       held.push(shard);
       taking += marks;
     }
-    const shards = held.filter((shard) => shard !== FAN_OUT_SHARD);
+    const shards = held;
     const nothing = { conversationRows: 0, conversationRowsChanged: 0, contactRows: 0, handedOver: 0 };
     if (shards.length === 0)
       return expanded === 0 && waiting.length > 0
@@ -124,11 +128,16 @@ export async function runViewBuilderPass(pool: Pool, limit: number): Promise<Pas
     broken = error instanceof Error ? error : new Error(String(error));
     throw error;
   } finally {
-    // A connection that failed mid-pass is discarded below: that also ends its session locks.
+    // A connection that failed mid-pass is discarded: that also ends its session locks. So is one
+    // whose unlock failed, or it would go back to the pool still holding a shard.
     if (broken === undefined) {
-      for (const shard of held) await unlockShard(client, shard).catch(() => undefined);
-      if (swapLocked) await client.query('select pg_advisory_unlock_shared($1)', [VERSION_SWAP_LOCK]).catch(() => undefined);
-      if (upgradeLocked) await client.query(singleBuilderLock('pg_advisory_unlock_shared'), [SINGLE_BUILDER_LOCK]).catch(() => undefined);
+      try {
+        for (const shard of held) await unlockShard(client, shard);
+        if (swapLocked) await client.query('select pg_advisory_unlock_shared($1)', [VERSION_SWAP_LOCK]);
+        if (upgradeLocked) await client.query(singleBuilderLock('pg_advisory_unlock_shared'), [SINGLE_BUILDER_LOCK]);
+      } catch (error) {
+        broken = error instanceof Error ? error : new Error(String(error));
+      }
     }
     client.release(broken);
   }

@@ -7,16 +7,13 @@
  *
  * Everything it makes (databases, connector, slot, topics) is its own and removed at the end.
  */
-import { spawn } from 'node:child_process';
 import os from 'node:os';
-import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { Kafka, logLevel } from 'kafkajs';
 import { Pool } from 'pg';
 import pino from 'pino';
 import { loadStackConfig } from '../../infra/stack/config';
 import { createLocalStack } from '../../infra/stack/localStack';
-import { nodeEntryArgs } from '../../infra/stack/nodeEntry';
 import { loadProjectorConfig, sourceTopics } from '../../projector/config';
 import { isCaughtUp } from '../../projector/operations/partitionLag';
 import { createProjector } from '../../projector/projectorApp';
@@ -24,8 +21,7 @@ import { waitUntilCaptured } from '../support/projectorProgress';
 import { loadBenchConfig } from './benchConfig';
 import { createBenchCapture } from './benchCapture';
 import { createBenchDatabases } from './benchDatabases';
-
-const ROOT = path.resolve(__dirname, '..', '..');
+import { runWorkload } from './runWorkload';
 
 async function main(): Promise<void> {
   const { values } = parseArgs({
@@ -71,7 +67,7 @@ async function main(): Promise<void> {
       values.rate!,
       '--duration',
       values.duration!,
-    ]);
+    ]).done;
     await waitUntilCaptured(writePool, 300_000, id);
     await writePool.end();
     const ends = await Promise.all(topics.map((t) => admin.fetchTopicOffsets(t).catch(() => [])));
@@ -148,17 +144,6 @@ async function main(): Promise<void> {
       builderSeconds: sumOf('projector_view_build_duration_seconds'),
     };
   }
-}
-
-function runWorkload(writeUrl: string, inheritedEnv: Readonly<Record<string, string | undefined>>, args: string[]): Promise<void> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, nodeEntryArgs(ROOT, path.join('services', 'workload', 'main.ts'), ...args), {
-      cwd: ROOT,
-      env: { ...inheritedEnv, WRITE_DATABASE_URL: writeUrl },
-      stdio: ['ignore', 'inherit', 'inherit'],
-    });
-    child.once('exit', (code) => (code === 0 || code === 1 ? resolve() : reject(new Error(`workload exited ${code}`))));
-  });
 }
 
 main().then(

@@ -1,0 +1,66 @@
+import { spawn } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { nodeEntryArgs } from '../../infra/stack/nodeEntry';
+import type { Environment } from '../../infra/settings/settingSources';
+
+const ROOT = path.resolve(__dirname, '..', '..');
+
+/** Sum and count of one histogram of a Prometheus text exposition, over all its label sets. */
+export function histogramTotals(text: string, name: string): { readonly sum: number; readonly count: number } {
+  let sum = 0;
+  let count = 0;
+  for (const line of text.split('\n')) {
+    const [series, value] = line.split(' ');
+    if (series === undefined || value === undefined) continue;
+    if (series.startsWith(`${name}_sum`)) sum += Number(value);
+    else if (series.startsWith(`${name}_count`)) count += Number(value);
+  }
+  return { sum, count };
+}
+
+/** A counter of a Prometheus text exposition, summed over its label sets. */
+export function counterTotal(text: string, name: string): number {
+  return text
+    .split('\n')
+    .filter((line) => line.startsWith(`${name}{`) || line.startsWith(`${name} `))
+    .reduce((sum, line) => sum + Number(line.slice(line.lastIndexOf(' ') + 1)), 0);
+}
+
+/**
+ * A projector member as users run it (projector/main.ts in its own process), for benchmarks: its
+ * metrics on a port of its own, its peak resident memory read from the kernel before it stops.
+ */
+export function startBenchMember(env: Environment, metricsPort: number) {
+  const logFile = path.join(os.tmpdir(), `bench-member-${metricsPort}-${Date.now()}.log`);
+  const out = fs.openSync(logFile, 'a');
+  const child = spawn(process.execPath, nodeEntryArgs(ROOT, path.join('projector', 'main.ts')), {
+    cwd: ROOT,
+    env: { ...env, METRICS_PORT: String(metricsPort), LOG_LEVEL: 'warn' },
+    stdio: ['ignore', out, out],
+  });
+  fs.closeSync(out);
+  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  return {
+    logFile,
+    async metrics(): Promise<string> {
+      const response = await fetch(`http://127.0.0.1:${metricsPort}/metrics`);
+      return response.text();
+    },
+    /** VmHWM: the most memory the process has held resident, in MiB. */
+    peakRssMib(): number {
+      const status = fs.readFileSync(`/proc/${child.pid}/status`, 'utf8');
+      const kb = Number(/VmHWM:\s+(\d+) kB/.exec(status)?.[1] ?? 0);
+      return kb / 1024;
+    },
+    async stop(): Promise<void> {
+      child.kill('SIGTERM');
+      const timer = setTimeout(() => child.kill('SIGKILL'), 30_000);
+      await exited;
+      clearTimeout(timer);
+    },
+  };
+}
+
+export type BenchMember = ReturnType<typeof startBenchMember>;
