@@ -37,9 +37,14 @@ export function createViewBuilderLoop({
   let done: Promise<void> = Promise.resolve();
   const controller = new AbortController();
 
+  // Counts wake-ups, so that one that came while a worker was mid-pass is not lost: that worker
+  // looks again instead of sleeping.
+  let wakes = 0;
+
   async function loop(): Promise<void> {
     while (running) {
       const started = Date.now();
+      const wakesBefore = wakes;
       const pass = await retryWithBackoff(() => runViewBuilderPass(pool, marksPerPass), {
         signal: controller.signal,
         // Every failure is retried, not only the retriable ones: a pass holds no record that could
@@ -59,6 +64,7 @@ export function createViewBuilderLoop({
         onPass?.(pass, Date.now() - started);
         continue;
       }
+      if (wakes !== wakesBefore) continue;
       await new Promise<void>((resolve) => {
         const wake = () => {
           clearTimeout(timer);
@@ -92,6 +98,7 @@ export function createViewBuilderLoop({
       ).then(() => undefined);
     },
     wake(): void {
+      wakes += 1;
       wakeAll();
     },
     async stop(): Promise<void> {

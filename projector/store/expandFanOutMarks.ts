@@ -14,9 +14,10 @@ import { int64s } from './sqlValues';
  * built after that commit. Expanded owner marks keep the fan-out mark's times (commit→view).
  *
  * Hand-overs from shard builds (projection_handover) become owner marks in the same statement.
- * Returns how many fan-out marks and hand-overs were turned into owner marks.
+ * Up to `limit` fan-out marks (each may name hundreds of rows) and `handOverLimit` hand-overs (one
+ * row each) per call. Returns how many fan-out marks and hand-overs were turned into owner marks.
  */
-export async function expandFanOutMarks(client: PoolClient, limit: number): Promise<number> {
+export async function expandFanOutMarks(client: PoolClient, limit: number, handOverLimit = limit): Promise<number> {
   return inClientTransaction(client, async (tx) => {
     const taken = await oldestDirtyMarks(tx, [FAN_OUT_SHARD], limit);
     // One statement, so owner marks are locked in one key order (a batch's order: no deadlock).
@@ -70,7 +71,7 @@ export async function expandFanOutMarks(client: PoolClient, limit: number): Prom
          returning 1
        )
        select (select count(*) from handed)::int as handed`,
-      [taken.map((t) => t.key[0]), int64s(taken.map((t) => t.key[1])), int64s(taken.map((t) => t.key[2])), limit],
+      [taken.map((t) => t.key[0]), int64s(taken.map((t) => t.key[1])), int64s(taken.map((t) => t.key[2])), handOverLimit],
     );
     // A fan-out mark a batch is renewing right now is skipped, not waited for: it stays and is
     // expanded again, and this transaction never waits on a batch while holding owner marks.

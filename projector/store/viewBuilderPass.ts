@@ -27,7 +27,7 @@ export type PassResult =
       readonly kind: 'built';
       /** Owner marks built. */
       readonly marks: number;
-      /** Fan-out marks expanded into owner marks. */
+      /** Fan-out marks and hand-overs turned into owner marks. */
       readonly expanded: number;
       /** The owner shards this pass held. */
       readonly shards: readonly number[];
@@ -85,7 +85,8 @@ export async function runViewBuilderPass(pool: Pool, limit: number): Promise<Pas
     if (await tryLockShard(client, FAN_OUT_SHARD)) {
       // Let go as soon as it is done: another worker may expand while this one builds.
       try {
-        expanded = await expandFanOutMarks(client, FAN_OUT_MARKS_PER_PASS);
+        // Hand-overs are one row each, and a pass's build can append thousands: as many go as it builds.
+        expanded = await expandFanOutMarks(client, FAN_OUT_MARKS_PER_PASS, limit);
       } finally {
         await unlockShard(client, FAN_OUT_SHARD);
       }
