@@ -3,7 +3,7 @@ import { inClientTransaction } from '../../infra/db/transaction';
 import { BUILDER_SHARDS, FAN_OUT_SHARD } from '../projection/builderShard';
 import { isOwnerMark, type DirtyMark, type OwnerMark } from '../projection/dirtyMark';
 import { buildViews, type BuildResult } from './buildViews';
-import { clearBuiltMarks, hasPendingMarks, oldestDirtyMarks, shardsWithWork } from './dirtyMarks';
+import { clearBuiltMarks, hasPendingMarks, marksWaitingIn, oldestDirtyMarks, shardsWithWork } from './dirtyMarks';
 import { expandFanOutMarks } from './expandFanOutMarks';
 import { VERSION_SWAP_LOCK } from './versionSwapLock';
 
@@ -91,13 +91,13 @@ export async function runViewBuilderPass(pool: Pool, limit: number): Promise<Pas
         await unlockShard(client, FAN_OUT_SHARD);
       }
     }
-    const waiting = await shardsWithWork(client, OWNER_SHARDS, limit);
+    const waiting = await shardsWithWork(client, OWNER_SHARDS);
     let taking = 0;
-    for (const { shard, waiting: marks } of waiting) {
+    for (const shard of waiting) {
       if (taking >= limit) break;
       if (!(await tryLockShard(client, shard))) continue;
       held.push(shard);
-      taking += marks;
+      taking += await marksWaitingIn(client, shard, limit - taking);
     }
     const shards = held;
     const nothing = { conversationRows: 0, conversationRowsChanged: 0, contactRows: 0, handedOver: 0 };
