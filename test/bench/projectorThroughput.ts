@@ -11,16 +11,13 @@ import os from 'node:os';
 import { parseArgs } from 'node:util';
 import { Kafka, logLevel } from 'kafkajs';
 import { Pool } from 'pg';
-import pino from 'pino';
-import { loadStackConfig } from '../../infra/stack/config';
-import { createLocalStack } from '../../infra/stack/localStack';
 import { loadProjectorConfig, sourceTopics } from '../../projector/config';
 import { isCaughtUp } from '../../projector/operations/partitionLag';
 import { createProjector } from '../../projector/projectorApp';
 import { waitUntilCaptured } from '../support/projectorProgress';
+import { openBenchStack } from './benchStack';
 import { loadBenchConfig } from './benchConfig';
 import { createBenchCapture } from './benchCapture';
-import { createBenchDatabases } from './benchDatabases';
 import { runWorkload } from './runWorkload';
 
 async function main(): Promise<void> {
@@ -34,13 +31,8 @@ async function main(): Promise<void> {
       keep: { type: 'boolean', default: false },
     },
   });
-  const logger = pino({ level: 'warn' });
   const benchConfig = loadBenchConfig();
-  const stackConfig = loadStackConfig();
-  const stack = createLocalStack({ config: stackConfig, logger });
-  const urls = await stack.up();
-  const dbs = createBenchDatabases(stackConfig);
-  const id = `bench${Date.now().toString(36)}`;
+  const { logger, stack, urls, dbs, id } = await openBenchStack('bench');
   const names = { batch: `${id}_read_batch`, single: `${id}_read_single` };
   const prefix = id;
   const topics = sourceTopics(prefix);

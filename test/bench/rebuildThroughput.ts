@@ -13,9 +13,6 @@ import os from 'node:os';
 import { parseArgs } from 'node:util';
 import { Kafka, logLevel } from 'kafkajs';
 import { Pool } from 'pg';
-import pino from 'pino';
-import { loadStackConfig } from '../../infra/stack/config';
-import { createLocalStack } from '../../infra/stack/localStack';
 import { waitFor } from '../../infra/stack/waitFor';
 import { loadProjectorConfig, sourceTopics } from '../../projector/config';
 import { isCaughtUp } from '../../projector/operations/partitionLag';
@@ -23,7 +20,7 @@ import { runRebuildCommand } from '../../projector/operations/rebuildCommand';
 import { createProjector } from '../../projector/projectorApp';
 import { waitUntilCaptured } from '../support/projectorProgress';
 import { createBenchCapture } from './benchCapture';
-import { createBenchDatabases } from './benchDatabases';
+import { openBenchStack } from './benchStack';
 import { writeDataSet } from './benchDataSet';
 
 async function main(): Promise<void> {
@@ -43,12 +40,7 @@ async function main(): Promise<void> {
     groupSize: Number(values['group-size']),
     messages: Number(values.messages),
   };
-  const logger = pino({ level: 'warn' });
-  const stackConfig = loadStackConfig();
-  const stack = createLocalStack({ config: stackConfig, logger });
-  const urls = await stack.up();
-  const dbs = createBenchDatabases(stackConfig);
-  const id = `rebuildbench${Date.now().toString(36)}`;
+  const { logger, stack, urls, dbs, id } = await openBenchStack('rebuildbench');
   const readDatabase = `${id}_read`;
   const topics = sourceTopics(id);
   const kafka = new Kafka({ clientId: 'bench', brokers: [urls.KAFKA_BROKERS], logLevel: logLevel.NOTHING });
