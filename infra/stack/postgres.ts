@@ -72,7 +72,9 @@ export function createPostgresCluster(config: StackConfig, log: Logger) {
       // only `recover-cdc` brings CDC back (STACK_PG_MAX_SLOT_WAL_KEEP_SIZE: disk against that risk).
       `max_slot_wal_keep_size = ${pg.maxSlotWalKeepSize}`,
       'max_connections = 200',
-      'shared_buffers = 256MB',
+      // The builder probes view, reverse-index and ref_ rows by key: at 1M view rows that working
+      // set outgrew 256MB, and a probe read through the OS cache cost 0.13 ms against 0.02 ms.
+      'shared_buffers = 1GB',
       "log_line_prefix = '%m [%p] %q%u@%d '",
     ];
     const file = path.join(pg.dataDir, 'stack.conf');
