@@ -12,8 +12,7 @@ import { refChangesForBatch } from '../projection/refChangesForBatch';
 import { applyRefChanges } from './applyRefChanges';
 import { contactView, conversationView, reverseIndexes } from './convergenceTables';
 import { pgliteTestPool, type PgliteTestPool } from './pgliteTestPool';
-import { hasPendingMarks } from './dirtyMarks';
-import { runViewBuilderPass } from './viewBuilderPass';
+import { buildAllMarks, runViewBuilderPass } from './viewBuilderPass';
 
 /**
  * The central property of CONTRACT.md through the projector's real SQL. Each history's events,
@@ -82,12 +81,8 @@ async function buildPass(limit: number): Promise<void> {
 }
 
 async function buildUntilNoMarks(): Promise<void> {
-  // A full pass expands fan-out marks and builds every shard; its hand-overs to other shards and
-  // what it expanded take a few more.
-  for (let passes = 0; await hasPendingMarks(db.pool); passes += 1) {
-    if (passes === 10) throw new Error('marks are left after 10 full view builder passes');
-    await buildPass(FULL_PASS);
-  }
+  // A full pass expands fan-out marks and builds every shard; its hand-overs take a few more.
+  await buildAllMarks(db.pool, FULL_PASS, 11);
 }
 
 /**

@@ -1,7 +1,7 @@
 import type { Pool, PoolClient } from 'pg';
 import { inClientTransaction } from '../../infra/db/transaction';
 import { BUILDER_SHARDS, FAN_OUT_SHARD } from '../projection/builderShard';
-import { isOwnerMark, type DirtyMark, type OwnerMark } from '../projection/dirtyMark';
+import { isOwnerMark, type DirtyMark } from '../projection/dirtyMark';
 import { buildViews, type BuildResult } from './buildViews';
 import { clearBuiltMarks, hasPendingMarks, marksWaitingIn, oldestDirtyMarks, shardsWithWork } from './dirtyMarks';
 import { expandFanOutMarks } from './expandFanOutMarks';
@@ -99,20 +99,19 @@ export async function runViewBuilderPass(pool: Pool, limit: number): Promise<Pas
       held.push(shard);
       taking += await marksWaitingIn(client, shard, limit - taking);
     }
-    const shards = held;
     const nothing = { conversationRows: 0, conversationRowsChanged: 0, contactRows: 0, handedOver: 0 };
-    if (shards.length === 0)
+    if (held.length === 0)
       return expanded === 0 && waiting.length > 0
         ? { kind: 'busy' }
-        : { kind: 'built', marks: 0, expanded, shards, commitToView: [], markToView: [], ...nothing };
+        : { kind: 'built', marks: 0, expanded, shards: held, commitToView: [], markToView: [], ...nothing };
 
     const built = await inClientTransaction(
       client,
       async (tx) => {
-        const taken = await oldestDirtyMarks(tx, shards, limit);
+        const taken = await oldestDirtyMarks(tx, held, limit);
         const marks = taken.map((t) => t.mark).filter(isOwnerMark);
         if (marks.length !== taken.length) throw new Error('a fan-out mark was routed to an owner shard');
-        const result = marks.length === 0 ? nothing : await buildViews(tx, marks as readonly OwnerMark[], new Set(shards));
+        const result = marks.length === 0 ? nothing : await buildViews(tx, marks, new Set(held));
         return { commit: true, value: { taken, result } };
       },
       { begin: 'isolation level repeatable read' },
@@ -124,7 +123,7 @@ export async function runViewBuilderPass(pool: Pool, limit: number): Promise<Pas
     );
     const markToView = built.taken.map((t) => ({ mark: t.mark.kind, seconds: Math.max(0, committedAt - t.markedAtMs) / 1000 }));
     await clearBuiltMarks(client, built.taken);
-    return { kind: 'built', marks: built.taken.length, expanded, shards, commitToView, markToView, ...built.result };
+    return { kind: 'built', marks: built.taken.length, expanded, shards: held, commitToView, markToView, ...built.result };
   } catch (error) {
     broken = error instanceof Error ? error : new Error(String(error));
     throw error;

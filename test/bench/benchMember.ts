@@ -1,11 +1,6 @@
-import { spawn } from 'node:child_process';
 import fs from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
-import { nodeEntryArgs } from '../../infra/stack/nodeEntry';
 import type { Environment } from '../../infra/settings/settingSources';
-
-const ROOT = path.resolve(__dirname, '..', '..');
+import { startProjectorProcess } from '../support/projectorProcess';
 
 /** Sum and count of one histogram of a Prometheus text exposition, over all its label sets. */
 export function histogramTotals(text: string, name: string): { readonly sum: number; readonly count: number } {
@@ -29,19 +24,12 @@ export function counterTotal(text: string, name: string): number {
 }
 
 /**
- * A projector member as users run it (projector/main.ts in its own process), for benchmarks: its
+ * A projector member as users run it (test/support/projectorProcess.ts), for benchmarks: its
  * metrics on a port of its own, its peak resident memory read from the kernel before it stops.
  */
 export function startBenchMember(env: Environment, metricsPort: number) {
-  const logFile = path.join(os.tmpdir(), `bench-member-${metricsPort}-${Date.now()}.log`);
-  const out = fs.openSync(logFile, 'a');
-  const child = spawn(process.execPath, nodeEntryArgs(ROOT, path.join('projector', 'main.ts')), {
-    cwd: ROOT,
-    env: { ...env, METRICS_PORT: String(metricsPort), LOG_LEVEL: 'warn' },
-    stdio: ['ignore', out, out],
-  });
-  fs.closeSync(out);
-  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  const definedEnv = Object.fromEntries(Object.entries(env).filter((entry): entry is [string, string] => entry[1] !== undefined));
+  const { child, logFile, exited } = startProjectorProcess({ ...definedEnv, METRICS_PORT: String(metricsPort), LOG_LEVEL: 'warn' });
   return {
     logFile,
     async metrics(): Promise<string> {

@@ -73,6 +73,7 @@ async function main(): Promise<void> {
   const machine = `${os.cpus().length} cores (${os.cpus()[0]?.model ?? 'unknown cpu'}), ${Math.round(os.totalmem() / 2 ** 30)} GiB, node ${process.version}`;
   const say = (line: string) => console.log(`[${((Date.now() - started.getTime()) / 1000).toFixed(0).padStart(5)} s] ${line}`);
   const readDbs: string[] = [];
+  const pools: Pool[] = [];
   const running: BenchMember[] = [];
   const raw: Record<string, unknown> = { size: values.size, dataSet: size.dataSet };
   let capture: Awaited<ReturnType<typeof createBenchCapture>> | undefined;
@@ -98,6 +99,7 @@ async function main(): Promise<void> {
       ...extraEnv,
     };
     const readPool = new Pool({ connectionString: readUrl, max: 2 });
+    pools.push(readPool);
     const t0 = Date.now();
     const started = Array.from({ length: members }, () => startBenchMember(env, nextPort++));
     running.push(...started);
@@ -142,6 +144,7 @@ async function main(): Promise<void> {
     say(`machine: ${machine}`);
     capture = await createBenchCapture({ stack, urls, dbs, admin, id });
     const write = new Pool({ connectionString: capture.writeUrl, max: 4 });
+    pools.push(write);
 
     // 1. Debezium alone: the data set written while no projector runs, until the slot confirmed it.
     say(`data set ${JSON.stringify(size.dataSet)}`);
@@ -314,6 +317,7 @@ async function main(): Promise<void> {
     await Promise.all(running.map((m) => m.stop().catch(() => undefined)));
     await capture?.remove();
     await admin.disconnect();
+    await Promise.all(pools.map((pool) => pool.end().catch(() => undefined)));
     for (const name of readDbs) await dbs.drop(name).catch(() => undefined);
   }
 }
