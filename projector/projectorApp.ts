@@ -28,6 +28,8 @@ const VIEWS_OF_MARK: Readonly<Record<DirtyMark['kind'], readonly string[]>> = {
   user: ['user_conversation_view', 'user_contact_view'],
   contact: ['user_contact_view', 'user_conversation_view'],
   unreadRecount: ['user_conversation_view'],
+  channelInShard: ['user_conversation_view'],
+  recountInShard: ['user_conversation_view'],
 };
 
 /**

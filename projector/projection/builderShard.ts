@@ -39,6 +39,9 @@ export function hashInt8(value: bigint): number {
   return hashUint32(folded) | 0;
 }
 
+/** The same shard in SQL, of an int8 column or expression: for statements that pick rows by shard. */
+export const shardOfOwnerSql = (owner: string): string => `((hashint8(${owner}) & 2147483647) % ${BUILDER_SHARDS})`;
+
 /** The shard whose builder writes this owner's rows. */
 export function shardOfOwner(userId: bigint): number {
   return (hashInt8(userId) & 0x7fffffff) % BUILDER_SHARDS;

@@ -14,20 +14,49 @@ export type DirtyMark =
   /** One contact row (user_id, contact_user_id) and the remark on their direct conversations. */
   | { readonly kind: 'contact'; readonly userId: bigint; readonly contactUserId: bigint }
   /** One conversation row, its unread count counted afresh (a recount, expanded to one member). */
-  | { readonly kind: 'unreadRecount'; readonly userId: bigint; readonly channelId: bigint };
+  | { readonly kind: 'unreadRecount'; readonly userId: bigint; readonly channelId: bigint }
+  /** The rows of a channel's members whose shard is `shard` (a 'channel' mark, expanded). */
+  | { readonly kind: 'channelInShard'; readonly channelId: bigint; readonly shard: number }
+  /** The same rows, unread counts counted afresh (a 'recount' mark, expanded). */
+  | { readonly kind: 'recountInShard'; readonly channelId: bigint; readonly shard: number };
 
-/** Marks of one owner's rows: built by the owner's shard (builderShard.ts). */
-export type OwnerMark = Extract<DirtyMark, { kind: 'conversation' | 'contact' | 'unreadRecount' }>;
+/** Marks built by one shard (builderShard.ts): rows of one owner, or of a channel's members in the shard. */
+export type ShardMark = Extract<DirtyMark, { kind: 'conversation' | 'contact' | 'unreadRecount' | 'channelInShard' | 'recountInShard' }>;
 
-/** Marks that name many owners' rows: expanded into owner marks before they are built. */
-export type FanOutMark = Exclude<DirtyMark, OwnerMark>;
+/** Marks that name rows of any shard: expanded into shard marks before they are built. */
+export type FanOutMark = Exclude<DirtyMark, ShardMark>;
 
-export function isOwnerMark(mark: DirtyMark): mark is OwnerMark {
-  return mark.kind === 'conversation' || mark.kind === 'contact' || mark.kind === 'unreadRecount';
+export function isShardMark(mark: DirtyMark): mark is ShardMark {
+  switch (mark.kind) {
+    case 'channel':
+    case 'recount':
+    case 'user':
+      return false;
+    case 'conversation':
+    case 'contact':
+    case 'unreadRecount':
+    case 'channelInShard':
+    case 'recountInShard':
+      return true;
+    default: {
+      const unreachable: never = mark;
+      throw new Error(`unknown mark ${JSON.stringify(unreachable)}`);
+    }
+  }
 }
 
-// Migration 0003 routes kinds 1, 4 and 6 to their owner's shard: keep the codes in step with it.
-export const MARK_KIND_CODES = { conversation: 1, channel: 2, user: 3, contact: 4, recount: 5, unreadRecount: 6 } as const;
+// Migration 0004 routes kinds 1, 4 and 6 to their owner's shard and kinds 7 and 8 to the shard
+// they name (b): keep the codes in step with it.
+export const MARK_KIND_CODES = {
+  conversation: 1,
+  channel: 2,
+  user: 3,
+  contact: 4,
+  recount: 5,
+  unreadRecount: 6,
+  channelInShard: 7,
+  recountInShard: 8,
+} as const;
 
 /** The (kind, a, b) key of a mark as stored in projection_dirty. */
 export function markKey(mark: DirtyMark): readonly [number, bigint, bigint] {
@@ -44,6 +73,10 @@ export function markKey(mark: DirtyMark): readonly [number, bigint, bigint] {
       return [MARK_KIND_CODES.contact, mark.userId, mark.contactUserId];
     case 'unreadRecount':
       return [MARK_KIND_CODES.unreadRecount, mark.userId, mark.channelId];
+    case 'channelInShard':
+      return [MARK_KIND_CODES.channelInShard, mark.channelId, BigInt(mark.shard)];
+    case 'recountInShard':
+      return [MARK_KIND_CODES.recountInShard, mark.channelId, BigInt(mark.shard)];
     default: {
       const unreachable: never = mark;
       throw new Error(`unknown mark ${JSON.stringify(unreachable)}`);
@@ -65,6 +98,10 @@ export function markFromKey(kind: number, a: bigint, b: bigint): DirtyMark {
       return { kind: 'contact', userId: a, contactUserId: b };
     case MARK_KIND_CODES.unreadRecount:
       return { kind: 'unreadRecount', userId: a, channelId: b };
+    case MARK_KIND_CODES.channelInShard:
+      return { kind: 'channelInShard', channelId: a, shard: Number(b) };
+    case MARK_KIND_CODES.recountInShard:
+      return { kind: 'recountInShard', channelId: a, shard: Number(b) };
     default:
       throw new Error(`unknown mark kind ${kind}`);
   }

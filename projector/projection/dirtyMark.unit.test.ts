@@ -10,6 +10,8 @@ const everyKind: ReadonlyArray<readonly [DirtyMark, readonly [number, bigint, bi
   [{ kind: 'contact', userId: big, contactUserId: 2n }, [4, big, 2n]],
   [{ kind: 'recount', channelId: big }, [5, big, 0n]],
   [{ kind: 'unreadRecount', userId: big, channelId: 3n }, [6, big, 3n]],
+  [{ kind: 'channelInShard', channelId: big, shard: 15 }, [7, big, 15n]],
+  [{ kind: 'recountInShard', channelId: big, shard: 0 }, [8, big, 0n]],
 ];
 
 describe('markKey', () => {
@@ -67,6 +69,6 @@ describe('markFromKey', () => {
   });
 
   it('given a kind code no mark has, when read back, then it is refused', () => {
-    expect(() => markFromKey(7, 1n, 0n)).toThrow(/unknown mark kind 7/);
+    expect(() => markFromKey(9, 1n, 0n)).toThrow(/unknown mark kind 9/);
   });
 });

@@ -1,4 +1,4 @@
-import type { OwnerMark } from './dirtyMark';
+import type { ShardMark } from './dirtyMark';
 import { pairKey } from './pairKey';
 import type { ChannelRef, MemberRef } from './refRows';
 
@@ -16,6 +16,8 @@ export interface ContactKey {
 export interface MarkedKeys {
   readonly conversations: Map<string, ConversationKey>;
   readonly contacts: Map<string, ContactKey>;
+  /** Channels whose members' rows in the pass's shards are all rebuilt (their info or messages changed). */
+  readonly channelsInShards: Set<bigint>;
   /** Channels whose marked rows count unread messages afresh (a message was recalled). */
   readonly recountChannels: Set<bigint>;
   /** Pairs whose remark changed: their direct conversations are rebuilt too. */
@@ -31,9 +33,9 @@ export function addContact(keys: MarkedKeys, key: ContactKey): void {
 }
 
 /** Sorts marks by what they ask for. */
-export function keysOfMarks(marks: readonly OwnerMark[]): MarkedKeys {
+export function keysOfMarks(marks: readonly ShardMark[]): MarkedKeys {
   const remarkPairs: ContactKey[] = [];
-  const keys: MarkedKeys = { conversations: new Map(), contacts: new Map(), recountChannels: new Set(), remarkPairs };
+  const keys: MarkedKeys = { conversations: new Map(), contacts: new Map(), channelsInShards: new Set(), recountChannels: new Set(), remarkPairs };
   for (const mark of marks) {
     switch (mark.kind) {
       case 'conversation':
@@ -48,6 +50,15 @@ export function keysOfMarks(marks: readonly OwnerMark[]): MarkedKeys {
         addContact(keys, mark);
         remarkPairs.push(mark);
         break;
+      // The pass's shards include the mark's (it was routed there), and the build takes every
+      // member of the channel in its shards: members in another of its shards are built too.
+      case 'channelInShard':
+        keys.channelsInShards.add(mark.channelId);
+        break;
+      case 'recountInShard':
+        keys.channelsInShards.add(mark.channelId);
+        keys.recountChannels.add(mark.channelId);
+        break;
       default: {
         const unreachable: never = mark;
         throw new Error(`unknown mark ${JSON.stringify(unreachable)}`);
@@ -57,20 +68,32 @@ export function keysOfMarks(marks: readonly OwnerMark[]): MarkedKeys {
   return keys;
 }
 
+/** Every channel the marks name, whole or by one member. */
+export const markedChannels = (keys: MarkedKeys): bigint[] => [
+  ...new Set([...keys.channelsInShards, ...[...keys.conversations.values()].map((k) => k.channelId)]),
+];
+
 /**
- * Which members to read: both members of a direct channel (each one's row depends on the other
- * member), single members elsewhere. Keys of channels not yet arrived are left for the channel's
- * own mark.
+ * Which members to read, each once: both members of a direct channel (each one's row depends on
+ * the other member); the members in the pass's shards of a group channel marked as a whole; single
+ * members elsewhere. Keys of channels not yet arrived are left for the channel's own mark.
  */
 export function membersToRead(
   keys: MarkedKeys,
   channels: ReadonlyMap<bigint, ChannelRef>,
-): { readonly wholeChannels: readonly bigint[]; readonly singleMembers: readonly ConversationKey[] } {
-  const channelIds = new Set([...keys.conversations.values()].map((k) => k.channelId));
-  const wholeChannels = [...channelIds].filter((id) => channels.get(id)?.channelType === 1);
+): {
+  readonly wholeChannels: readonly bigint[];
+  readonly channelsInShards: readonly bigint[];
+  readonly singleMembers: readonly ConversationKey[];
+} {
+  const known = markedChannels(keys).filter((id) => channels.has(id));
+  const wholeChannels = known.filter((id) => channels.get(id)?.channelType === 1);
   const whole = new Set(wholeChannels);
-  const singleMembers = [...keys.conversations.values()].filter((k) => !whole.has(k.channelId) && channels.has(k.channelId));
-  return { wholeChannels, singleMembers };
+  const channelsInShards = known.filter((id) => !whole.has(id) && keys.channelsInShards.has(id));
+  // A marked member of a channel read in the shards is one of those members: its shard is the pass's.
+  const readByChannel = new Set([...wholeChannels, ...channelsInShards]);
+  const singleMembers = [...keys.conversations.values()].filter((k) => !readByChannel.has(k.channelId) && channels.has(k.channelId));
+  return { wholeChannels, channelsInShards, singleMembers };
 }
 
 export interface ConversationTarget {

@@ -42,15 +42,34 @@ describe('keysOfMarks', () => {
 describe('membersToRead', () => {
   it('given a keyed member of a direct channel, then the whole channel is read, since each row depends on the other member', () => {
     const keys = keysOfMarks([{ kind: 'conversation', userId: 1n, channelId: 10n }]);
-    expect(membersToRead(keys, new Map([[10n, channel(10n, 1)]]))).toEqual({ wholeChannels: [10n], singleMembers: [] });
+    expect(membersToRead(keys, new Map([[10n, channel(10n, 1)]]))).toEqual({ wholeChannels: [10n], channelsInShards: [], singleMembers: [] });
   });
 
   it('given a keyed member of a group, then only that member is read', () => {
     const keys = keysOfMarks([{ kind: 'conversation', userId: 1n, channelId: 20n }]);
     expect(membersToRead(keys, new Map([[20n, channel(20n, 2)]]))).toEqual({
       wholeChannels: [],
+      channelsInShards: [],
       singleMembers: [{ kind: 'conversation', userId: 1n, channelId: 20n }],
     });
+  });
+
+  it('given a group marked in a shard and one of its members marked alone, then the group is read in the shards and the member not again', () => {
+    const keys = keysOfMarks([
+      { kind: 'channelInShard', channelId: 20n, shard: 3 },
+      { kind: 'conversation', userId: 1n, channelId: 20n },
+    ]);
+    expect(membersToRead(keys, new Map([[20n, channel(20n, 2)]]))).toEqual({
+      wholeChannels: [],
+      channelsInShards: [20n],
+      singleMembers: [],
+    });
+  });
+
+  it('given a direct channel marked in a shard, then both members are read, since each row depends on the other', () => {
+    const keys = keysOfMarks([{ kind: 'recountInShard', channelId: 10n, shard: 3 }]);
+    expect(membersToRead(keys, new Map([[10n, channel(10n, 1)]]))).toEqual({ wholeChannels: [10n], channelsInShards: [], singleMembers: [] });
+    expect(keys.recountChannels).toEqual(new Set([10n]));
   });
 
   it('given a member marked for a plain rebuild and for a recount, then it is read once', () => {
@@ -63,7 +82,7 @@ describe('membersToRead', () => {
 
   it('given a keyed member of a channel that has not arrived, then nothing is read for it: the channel brings its own mark', () => {
     const keys = keysOfMarks([{ kind: 'conversation', userId: 1n, channelId: 99n }]);
-    expect(membersToRead(keys, new Map())).toEqual({ wholeChannels: [], singleMembers: [] });
+    expect(membersToRead(keys, new Map())).toEqual({ wholeChannels: [], channelsInShards: [], singleMembers: [] });
   });
 });
 

@@ -1,15 +1,17 @@
 import type { PoolClient } from 'pg';
+import { shardOfOwner } from '../projection/builderShard';
 import { conversationRow } from '../projection/conversationRow';
 import { pairKey } from '../projection/pairKey';
 import { reverseIndexChanges, type ReverseIndexChanges } from '../projection/reverseIndexChanges';
 import { countOn, planUnreadCounts } from '../projection/unreadCount';
-import { conversationTargets, membersToRead, type MarkedKeys } from '../projection/viewTargets';
+import { conversationTargets, markedChannels, membersToRead, type MarkedKeys } from '../projection/viewTargets';
 import type { ConversationRow } from '../views/userConversationView';
 import {
   channelsById,
   friendshipsOf,
   lastMessagesOf,
   membersOfChannels,
+  membersOfChannelsInShards,
   membersWithKeys,
   messagesAfter,
   readSeqsOf,
@@ -28,12 +30,17 @@ export interface ConversationsBuilt {
 
 /**
  * Rebuilds the conversation rows `keys` name and their reverse index entries: only rows of owners
- * `owns` accepts (the pass's shard), though a direct channel's other member is read for its peer.
+ * in `shards` (the pass's), though a direct channel's other member is read for its peer.
  */
-export async function buildConversations(tx: PoolClient, keys: MarkedKeys, owns: (userId: bigint) => boolean): Promise<ConversationsBuilt> {
-  const channels = await channelsById(tx, [...new Set([...keys.conversations.values()].map((k) => k.channelId))]);
+export async function buildConversations(tx: PoolClient, keys: MarkedKeys, shards: ReadonlySet<number>): Promise<ConversationsBuilt> {
+  const owns = (userId: bigint) => shards.has(shardOfOwner(userId));
+  const channels = await channelsById(tx, markedChannels(keys));
   const toRead = membersToRead(keys, channels);
-  const members = [...(await membersOfChannels(tx, toRead.wholeChannels)), ...(await membersWithKeys(tx, toRead.singleMembers))];
+  const members = [
+    ...(await membersOfChannels(tx, toRead.wholeChannels)),
+    ...(await membersOfChannelsInShards(tx, toRead.channelsInShards, [...shards])),
+    ...(await membersWithKeys(tx, toRead.singleMembers)),
+  ];
   const targets = conversationTargets(channels, members, owns);
   if (targets.length === 0) return { rows: [], changed: 0, newDirectPairs: [] };
   const targetKeys = targets.map((t) => t.member);

@@ -1,6 +1,6 @@
 import type { PoolClient } from 'pg';
 import { shardOfOwner } from '../projection/builderShard';
-import type { OwnerMark } from '../projection/dirtyMark';
+import type { ShardMark } from '../projection/dirtyMark';
 import { addContact, addConversation, keysOfMarks, type ConversationKey } from '../projection/viewTargets';
 import { buildContacts } from './buildContacts';
 import { buildConversations } from './buildConversations';
@@ -20,13 +20,13 @@ export interface BuildResult {
  * marks point at, from the ref_ tables. Everything it reads of the views (stored rows, the reverse
  * indexes) belongs to those shards, written only by their earlier passes.
  */
-export async function buildViews(tx: PoolClient, marks: readonly OwnerMark[], shards: ReadonlySet<number>): Promise<BuildResult> {
+export async function buildViews(tx: PoolClient, marks: readonly ShardMark[], shards: ReadonlySet<number>): Promise<BuildResult> {
   const owns = (userId: bigint) => shards.has(shardOfOwner(userId));
   const keys = keysOfMarks(marks);
   // A remark shows on the direct conversations of the pair (the owner's rows: this pass's shards).
   for (const key of await directConversationsOf(tx, keys.remarkPairs)) addConversation(keys, key);
 
-  const conversations = await buildConversations(tx, keys, owns);
+  const conversations = await buildConversations(tx, keys, shards);
   // A pair's contact rows show their smallest direct channel: rebuilt when a new one appears. The
   // peer's rows of that channel show this owner once the peer's shard builds them again; in the
   // pass's shards they were built in this pass already (both members of a direct channel are read).

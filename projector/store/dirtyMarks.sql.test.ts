@@ -36,7 +36,22 @@ afterAll(async () => {
 beforeEach(async () => {
   await client.query('delete from projection_dirty');
   await client.query('delete from projection_handover');
+  await client.query('delete from ref_channel_members');
+  await client.query('delete from ref_last_messages');
 });
+
+async function addMembers(channelId: bigint, userIds: readonly bigint[]): Promise<void> {
+  await client.query(
+    `insert into ref_channel_members (channel_id, user_id, role, is_pinned, is_muted, is_hidden, member_ver, lsn)
+     select $1::bigint, u, 0, false, false, false, 1, 1 from unnest($2::bigint[]) u`,
+    [String(channelId), userIds.map(String)],
+  );
+}
+
+/** Every mark waiting, as (kind, a, b) with its shard, in key order. */
+async function waitingMarks(): Promise<Array<{ kind: number; a: string; b: string; shard: number }>> {
+  return (await client.query('select kind, a::text, b::text, shard from projection_dirty d order by d.kind, d.a, d.b')).rows;
+}
 
 it('given a key marked twice before it is built, then it keeps the earlier source time', async () => {
   await recordDirtyMarks(client, [channel], 1_000);
@@ -99,6 +114,47 @@ it('given owner marks of many users, then each is stored in the shard the builde
   const wrong = rows.filter((r) => r.shard !== shardOfOwner(BigInt(r.a)));
   expect(wrong).toEqual([]);
   expect(new Set(rows.map((r) => r.shard)).size).toBe(BUILDER_SHARDS);
+});
+
+it('given a channel mark expanded, then it waits in the shard it names, whatever the channel id hashes to', async () => {
+  await recordDirtyMarks(client, [
+    { kind: 'channelInShard', channelId: 2n ** 62n, shard: 3 },
+    { kind: 'recountInShard', channelId: 2n ** 62n, shard: 15 },
+  ]);
+  expect((await waitingMarks()).map((r) => r.shard)).toEqual([3, 15]);
+});
+
+it('given a group of 200 members marked, when expanded, then one mark per shard holding members waits, not one per member', async () => {
+  const members = Array.from({ length: 200 }, (_, i) => 1000n + BigInt(i) * 7_919n);
+  await addMembers(7n, members);
+  await recordDirtyMarks(client, [channel]);
+  expect(await expandFanOutMarks(client, 10)).toBe(1);
+  const shards = [...new Set(members.map(shardOfOwner))].sort((x, y) => x - y);
+  expect(await waitingMarks()).toEqual(shards.map((shard) => ({ kind: 7, a: '7', b: String(shard), shard })));
+});
+
+it('given a recount of a channel whose members share one shard, when expanded, then one recount mark of that shard waits', async () => {
+  const first = 42n;
+  const sameShard = Array.from({ length: 400 }, (_, i) => BigInt(i)).filter((u) => shardOfOwner(u) === shardOfOwner(first));
+  await addMembers(8n, [first, ...sameShard.slice(0, 2)]);
+  await recordDirtyMarks(client, [{ kind: 'recount', channelId: 8n }]);
+  await expandFanOutMarks(client, 10);
+  expect(await waitingMarks()).toEqual([{ kind: 8, a: '8', b: String(shardOfOwner(first)), shard: shardOfOwner(first) }]);
+});
+
+it('given a profile change of the last sender of a group, when expanded, then the group is marked in its members\' shards', async () => {
+  const sender = 5n;
+  const members = [sender, 6n, 7n];
+  await addMembers(9n, members);
+  await client.query(
+    `insert into ref_last_messages (channel_id, id, seq, sender_id, msg_type, content, created_at, recalled)
+     values (9, 1, 1, $1, 1, 'hi', now(), false)`,
+    [String(sender)],
+  );
+  await recordDirtyMarks(client, [{ kind: 'user', userId: sender }]);
+  await expandFanOutMarks(client, 10);
+  const shards = [...new Set(members.map(shardOfOwner))].sort((x, y) => x - y);
+  expect(await waitingMarks()).toEqual(shards.map((shard) => ({ kind: 7, a: '9', b: String(shard), shard })));
 });
 
 it('given fan-out marks, then an owner mark, then the fan-out ones wait in their own shard, listed first as the oldest', async () => {

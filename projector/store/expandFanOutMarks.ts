@@ -1,26 +1,30 @@
 import type { PoolClient } from 'pg';
 import { inClientTransaction } from '../../infra/db/transaction';
-import { FAN_OUT_SHARD } from '../projection/builderShard';
+import { FAN_OUT_SHARD, shardOfOwnerSql } from '../projection/builderShard';
 import { clearBuiltMarks, oldestDirtyMarks } from './dirtyMarks';
 import { int64s } from './sqlValues';
 
+const memberShard = shardOfOwnerSql('m.user_id');
+
 /**
  * Turns marks that fan out (a channel's change or message, a recount, a profile) into marks of the
- * owners whose rows they change, in one statement, so each owner's shard builds its own rows.
+ * shards whose rows they change, in one statement, so each shard builds its own rows: a channel's
+ * change becomes one mark per shard holding its members (at most 16 however large the channel),
+ * a profile's the marks of the rows that show it.
  *
  * It reads only ref_ tables, which batches write, never the views or reverse indexes, which the
  * shards write concurrently: a fan-out mark is visible only once its batch committed, so every
  * member or friendship that batch saw is read here; one committed later brings its own owner mark,
- * built after that commit. Expanded owner marks keep the fan-out mark's times (commit→view).
+ * built after that commit. Expanded marks keep the fan-out mark's times (commit→view).
  *
- * Hand-overs from shard builds (projection_handover) become owner marks in the same statement.
+ * Hand-overs from shard builds (projection_handover) become conversation marks in the same statement.
  * Up to `limit` fan-out marks (each may name hundreds of rows) and `handOverLimit` hand-overs (one
- * row each) per call. Returns how many fan-out marks and hand-overs were turned into owner marks.
+ * row each) per call. Returns how many fan-out marks and hand-overs were turned into shard marks.
  */
 export async function expandFanOutMarks(client: PoolClient, limit: number, handOverLimit = limit): Promise<number> {
   return inClientTransaction(client, async (tx) => {
     const taken = await oldestDirtyMarks(tx, [FAN_OUT_SHARD], limit);
-    // One statement, so owner marks are locked in one key order (a batch's order: no deadlock).
+    // One statement, so shard marks are locked in one key order (a batch's order: no deadlock).
     const { rows } = await tx.query<{ handed: number }>(
       `with handed as (
          -- Rows a shard's build handed over to another shard (projection_handover).
@@ -33,8 +37,9 @@ export async function expandFanOutMarks(client: PoolClient, limit: number, handO
            from projection_dirty f
            join unnest($1::smallint[], $2::bigint[], $3::bigint[]) k(kind, a, b) on f.kind = k.kind and f.a = k.a and f.b = k.b
            cross join lateral (
-             -- A channel's info or messages (2), or a recount (5 → 6): every member's row, left ones too.
-             select case f.kind when 5 then 6 else 1 end::smallint as kind, m.user_id as a, m.channel_id as b
+             -- A channel's info or messages (2), or a recount (5): its members' rows (left ones too),
+             -- one mark per shard that has any (7, or 8 for a recount), not one per member.
+             select distinct case f.kind when 5 then 8 else 7 end::smallint as kind, m.channel_id as a, ${memberShard}::bigint as b
                from ref_channel_members m where f.kind in (2, 5) and m.channel_id = f.a
              union all
              -- A profile (3): the direct conversations that show the user as their peer,
@@ -44,8 +49,8 @@ export async function expandFanOutMarks(client: PoolClient, limit: number, handO
                join ref_channel_members other on other.channel_id = mine.channel_id and other.user_id <> mine.user_id
               where f.kind = 3 and mine.user_id = f.a
              union all
-             -- every row of the channels whose last message the user sent,
-             select 1::smallint, m.user_id, m.channel_id
+             -- every row of the channels whose last message the user sent (by shard, as above),
+             select distinct 7::smallint, m.channel_id, ${memberShard}::bigint
                from ref_last_messages l join ref_channel_members m on m.channel_id = l.channel_id
               where f.kind = 3 and l.sender_id = f.a
              union all

@@ -1,4 +1,5 @@
 import type { PoolClient } from 'pg';
+import { shardOfOwnerSql } from '../projection/builderShard';
 import { pairKey } from '../projection/pairKey';
 import type { ChannelRef, FriendshipRef, LastMessageRef, MemberRef, MessageRef, UserRef } from '../projection/refRows';
 import type { ConversationKey } from '../projection/viewTargets';
@@ -20,6 +21,16 @@ export async function usersById(tx: PoolClient, ids: readonly bigint[]): Promise
 
 export async function membersOfChannels(tx: PoolClient, channelIds: readonly bigint[]): Promise<MemberRef[]> {
   return (await rowsWithIds(tx, 'ref_channel_members', 'channel_id', channelIds)).map(memberRef);
+}
+
+/** Members of the channels whose rows belong to one of `shards` (builderShard.ts). */
+export async function membersOfChannelsInShards(tx: PoolClient, channelIds: readonly bigint[], shards: readonly number[]): Promise<MemberRef[]> {
+  if (channelIds.length === 0) return [];
+  const { rows } = await tx.query(
+    `select t.* from ref_channel_members t where t.channel_id = any($1::bigint[]) and ${shardOfOwnerSql('t.user_id')} = any($2::int[])`,
+    [int64s(channelIds), shards],
+  );
+  return rows.map(memberRef);
 }
 
 export async function membersWithKeys(tx: PoolClient, keys: readonly ConversationKey[]): Promise<MemberRef[]> {

@@ -1,7 +1,7 @@
 import type { Pool, PoolClient } from 'pg';
 import { inClientTransaction } from '../../infra/db/transaction';
 import { BUILDER_SHARDS, FAN_OUT_SHARD } from '../projection/builderShard';
-import { isOwnerMark, type DirtyMark } from '../projection/dirtyMark';
+import { isShardMark, type DirtyMark } from '../projection/dirtyMark';
 import { buildViews, type BuildResult } from './buildViews';
 import { clearBuiltMarks, hasPendingMarks, marksWaitingIn, oldestDirtyMarks, shardsWithWork } from './dirtyMarks';
 import { expandFanOutMarks } from './expandFanOutMarks';
@@ -109,7 +109,7 @@ export async function runViewBuilderPass(pool: Pool, limit: number): Promise<Pas
       client,
       async (tx) => {
         const taken = await oldestDirtyMarks(tx, held, limit);
-        const marks = taken.map((t) => t.mark).filter(isOwnerMark);
+        const marks = taken.map((t) => t.mark).filter(isShardMark);
         if (marks.length !== taken.length) throw new Error('a fan-out mark was routed to an owner shard');
         const result = marks.length === 0 ? nothing : await buildViews(tx, marks, new Set(held));
         return { commit: true, value: { taken, result } };

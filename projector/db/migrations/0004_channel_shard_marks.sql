@@ -1,0 +1,23 @@
+-- A channel's change (mark 2) or recount (5) used to expand into one mark per member: 50 rows
+-- for a group of 50, each renewed by every later message. It now expands into one mark per
+-- builder shard that holds members of the channel (7, or 8 for a recount; a = the channel,
+-- b = the shard), so the mark table's churn is bounded by the shard count, not the group's size.
+-- projection_dirty is a queue of work not yet built: rewriting it is short.
+--
+-- The (seq) index has had no reader since 0003 (passes take marks by (shard, seq)); each renewed
+-- mark still paid for it.
+DROP INDEX projection_dirty_seq_idx;
+--> statement-breakpoint
+DROP INDEX projection_dirty_shard_seq_idx;
+--> statement-breakpoint
+ALTER TABLE projection_dirty DROP COLUMN shard;
+--> statement-breakpoint
+ALTER TABLE projection_dirty ADD COLUMN shard smallint NOT NULL GENERATED ALWAYS AS (
+  CASE
+    WHEN kind IN (1, 4, 6) THEN ((hashint8(a) & 2147483647) % 16)::smallint
+    WHEN kind IN (7, 8) THEN b::smallint
+    ELSE (-1)::smallint
+  END
+) STORED;
+--> statement-breakpoint
+CREATE INDEX projection_dirty_shard_seq_idx ON projection_dirty (shard, seq);
