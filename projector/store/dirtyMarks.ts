@@ -108,9 +108,10 @@ export async function clearBuiltMarks(client: PoolClient, taken: readonly TakenM
   // Rows are locked in key order, the order batches upsert marks in, so the two cannot deadlock.
   await client.query(
     `with taken as (
-       select d.kind, d.a, d.b, d.seq = k.seq as built from projection_dirty d
-         join unnest($1::smallint[], $2::bigint[], $3::bigint[], $4::bigint[]) k(kind, a, b, seq)
-           on d.kind = k.kind and d.a = k.a and d.b = k.b
+       select d.kind, d.a, d.b, d.seq = k.seq as built
+         from unnest($1::smallint[], $2::bigint[], $3::bigint[], $4::bigint[]) k(kind, a, b, seq)
+         -- By key (LATERAL): a hash join would read the whole mark table, a million rows in a backlog.
+         cross join lateral (select * from projection_dirty d where d.kind = k.kind and d.a = k.a and d.b = k.b) d
         order by d.kind, d.a, d.b
           for update of d${skipLocked ? ' skip locked' : ''}
      ),

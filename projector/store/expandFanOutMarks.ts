@@ -34,8 +34,9 @@ export async function expandFanOutMarks(client: PoolClient, limit: number, handO
        ),
        fanned as (
          select o.kind, o.a, o.b, f.source_ts_ms, f.last_ts_ms, f.marked_at
-           from projection_dirty f
-           join unnest($1::smallint[], $2::bigint[], $3::bigint[]) k(kind, a, b) on f.kind = k.kind and f.a = k.a and f.b = k.b
+           from unnest($1::smallint[], $2::bigint[], $3::bigint[]) k(kind, a, b)
+           -- By key (LATERAL): a hash join would read the whole mark table, a million rows in a backlog.
+           cross join lateral (select * from projection_dirty f where f.kind = k.kind and f.a = k.a and f.b = k.b) f
            cross join lateral (
              -- A channel's info or messages (2), or a recount (5): its members' rows (left ones too),
              -- one mark per shard that has any (7, or 8 for a recount), not one per member.
