@@ -35,7 +35,13 @@ export function addContact(keys: MarkedKeys, key: ContactKey): void {
 /** Sorts marks by what they ask for. */
 export function keysOfMarks(marks: readonly ShardMark[]): MarkedKeys {
   const remarkPairs: ContactKey[] = [];
-  const keys: MarkedKeys = { conversations: new Map(), contacts: new Map(), channelsInShards: new Set(), recountChannels: new Set(), remarkPairs };
+  const keys: MarkedKeys = {
+    conversations: new Map(),
+    contacts: new Map(),
+    channelsInShards: new Set(),
+    recountChannels: new Set(),
+    remarkPairs,
+  };
   for (const mark of marks) {
     switch (mark.kind) {
       case 'conversation':

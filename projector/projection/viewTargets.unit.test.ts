@@ -42,7 +42,11 @@ describe('keysOfMarks', () => {
 describe('membersToRead', () => {
   it('given a keyed member of a direct channel, then the whole channel is read, since each row depends on the other member', () => {
     const keys = keysOfMarks([{ kind: 'conversation', userId: 1n, channelId: 10n }]);
-    expect(membersToRead(keys, new Map([[10n, channel(10n, 1)]]))).toEqual({ wholeChannels: [10n], channelsInShards: [], singleMembers: [] });
+    expect(membersToRead(keys, new Map([[10n, channel(10n, 1)]]))).toEqual({
+      wholeChannels: [10n],
+      channelsInShards: [],
+      singleMembers: [],
+    });
   });
 
   it('given a keyed member of a group, then only that member is read', () => {
@@ -68,7 +72,11 @@ describe('membersToRead', () => {
 
   it('given a direct channel marked in a shard, then both members are read, since each row depends on the other', () => {
     const keys = keysOfMarks([{ kind: 'recountInShard', channelId: 10n, shard: 3 }]);
-    expect(membersToRead(keys, new Map([[10n, channel(10n, 1)]]))).toEqual({ wholeChannels: [10n], channelsInShards: [], singleMembers: [] });
+    expect(membersToRead(keys, new Map([[10n, channel(10n, 1)]]))).toEqual({
+      wholeChannels: [10n],
+      channelsInShards: [],
+      singleMembers: [],
+    });
     expect(keys.recountChannels).toEqual(new Set([10n]));
   });
 

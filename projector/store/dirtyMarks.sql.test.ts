@@ -142,7 +142,7 @@ it('given a recount of a channel whose members share one shard, when expanded, t
   expect(await waitingMarks()).toEqual([{ kind: 8, a: '8', b: String(shardOfOwner(first)), shard: shardOfOwner(first) }]);
 });
 
-it('given a profile change of the last sender of a group, when expanded, then the group is marked in its members\' shards', async () => {
+it("given a profile change of the last sender of a group, when expanded, then the group is marked in its members' shards", async () => {
   const sender = 5n;
   const members = [sender, 6n, 7n];
   await addMembers(9n, members);

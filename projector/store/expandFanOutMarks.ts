@@ -2,6 +2,7 @@ import type { PoolClient } from 'pg';
 import { inClientTransaction } from '../../infra/db/transaction';
 import { FAN_OUT_SHARD, shardOfOwnerSql } from '../projection/builderShard';
 import { clearBuiltMarks, oldestDirtyMarks } from './dirtyMarks';
+import { planByKeysOnly } from './keyProbePlans';
 import { int64s } from './sqlValues';
 
 const memberShard = shardOfOwnerSql('m.user_id');
@@ -23,6 +24,7 @@ const memberShard = shardOfOwnerSql('m.user_id');
  */
 export async function expandFanOutMarks(client: PoolClient, limit: number, handOverLimit = limit): Promise<number> {
   return inClientTransaction(client, async (tx) => {
+    await planByKeysOnly(tx);
     const taken = await oldestDirtyMarks(tx, [FAN_OUT_SHARD], limit);
     // One statement, so shard marks are locked in one key order (a batch's order: no deadlock).
     const { rows } = await tx.query<{ handed: number }>(

@@ -24,7 +24,11 @@ export async function membersOfChannels(tx: PoolClient, channelIds: readonly big
 }
 
 /** Members of the channels whose rows belong to one of `shards` (builderShard.ts). */
-export async function membersOfChannelsInShards(tx: PoolClient, channelIds: readonly bigint[], shards: readonly number[]): Promise<MemberRef[]> {
+export async function membersOfChannelsInShards(
+  tx: PoolClient,
+  channelIds: readonly bigint[],
+  shards: readonly number[],
+): Promise<MemberRef[]> {
   if (channelIds.length === 0) return [];
   const { rows } = await tx.query(
     `select t.* from ref_channel_members t where t.channel_id = any($1::bigint[]) and ${shardOfOwnerSql('t.user_id')} = any($2::int[])`,

@@ -5,6 +5,7 @@ import { isShardMark, type DirtyMark } from '../projection/dirtyMark';
 import { buildViews, type BuildResult } from './buildViews';
 import { clearBuiltMarks, hasPendingMarks, marksWaitingIn, oldestDirtyMarks, shardsWithWork } from './dirtyMarks';
 import { expandFanOutMarks } from './expandFanOutMarks';
+import { planByKeysOnly } from './keyProbePlans';
 import { VERSION_SWAP_LOCK } from './versionSwapLock';
 
 // A shard is built by one member at a time: the holder of its session lock (not a transaction
@@ -108,6 +109,7 @@ export async function runViewBuilderPass(pool: Pool, limit: number): Promise<Pas
     const built = await inClientTransaction(
       client,
       async (tx) => {
+        await planByKeysOnly(tx);
         const taken = await oldestDirtyMarks(tx, held, limit);
         const marks = taken.map((t) => t.mark).filter(isShardMark);
         if (marks.length !== taken.length) throw new Error('a fan-out mark was routed to an owner shard');
@@ -122,7 +124,11 @@ export async function runViewBuilderPass(pool: Pool, limit: number): Promise<Pas
       t.sourceTsMs === null ? [] : [{ mark: t.mark.kind, seconds: Math.max(0, committedAt - t.sourceTsMs) / 1000 }],
     );
     const markToView = built.taken.map((t) => ({ mark: t.mark.kind, seconds: Math.max(0, committedAt - t.markedAtMs) / 1000 }));
-    await clearBuiltMarks(client, built.taken);
+    await inClientTransaction(client, async (tx) => {
+      await planByKeysOnly(tx);
+      await clearBuiltMarks(tx, built.taken);
+      return { commit: true, value: undefined };
+    });
     return { kind: 'built', marks: built.taken.length, expanded, shards: held, commitToView, markToView, ...built.result };
   } catch (error) {
     broken = error instanceof Error ? error : new Error(String(error));
