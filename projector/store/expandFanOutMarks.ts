@@ -46,15 +46,19 @@ export async function expandFanOutMarks(client: PoolClient, limit: number, handO
                from ref_channel_members m where f.kind in (2, 5) and m.channel_id = f.a
              union all
              -- A profile (3): the direct conversations that show the user as their peer,
+             -- (LATERAL, so that each step starts from the row before: the user's memberships first)
              select 1::smallint, other.user_id, other.channel_id
                from ref_channel_members mine
-               join ref_channels c on c.id = mine.channel_id and c.channel_type = 1
-               join ref_channel_members other on other.channel_id = mine.channel_id and other.user_id <> mine.user_id
+               cross join lateral (select 1 from ref_channels c where c.id = mine.channel_id and c.channel_type = 1) direct
+               cross join lateral (
+                 select * from ref_channel_members other where other.channel_id = mine.channel_id and other.user_id <> mine.user_id
+               ) other
               where f.kind = 3 and mine.user_id = f.a
              union all
              -- every row of the channels whose last message the user sent (by shard, as above),
              select distinct 7::smallint, m.channel_id, ${memberShard}::bigint
-               from ref_last_messages l join ref_channel_members m on m.channel_id = l.channel_id
+               from ref_last_messages l
+               cross join lateral (select * from ref_channel_members m where m.channel_id = l.channel_id) m
               where f.kind = 3 and l.sender_id = f.a
              union all
              -- and the contact rows that show the user.
