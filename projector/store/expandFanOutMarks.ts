@@ -46,19 +46,20 @@ export async function expandFanOutMarks(client: PoolClient, limit: number, handO
                from ref_channel_members m where f.kind in (2, 5) and m.channel_id = f.a
              union all
              -- A profile (3): the direct conversations that show the user as their peer,
-             -- (LATERAL, so that each step starts from the row before: the user's memberships first)
+             -- (LATERAL, OFFSET 0 keeping each subquery from being flattened into a join the planner
+             -- may turn around: each step starts from the row before, the user's memberships first)
              select 1::smallint, other.user_id, other.channel_id
                from ref_channel_members mine
-               cross join lateral (select 1 from ref_channels c where c.id = mine.channel_id and c.channel_type = 1) direct
+               cross join lateral (select 1 from ref_channels c where c.id = mine.channel_id and c.channel_type = 1 offset 0) direct
                cross join lateral (
-                 select * from ref_channel_members other where other.channel_id = mine.channel_id and other.user_id <> mine.user_id
+                 select * from ref_channel_members other where other.channel_id = mine.channel_id and other.user_id <> mine.user_id offset 0
                ) other
               where f.kind = 3 and mine.user_id = f.a
              union all
              -- every row of the channels whose last message the user sent (by shard, as above),
              select distinct 7::smallint, m.channel_id, ${memberShard}::bigint
                from ref_last_messages l
-               cross join lateral (select * from ref_channel_members m where m.channel_id = l.channel_id) m
+               cross join lateral (select * from ref_channel_members m where m.channel_id = l.channel_id offset 0) m
               where f.kind = 3 and l.sender_id = f.a
              union all
              -- and the contact rows that show the user.
