@@ -10,8 +10,19 @@
  */
 export const BUILDER_SHARDS = 16;
 
-/** Marks that fan out (a channel, a recount, a profile): expanded into owner marks first. */
+/** Marks that fan out (a channel, a recount, a profile): expanded into shard marks first. */
 export const FAN_OUT_SHARD = -1;
+
+/**
+ * Where a shard's marks wait (projection_dirty.shard, migration 0004): marks of one owner under
+ * the shard itself, marks of a channel's members in the shard (kinds 7 and 8) under
+ * BUILDER_SHARDS + shard. Releases before those kinds read only the first range, so during a
+ * rolling upgrade their members leave the new marks to this release's, which hold the same shard lock.
+ */
+export const storedShardsOf = (shard: number): readonly number[] => [shard, BUILDER_SHARDS + shard];
+
+/** The builder shard whose marks wait under `stored` (the inverse of storedShardsOf). */
+export const shardOfStored = (stored: number): number => stored % BUILDER_SHARDS;
 
 const rotl = (x: number, k: number): number => ((x << k) | (x >>> (32 - k))) >>> 0;
 

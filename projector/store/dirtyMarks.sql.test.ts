@@ -2,7 +2,7 @@ import { drizzle } from 'drizzle-orm/pglite';
 import { migrate } from 'drizzle-orm/pglite/migrator';
 import type { PoolClient } from 'pg';
 import { READ_MIGRATIONS } from '../db/migrateReadDatabase';
-import { BUILDER_SHARDS, FAN_OUT_SHARD, shardOfOwner } from '../projection/builderShard';
+import { BUILDER_SHARDS, FAN_OUT_SHARD, shardOfOwner, storedShardsOf } from '../projection/builderShard';
 import {
   clearBuiltMarks,
   handOverRows,
@@ -116,12 +116,20 @@ it('given owner marks of many users, then each is stored in the shard the builde
   expect(new Set(rows.map((r) => r.shard)).size).toBe(BUILDER_SHARDS);
 });
 
-it('given a channel mark expanded, then it waits in the shard it names, whatever the channel id hashes to', async () => {
+it('given a channel mark expanded, then it waits under the shard it names, in the range earlier releases never read', async () => {
   await recordDirtyMarks(client, [
     { kind: 'channelInShard', channelId: 2n ** 62n, shard: 3 },
     { kind: 'recountInShard', channelId: 2n ** 62n, shard: 15 },
   ]);
-  expect((await waitingMarks()).map((r) => r.shard)).toEqual([3, 15]);
+  expect((await waitingMarks()).map((r) => r.shard)).toEqual([...storedShardsOf(3).slice(1), ...storedShardsOf(15).slice(1)]);
+  expect(
+    await shardsWithWork(
+      client,
+      Array.from({ length: BUILDER_SHARDS }, (_, i) => i),
+    ),
+  ).toEqual([]);
+  const [first] = await oldestDirtyMarks(client as Transaction, storedShardsOf(3), 10);
+  expect(first?.mark).toEqual({ kind: 'channelInShard', channelId: 2n ** 62n, shard: 3 });
 });
 
 it('given a group of 200 members marked, when expanded, then one mark per shard holding members waits, not one per member', async () => {
@@ -130,7 +138,7 @@ it('given a group of 200 members marked, when expanded, then one mark per shard 
   await recordDirtyMarks(client, [channel]);
   expect(await expandFanOutMarks(client, 10)).toBe(1);
   const shards = [...new Set(members.map(shardOfOwner))].sort((x, y) => x - y);
-  expect(await waitingMarks()).toEqual(shards.map((shard) => ({ kind: 7, a: '7', b: String(shard), shard })));
+  expect(await waitingMarks()).toEqual(shards.map((shard) => ({ kind: 7, a: '7', b: String(shard), shard: BUILDER_SHARDS + shard })));
 });
 
 it('given a recount of a channel whose members share one shard, when expanded, then one recount mark of that shard waits', async () => {
@@ -139,7 +147,7 @@ it('given a recount of a channel whose members share one shard, when expanded, t
   await addMembers(8n, [first, ...sameShard.slice(0, 2)]);
   await recordDirtyMarks(client, [{ kind: 'recount', channelId: 8n }]);
   await expandFanOutMarks(client, 10);
-  expect(await waitingMarks()).toEqual([{ kind: 8, a: '8', b: String(shardOfOwner(first)), shard: shardOfOwner(first) }]);
+  expect(await waitingMarks()).toEqual([{ kind: 8, a: '8', b: String(shardOfOwner(first)), shard: BUILDER_SHARDS + shardOfOwner(first) }]);
 });
 
 it("given a profile change of the last sender of a group, when expanded, then the group is marked in its members' shards", async () => {
@@ -154,7 +162,7 @@ it("given a profile change of the last sender of a group, when expanded, then th
   await recordDirtyMarks(client, [{ kind: 'user', userId: sender }]);
   await expandFanOutMarks(client, 10);
   const shards = [...new Set(members.map(shardOfOwner))].sort((x, y) => x - y);
-  expect(await waitingMarks()).toEqual(shards.map((shard) => ({ kind: 7, a: '9', b: String(shard), shard })));
+  expect(await waitingMarks()).toEqual(shards.map((shard) => ({ kind: 7, a: '9', b: String(shard), shard: BUILDER_SHARDS + shard })));
 });
 
 it('given fan-out marks, then an owner mark, then the fan-out ones wait in their own shard, listed first as the oldest', async () => {
@@ -163,8 +171,8 @@ it('given fan-out marks, then an owner mark, then the fan-out ones wait in their
   await recordDirtyMarks(client, [{ kind: 'conversation', userId: owner, channelId: 7n }]);
   const waiting = await shardsWithWork(client, [FAN_OUT_SHARD, ...Array.from({ length: BUILDER_SHARDS }, (_, i) => i)]);
   expect(waiting).toEqual([FAN_OUT_SHARD, shardOfOwner(owner)]);
-  expect(await marksWaitingIn(client, FAN_OUT_SHARD, 100)).toBe(2);
-  expect(await marksWaitingIn(client, FAN_OUT_SHARD, 1)).toBe(1);
+  expect(await marksWaitingIn(client, [FAN_OUT_SHARD], 100)).toBe(2);
+  expect(await marksWaitingIn(client, [FAN_OUT_SHARD], 1)).toBe(1);
 });
 
 it('given a row handed over by a shard build, then it waits as pending and the next expansion makes it a mark of the peer shard', async () => {

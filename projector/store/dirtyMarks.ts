@@ -49,7 +49,7 @@ export async function recordDirtyMarks(tx: PoolClient, marks: readonly DirtyMark
   );
 }
 
-/** Up to `limit` marks of the given shards (builderShard.ts), oldest first. */
+/** Up to `limit` marks waiting under the given shards (stored values, builderShard.ts), oldest first. */
 export async function oldestDirtyMarks(tx: Transaction, shards: readonly number[], limit: number): Promise<TakenMark[]> {
   // Per shard through its (shard, seq) index, then merged: one scan for all shards would sort them all.
   const { rows } = await tx.query<{ kind: number; a: bigint; b: bigint; seq: bigint; source_ts_ms: bigint | null; marked_at_ms: number }>(
@@ -71,7 +71,7 @@ export async function oldestDirtyMarks(tx: Transaction, shards: readonly number[
   });
 }
 
-/** The shards that have marks waiting, the one whose oldest mark is oldest first (one index probe per shard). */
+/** The shards (stored values) that have marks waiting, the one whose oldest mark is oldest first (one index probe per shard). */
 export async function shardsWithWork(client: PoolClient, shards: readonly number[]): Promise<number[]> {
   const { rows } = await client.query<{ shard: number }>(
     `select s.shard from unnest($1::smallint[]) s(shard)
@@ -83,14 +83,14 @@ export async function shardsWithWork(client: PoolClient, shards: readonly number
 }
 
 /**
- * How many marks wait in a shard, counted up to `upTo` only: counting a shard of a large backlog
+ * How many marks wait under the given shards (stored values), counted up to `upTo` only: counting a shard of a large backlog
  * in full (or all shards up to a pass each) visits a heap row per mark and cost half a second a
  * pass on a 3M-event drain.
  */
-export async function marksWaitingIn(client: PoolClient, shard: number, upTo: number): Promise<number> {
+export async function marksWaitingIn(client: PoolClient, shards: readonly number[], upTo: number): Promise<number> {
   const { rows } = await client.query<{ n: number }>(
-    'select count(*)::int as n from (select 1 from projection_dirty where shard = $1 limit $2) l',
-    [shard, upTo],
+    'select count(*)::int as n from (select 1 from projection_dirty where shard = any($1::smallint[]) limit $2) l',
+    [shards, upTo],
   );
   return Number(rows[0]?.n ?? 0);
 }

@@ -1,6 +1,6 @@
 import type { Pool, PoolClient } from 'pg';
 import { inClientTransaction } from '../../infra/db/transaction';
-import { BUILDER_SHARDS, FAN_OUT_SHARD } from '../projection/builderShard';
+import { BUILDER_SHARDS, FAN_OUT_SHARD, shardOfStored, storedShardsOf } from '../projection/builderShard';
 import { isShardMark, type DirtyMark } from '../projection/dirtyMark';
 import { buildViews, type BuildResult } from './buildViews';
 import { clearBuiltMarks, hasPendingMarks, marksWaitingIn, oldestDirtyMarks, shardsWithWork } from './dirtyMarks';
@@ -92,13 +92,13 @@ export async function runViewBuilderPass(pool: Pool, limit: number): Promise<Pas
         await unlockShard(client, FAN_OUT_SHARD);
       }
     }
-    const waiting = await shardsWithWork(client, OWNER_SHARDS);
+    const waiting = [...new Set((await shardsWithWork(client, OWNER_SHARDS.flatMap(storedShardsOf))).map(shardOfStored))];
     let taking = 0;
     for (const shard of waiting) {
       if (taking >= limit) break;
       if (!(await tryLockShard(client, shard))) continue;
       held.push(shard);
-      taking += await marksWaitingIn(client, shard, limit - taking);
+      taking += await marksWaitingIn(client, storedShardsOf(shard), limit - taking);
     }
     const nothing = { conversationRows: 0, conversationRowsChanged: 0, contactRows: 0, handedOver: 0 };
     if (held.length === 0)
@@ -110,7 +110,7 @@ export async function runViewBuilderPass(pool: Pool, limit: number): Promise<Pas
       client,
       async (tx) => {
         await planByKeysOnly(tx);
-        const taken = await oldestDirtyMarks(tx, held, limit);
+        const taken = await oldestDirtyMarks(tx, held.flatMap(storedShardsOf), limit);
         const marks = taken.map((t) => t.mark).filter(isShardMark);
         if (marks.length !== taken.length) throw new Error('a fan-out mark was routed to an owner shard');
         const result = marks.length === 0 ? nothing : await buildViews(tx, marks, new Set(held));

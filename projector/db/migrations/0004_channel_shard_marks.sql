@@ -2,6 +2,8 @@
 -- for a group of 50, each renewed by every later message. It now expands into one mark per
 -- builder shard that holds members of the channel (7, or 8 for a recount; a = the channel,
 -- b = the shard), so the mark table's churn is bounded by the shard count, not the group's size.
+-- Those marks wait under 16 + b: members of the previous release read shards 0-15 only (and
+-- cannot read kinds 7 and 8), so during a rolling upgrade they leave them to this release's.
 -- projection_dirty is a queue of work not yet built: rewriting it is short.
 --
 -- The (seq) index has had no reader since 0003 (passes take marks by (shard, seq)); each renewed
@@ -15,7 +17,7 @@ ALTER TABLE projection_dirty DROP COLUMN shard;
 ALTER TABLE projection_dirty ADD COLUMN shard smallint NOT NULL GENERATED ALWAYS AS (
   CASE
     WHEN kind IN (1, 4, 6) THEN ((hashint8(a) & 2147483647) % 16)::smallint
-    WHEN kind IN (7, 8) THEN b::smallint
+    WHEN kind IN (7, 8) THEN (16 + b)::smallint
     ELSE (-1)::smallint
   END
 ) STORED;
