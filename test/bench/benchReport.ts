@@ -19,7 +19,10 @@ import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { Kafka, logLevel } from 'kafkajs';
 import { Client, Pool } from 'pg';
-import { sourceTopics } from '../../projector/config';
+import type { Logger } from 'pino';
+import type { Environment } from '../../infra/settings/settingSources';
+import { loadProjectorConfig, sourceTopics } from '../../projector/config';
+import { runRebuildCommand } from '../../projector/operations/rebuildCommand';
 import { isCaughtUp } from '../../projector/operations/partitionLag';
 import { waitUntilCaptured } from '../support/projectorProgress';
 import { openBenchStack } from './benchStack';
@@ -66,7 +69,7 @@ async function main(): Promise<void> {
   const started = new Date();
   const outDir = values.out ?? path.join(ROOT, 'bench-results', started.toISOString().replace(/[:.]/g, '-'));
   const benchConfig = loadBenchConfig();
-  const { stack, urls, dbs, id } = await openBenchStack('bench');
+  const { logger, stack, urls, dbs, id } = await openBenchStack('bench');
   const topics = sourceTopics(id);
   const admin = new Kafka({ clientId: 'bench', brokers: [urls.KAFKA_BROKERS], logLevel: logLevel.NOTHING }).admin();
   await admin.connect();
@@ -233,7 +236,27 @@ async function main(): Promise<void> {
     raw.upsert = upsert;
     say(`raw upsert: ${upsert.rows} rows in ${round(upsert.seconds, 1)} s`);
 
-    // 7. Baseline: one event per transaction, on the same topics, for a fixed time.
+    // 7. The rebuild of the data set: `npm run projector -- rebuild`'s code, in this process, on the
+    //    2-member drain's read database (its members stopped, its views still serving): a new
+    //    version filled from the topics by a group of its own, verified against the write side, swapped in.
+    const rebuild = await rebuildVersion({
+      env: {
+        ...benchConfig.inheritedEnv,
+        READ_DATABASE_URL: two.readUrl,
+        KAFKA_BROKERS: urls.KAFKA_BROKERS,
+        TOPIC_PREFIX: id,
+        PROJECTOR_GROUP_ID: `${id}-two`,
+        DEAD_LETTER_TOPIC: `${id}.dead-letters`,
+        LOG_LEVEL: 'warn',
+        ...benchConfig.projectorTuning,
+      },
+      writeDatabaseUrl: capture.writeUrl,
+      logger,
+    });
+    raw.rebuild = rebuild;
+    say(`rebuild: exit ${rebuild.exitCode}, filled in ${round(rebuild.fillSeconds, 1)} s, ${round(rebuild.seconds, 1)} s in all`);
+
+    // 8. Baseline: one event per transaction, on the same topics, for a fixed time.
     const single = await drain('single', 1, { PROJECTOR_TRANSACTION_MODE: 'one-event' }, size.baselineSeconds);
     await stopMembers(single.members);
     raw.baseline = { events: single.events, seconds: single.seconds };
@@ -301,6 +324,13 @@ async function main(): Promise<void> {
           goal: '≤ 1 s',
         },
         {
+          what: 'rebuild of the data set (new version from the topics, verified, swapped in)',
+          figure: `filled in ${round(rebuild.fillSeconds, 1)} s (${round(rate(events, rebuild.fillSeconds))} events/s); ${round(rebuild.seconds, 1)} s in all${rebuild.exitCode === 0 ? '' : `; exit ${rebuild.exitCode}`}`,
+          against: `drain, 1 member ${round(one.seconds, 1)} s`,
+          ratio: `${round(rebuild.fillSeconds / one.seconds, 2)}× the drain`,
+          goal: values.size === 'full' ? '≤ 120 s' : '≤ 120 s at full size',
+        },
+        {
           what: 'peak RSS per member',
           figure: `1 member ${round(onePeaks[0]!)} MiB; 2 members ${twoPeaks.map((p) => round(p)).join(', ')} MiB`,
           against: '—',
@@ -316,6 +346,9 @@ async function main(): Promise<void> {
   } finally {
     await Promise.all(running.map((m) => m.stop().catch(() => undefined)));
     await capture?.remove();
+    // The drains' groups and the rebuild's.
+    const { groups } = await admin.listGroups().catch(() => ({ groups: [] }));
+    await admin.deleteGroups(groups.map((g) => g.groupId).filter((g) => g.startsWith(id))).catch(() => undefined);
     await admin.disconnect();
     await Promise.all(pools.map((pool) => pool.end().catch(() => undefined)));
     for (const name of readDbs) await dbs.drop(name).catch(() => undefined);
@@ -440,6 +473,38 @@ async function probeChannels(write: Pool, read: Pool) {
 }
 
 /** The drained conversation rows upserted again in batches of 5,000: PostgreSQL's own rate for the builder's writes. */
+/** A rebuild as `npm run projector -- rebuild` runs it, timed from its own progress lines. */
+async function rebuildVersion({ env, writeDatabaseUrl, logger }: { env: Environment; writeDatabaseUrl: string; logger: Logger }) {
+  const config = loadProjectorConfig(env);
+  const lines: Array<{ readonly at: number; readonly line: string }> = [];
+  const started = Date.now();
+  const exitCode = await runRebuildCommand(
+    {
+      config,
+      writeDatabaseUrl,
+      logger,
+      out: {
+        write: (text: string) =>
+          lines.push(
+            ...text
+              .split('\n')
+              .filter((line) => line !== '')
+              .map((line) => ({ at: Date.now(), line })),
+          ),
+      },
+    },
+    'rebuild',
+  );
+  const seconds = (Date.now() - started) / 1000;
+  const filledAt = lines.find((l) => /^caught up after/.test(l.line))?.at;
+  return {
+    exitCode,
+    seconds,
+    fillSeconds: filledAt === undefined ? Number.NaN : (filledAt - started) / 1000,
+    lines: lines.map((l) => l.line),
+  };
+}
+
 async function upsertCeiling(readUrl: string) {
   const client = new Client({ connectionString: readUrl });
   await client.connect();
