@@ -101,7 +101,7 @@ export async function marksWaitingIn(client: PoolClient, shards: readonly number
  * latest marking, so commit→view is not counted from a change that already shows.
  *
  * `skipLocked` leaves alone the marks a batch is writing right now (they stay, to be done again):
- * the expansion of fan-out marks holds owner marks' locks by then and must not wait for a batch.
+ * the expansion of fan-out marks holds shard marks' locks by then and must not wait for a batch.
  */
 export async function clearBuiltMarks(client: PoolClient, taken: readonly TakenMark[], { skipLocked = false } = {}): Promise<void> {
   if (taken.length === 0) return;

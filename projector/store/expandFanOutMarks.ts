@@ -15,7 +15,7 @@ const memberShard = shardOfOwnerSql('m.user_id');
  *
  * It reads only ref_ tables, which batches write, never the views or reverse indexes, which the
  * shards write concurrently: a fan-out mark is visible only once its batch committed, so every
- * member or friendship that batch saw is read here; one committed later brings its own owner mark,
+ * member or friendship that batch saw is read here; one committed later brings its own mark,
  * built after that commit. Expanded marks keep the fan-out mark's times (commit→view).
  *
  * Hand-overs from shard builds (projection_handover) become conversation marks in the same statement.
@@ -87,7 +87,7 @@ export async function expandFanOutMarks(client: PoolClient, limit: number, handO
       [taken.map((t) => t.key[0]), int64s(taken.map((t) => t.key[1])), int64s(taken.map((t) => t.key[2])), handOverLimit],
     );
     // A fan-out mark a batch is renewing right now is skipped, not waited for: it stays and is
-    // expanded again, and this transaction never waits on a batch while holding owner marks.
+    // expanded again, and this transaction never waits on a batch while holding shard marks.
     await clearBuiltMarks(tx, taken, { skipLocked: true });
     return { commit: true, value: taken.length + Number(rows[0]?.handed ?? 0) };
   });

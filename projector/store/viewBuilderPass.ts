@@ -28,7 +28,7 @@ export type PassResult =
       readonly kind: 'built';
       /** Owner marks built. */
       readonly marks: number;
-      /** Fan-out marks and hand-overs turned into owner marks. */
+      /** Fan-out marks and hand-overs turned into shard marks. */
       readonly expanded: number;
       /** The owner shards this pass held. */
       readonly shards: readonly number[];
