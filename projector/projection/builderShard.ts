@@ -4,9 +4,9 @@
  * shards never write the same row and members can build them in parallel.
  *
  * The shard is `hashint8(owner) & 0x7fffffff % BUILDER_SHARDS`, the expression projection_dirty's
- * generated `shard` column uses (migration 0003): marks are routed by the database, and the
- * builder filters the rows it reads with the same function here. The count is fixed by that
- * migration; members take any number of shards.
+ * generated `shard` column uses for marks of one owner (migrations 0003 and 0004): marks are
+ * routed by the database, and the builder filters the rows it reads with the same function here.
+ * The count is fixed by those migrations; members take any number of shards.
  */
 export const BUILDER_SHARDS = 16;
 

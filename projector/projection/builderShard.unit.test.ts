@@ -1,4 +1,4 @@
-import { hashInt8, shardOfOwner, BUILDER_SHARDS } from './builderShard';
+import { hashInt8, shardOfOwner, shardOfStored, storedShardsOf, BUILDER_SHARDS } from './builderShard';
 
 describe('builder shards', () => {
   it('hashes an owner exactly as PostgreSQL 15 hashint8 does', () => {
@@ -23,5 +23,13 @@ describe('builder shards', () => {
     for (let id = 1n; id <= 16_000n; id += 1n) counts[shardOfOwner(id)]! += 1;
     expect(Math.min(...counts)).toBeGreaterThan(800);
     expect(Math.max(...counts)).toBeLessThan(1200);
+  });
+
+  it("keeps each shard's marks under two stored values that map back to it, the second range out of the first's reach", () => {
+    for (let shard = 0; shard < BUILDER_SHARDS; shard += 1) {
+      const stored = storedShardsOf(shard);
+      expect(stored.map(shardOfStored)).toEqual([shard, shard]);
+      expect(stored[1]).toBeGreaterThanOrEqual(BUILDER_SHARDS);
+    }
   });
 });

@@ -13,7 +13,7 @@ export type DirtyMark =
   | { readonly kind: 'user'; readonly userId: bigint }
   /** One contact row (user_id, contact_user_id) and the remark on their direct conversations. */
   | { readonly kind: 'contact'; readonly userId: bigint; readonly contactUserId: bigint }
-  /** One conversation row, its unread count counted afresh (a recount, expanded to one member). */
+  /** One conversation row, its unread count counted afresh (a recount as the previous release expanded it). */
   | { readonly kind: 'unreadRecount'; readonly userId: bigint; readonly channelId: bigint }
   /** The rows of a channel's members whose shard is `shard` (a 'channel' mark, expanded). */
   | { readonly kind: 'channelInShard'; readonly channelId: bigint; readonly shard: number }

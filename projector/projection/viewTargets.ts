@@ -1,3 +1,4 @@
+import { shardOfOwner } from './builderShard';
 import type { ShardMark } from './dirtyMark';
 import { pairKey } from './pairKey';
 import type { ChannelRef, MemberRef } from './refRows';
@@ -16,8 +17,8 @@ export interface ContactKey {
 export interface MarkedKeys {
   readonly conversations: Map<string, ConversationKey>;
   readonly contacts: Map<string, ContactKey>;
-  /** Channels whose members' rows in the pass's shards are all rebuilt (their info or messages changed). */
-  readonly channelsInShards: Set<bigint>;
+  /** Channels whose members' rows in the given shards are all rebuilt (their info or messages changed). */
+  readonly channelsInShards: Map<bigint, Set<number>>;
   /** Channels whose marked rows count unread messages afresh (a message was recalled). */
   readonly recountChannels: Set<bigint>;
   /** Pairs whose remark changed: their direct conversations are rebuilt too. */
@@ -32,13 +33,19 @@ export function addContact(keys: MarkedKeys, key: ContactKey): void {
   keys.contacts.set(pairKey(key.userId, key.contactUserId), key);
 }
 
+function addChannelInShard(keys: MarkedKeys, channelId: bigint, shard: number): void {
+  const shards = keys.channelsInShards.get(channelId) ?? new Set<number>();
+  shards.add(shard);
+  keys.channelsInShards.set(channelId, shards);
+}
+
 /** Sorts marks by what they ask for. */
 export function keysOfMarks(marks: readonly ShardMark[]): MarkedKeys {
   const remarkPairs: ContactKey[] = [];
   const keys: MarkedKeys = {
     conversations: new Map(),
     contacts: new Map(),
-    channelsInShards: new Set(),
+    channelsInShards: new Map(),
     recountChannels: new Set(),
     remarkPairs,
   };
@@ -56,13 +63,11 @@ export function keysOfMarks(marks: readonly ShardMark[]): MarkedKeys {
         addContact(keys, mark);
         remarkPairs.push(mark);
         break;
-      // The pass's shards include the mark's (it was routed there), and the build takes every
-      // member of the channel in its shards: members in another of its shards are built too.
       case 'channelInShard':
-        keys.channelsInShards.add(mark.channelId);
+        addChannelInShard(keys, mark.channelId, mark.shard);
         break;
       case 'recountInShard':
-        keys.channelsInShards.add(mark.channelId);
+        addChannelInShard(keys, mark.channelId, mark.shard);
         keys.recountChannels.add(mark.channelId);
         break;
       default: {
@@ -76,29 +81,38 @@ export function keysOfMarks(marks: readonly ShardMark[]): MarkedKeys {
 
 /** Every channel the marks name, whole or by one member. */
 export const markedChannels = (keys: MarkedKeys): bigint[] => [
-  ...new Set([...keys.channelsInShards, ...[...keys.conversations.values()].map((k) => k.channelId)]),
+  ...new Set([...keys.channelsInShards.keys(), ...[...keys.conversations.values()].map((k) => k.channelId)]),
 ];
+
+/** A group channel whose members in one shard are all read. */
+export interface ChannelInShard {
+  readonly channelId: bigint;
+  readonly shard: number;
+}
 
 /**
  * Which members to read, each once: both members of a direct channel (each one's row depends on
- * the other member); the members in the pass's shards of a group channel marked as a whole; single
- * members elsewhere. Keys of channels not yet arrived are left for the channel's own mark.
+ * the other member); the members in the marked shards of a group channel marked as a whole;
+ * single members elsewhere. Keys of channels not yet arrived are left for the channel's own mark.
  */
 export function membersToRead(
   keys: MarkedKeys,
   channels: ReadonlyMap<bigint, ChannelRef>,
 ): {
   readonly wholeChannels: readonly bigint[];
-  readonly channelsInShards: readonly bigint[];
+  readonly channelsInShards: readonly ChannelInShard[];
   readonly singleMembers: readonly ConversationKey[];
 } {
   const known = markedChannels(keys).filter((id) => channels.has(id));
   const wholeChannels = known.filter((id) => channels.get(id)?.channelType === 1);
   const whole = new Set(wholeChannels);
-  const channelsInShards = known.filter((id) => !whole.has(id) && keys.channelsInShards.has(id));
-  // A marked member of a channel read in the shards is one of those members: its shard is the pass's.
-  const readByChannel = new Set([...wholeChannels, ...channelsInShards]);
-  const singleMembers = [...keys.conversations.values()].filter((k) => !readByChannel.has(k.channelId) && channels.has(k.channelId));
+  const channelsInShards = known
+    .filter((id) => !whole.has(id))
+    .flatMap((channelId) => [...(keys.channelsInShards.get(channelId) ?? [])].map((shard) => ({ channelId, shard })));
+  const readInShard = (k: ConversationKey) => keys.channelsInShards.get(k.channelId)?.has(shardOfOwner(k.userId)) === true;
+  const singleMembers = [...keys.conversations.values()].filter(
+    (k) => !whole.has(k.channelId) && channels.has(k.channelId) && !readInShard(k),
+  );
   return { wholeChannels, channelsInShards, singleMembers };
 }
 

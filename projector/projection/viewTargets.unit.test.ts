@@ -1,3 +1,4 @@
+import { shardOfOwner } from './builderShard';
 import { member } from './conversationRowFixtures';
 import type { ChannelRef } from './refRows';
 import { conversationTargets, keysOfMarks, membersToRead } from './viewTargets';
@@ -13,19 +14,27 @@ const channel = (id: bigint, channelType: 1 | 2): ChannelRef => ({
 });
 
 describe('keysOfMarks', () => {
-  it('given owner marks of every kind, when sorted, then each lands where the builder looks for it', () => {
+  it('given shard marks of every kind, when sorted, then each lands where the builder looks for it', () => {
     // when
     const keys = keysOfMarks([
       { kind: 'conversation', userId: 1n, channelId: 10n },
       { kind: 'unreadRecount', userId: 1n, channelId: 30n },
       { kind: 'contact', userId: 1n, contactUserId: 2n },
+      { kind: 'channelInShard', channelId: 40n, shard: 3 },
+      { kind: 'recountInShard', channelId: 50n, shard: 4 },
     ]);
     // then
     expect([...keys.conversations.values()]).toEqual([
       { kind: 'conversation', userId: 1n, channelId: 10n },
       { kind: 'unreadRecount', userId: 1n, channelId: 30n },
     ]);
-    expect([...keys.recountChannels]).toEqual([30n]);
+    expect([...keys.recountChannels]).toEqual([30n, 50n]);
+    expect(keys.channelsInShards).toEqual(
+      new Map([
+        [40n, new Set([3])],
+        [50n, new Set([4])],
+      ]),
+    );
     expect([...keys.contacts.values()]).toEqual([{ kind: 'contact', userId: 1n, contactUserId: 2n }]);
     expect(keys.remarkPairs).toEqual([{ kind: 'contact', userId: 1n, contactUserId: 2n }]);
   });
@@ -58,15 +67,29 @@ describe('membersToRead', () => {
     });
   });
 
-  it('given a group marked in a shard and one of its members marked alone, then the group is read in the shards and the member not again', () => {
+  it('given a group marked in a shard and a member of that shard marked alone, then the group is read in that shard and the member not again', () => {
     const keys = keysOfMarks([
-      { kind: 'channelInShard', channelId: 20n, shard: 3 },
+      { kind: 'channelInShard', channelId: 20n, shard: shardOfOwner(1n) },
       { kind: 'conversation', userId: 1n, channelId: 20n },
     ]);
     expect(membersToRead(keys, new Map([[20n, channel(20n, 2)]]))).toEqual({
       wholeChannels: [],
-      channelsInShards: [20n],
+      channelsInShards: [{ channelId: 20n, shard: shardOfOwner(1n) }],
       singleMembers: [],
+    });
+  });
+
+  it('given a group marked in one shard and a member of another shard marked alone, then both are read', () => {
+    const other = Array.from({ length: 100 }, (_, i) => BigInt(i + 2)).find((u) => shardOfOwner(u) !== shardOfOwner(1n))!;
+    const keys = keysOfMarks([
+      { kind: 'channelInShard', channelId: 20n, shard: shardOfOwner(1n) },
+      { kind: 'channelInShard', channelId: 20n, shard: shardOfOwner(1n) },
+      { kind: 'conversation', userId: other, channelId: 20n },
+    ]);
+    expect(membersToRead(keys, new Map([[20n, channel(20n, 2)]]))).toEqual({
+      wholeChannels: [],
+      channelsInShards: [{ channelId: 20n, shard: shardOfOwner(1n) }],
+      singleMembers: [{ kind: 'conversation', userId: other, channelId: 20n }],
     });
   });
 

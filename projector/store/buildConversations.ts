@@ -38,7 +38,7 @@ export async function buildConversations(tx: PoolClient, keys: MarkedKeys, shard
   const toRead = membersToRead(keys, channels);
   const members = [
     ...(await membersOfChannels(tx, toRead.wholeChannels)),
-    ...(await membersOfChannelsInShards(tx, toRead.channelsInShards, [...shards])),
+    ...(await membersOfChannelsInShards(tx, toRead.channelsInShards)),
     ...(await membersWithKeys(tx, toRead.singleMembers)),
   ];
   const targets = conversationTargets(channels, members, owns);

@@ -2,8 +2,9 @@ import type { PoolClient } from 'pg';
 
 /**
  * Makes the rest of the transaction plan every read as index probes by key, as the builder's
- * statements are written: no sequential scan, no hash or merge join, and joins in the order the
- * statement writes them (each one starts from the key it is given).
+ * statements are written: no sequential scan, no hash or merge join, and the join tree as written.
+ * Each two-way join may still be turned around: a statement that must start from one side says so
+ * with LATERAL, and OFFSET 0 where the subquery would otherwise be flattened.
  *
  * The planner picks by statistics, and a drain or a rebuild grows the ref_ and view tables from
  * empty faster than autovacuum analyzes them. Believing a table of a million rows tiny, it

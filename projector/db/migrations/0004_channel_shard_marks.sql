@@ -4,7 +4,10 @@
 -- b = the shard), so the mark table's churn is bounded by the shard count, not the group's size.
 -- Those marks wait under 16 + b: members of the previous release read shards 0-15 only (and
 -- cannot read kinds 7 and 8), so during a rolling upgrade they leave them to this release's.
--- projection_dirty is a queue of work not yet built: rewriting it is short.
+-- projection_dirty is a queue of work not yet built. PostgreSQL 15 cannot change a generated
+-- column's expression in place, so the table is rewritten under an exclusive lock: batches and
+-- passes wait for it, a second or more with a backlog of 100,000s of marks. Upgrade when the
+-- builder has little waiting (`npm run projector -- lag`).
 --
 -- The (seq) index has had no reader since 0003 (passes take marks by (shard, seq)); each renewed
 -- mark still paid for it.
