@@ -1,4 +1,5 @@
 import path from 'node:path';
+import { chooseStateDir, type StateDirChoice } from './stateDir';
 import { optional } from '../settings/setting';
 import { integer, logLevel, name, text, type LogLevel } from '../settings/settingKinds';
 import { createSettingsReader } from '../settings/settingsReader';
@@ -14,8 +15,12 @@ export { ConfigError } from '../settings/configError';
  */
 export interface StackConfig {
   readonly rootDir: string;
-  /** Git-ignored folder holding the JVM cache, data and logs. */
+  /**
+   * The folder holding the JVM cache, data and logs: STACK_DIR, or the checkout's git-ignored
+   * infra/.local, or a folder the postgres OS user can reach (stateDir.ts).
+   */
   readonly stateDir: string;
+  readonly stateDirWhy: StateDirChoice['why'];
   readonly jvmCacheDir: string;
   readonly logDir: string;
   readonly runDir: string;
@@ -116,10 +121,11 @@ const SETTINGS = {
 export function loadStackConfig(env: Environment = process.env): StackConfig {
   const reader = createSettingsReader('stack settings');
   const s = reader.read(fromEnvironment(env), SETTINGS);
-  const stateDir = path.resolve(s.STACK_DIR ?? path.join(rootDir, 'infra', '.local'));
+  const { stateDir, why: stateDirWhy } = chooseStateDir({ rootDir, stackDir: s.STACK_DIR });
   const config: StackConfig = {
     rootDir,
     stateDir,
+    stateDirWhy,
     jvmCacheDir: path.join(stateDir, 'jvm'),
     logDir: path.join(stateDir, 'logs'),
     runDir: path.join(stateDir, 'run'),

@@ -103,7 +103,10 @@ export function createLocalStack({ config, logger }: { config: StackConfig; logg
       ]);
       await connect.start(jvm);
       await registerConnector();
-      log.info({ connector: connectorDefinition.name, ms: Date.now() - started }, 'stack up');
+      log.info(
+        { connector: connectorDefinition.name, stateDir: config.stateDir, why: config.stateDirWhy, ms: Date.now() - started },
+        'stack up',
+      );
       return urls;
     },
 

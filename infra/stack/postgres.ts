@@ -28,6 +28,9 @@ export function createPostgresCluster(config: StackConfig, log: Logger) {
 
   function ensureInitialized(): void {
     if (fs.existsSync(path.join(pg.dataDir, 'PG_VERSION'))) return;
+    // The folders above the data folder must let the postgres user through (a recursive mkdir
+    // would give them the data folder's 0700 too).
+    fs.mkdirSync(path.dirname(pg.dataDir), { recursive: true, mode: 0o755 });
     fs.mkdirSync(pg.dataDir, { recursive: true, mode: 0o700 });
     giveToServerUser(path.dirname(pg.dataDir));
     if (asRoot) {
