@@ -49,6 +49,9 @@ const SETTINGS = {
   PROJECTOR_MEMBER_NAME: optional(text()),
 };
 
+/** Every variable `projector/main.ts` reads (deployment files are checked against it). */
+export const PROJECTOR_SETTING_NAMES: readonly string[] = Object.keys(SETTINGS);
+
 export function loadProjectorConfig(env: Environment = process.env): ProjectorConfig {
   const s = readSettings(fromEnvironment(env), SETTINGS, 'projector settings');
   return Object.freeze({

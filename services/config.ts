@@ -66,6 +66,15 @@ const COMMON_SETTINGS = {
 };
 
 const ID_WORKER_ID = { ID_WORKER_ID: integer({ default: 0, min: 0, max: 1023 }) };
+
+/** Every variable `services/main.ts` reads (deployment files are checked against it). */
+export const SERVICES_SETTING_NAMES: readonly string[] = [
+  'SERVICE_APIS',
+  ...Object.values(API_DATABASE),
+  ...Object.keys(ID_WORKER_ID),
+  ...Object.keys(JWT_SETTINGS),
+  ...Object.keys(COMMON_SETTINGS),
+];
 const databaseUrl = (api: ServiceApi, requiredFor?: string) =>
   postgresUrl({ database: api === 'write' ? 'im_write' : 'im_read', ...(requiredFor === undefined ? {} : { requiredFor }) });
 

@@ -3,24 +3,27 @@ import { readSettings } from '../settings/settingsReader';
 import { fromEnvironment, type Environment } from '../settings/settingSources';
 
 /** The one-shot jobs' settings (migrations, connector registration), read once; names as `npm run stack -- env`. */
+
+const MIGRATION_SETTINGS = {
+  WRITE_DATABASE_URL: postgresUrl({ database: 'im_write' }),
+  READ_DATABASE_URL: postgresUrl({ database: 'im_read' }),
+  READ_PARTITIONS: integer({ default: 16, min: 1, max: 1024 }),
+};
+
+const REGISTRATION_SETTINGS = {
+  CONNECT_URL: text({ pattern: /^https?:\/\/\S+$/, mismatch: 'must be an http:// or https:// URL' }),
+};
+
+/** Every variable each job reads (deployment files are checked against them). */
+export const MIGRATION_SETTING_NAMES: readonly string[] = Object.keys(MIGRATION_SETTINGS);
+export const REGISTRATION_SETTING_NAMES: readonly string[] = Object.keys(REGISTRATION_SETTINGS);
+
 export function loadMigrationsConfig(env: Environment = process.env) {
-  const s = readSettings(
-    fromEnvironment(env),
-    {
-      WRITE_DATABASE_URL: postgresUrl({ database: 'im_write' }),
-      READ_DATABASE_URL: postgresUrl({ database: 'im_read' }),
-      READ_PARTITIONS: integer({ default: 16, min: 1, max: 1024 }),
-    },
-    'migration settings',
-  );
+  const s = readSettings(fromEnvironment(env), MIGRATION_SETTINGS, 'migration settings');
   return Object.freeze({ writeDatabaseUrl: s.WRITE_DATABASE_URL, readDatabaseUrl: s.READ_DATABASE_URL, readPartitions: s.READ_PARTITIONS });
 }
 
 export function loadRegistrationConfig(env: Environment = process.env) {
-  const s = readSettings(
-    fromEnvironment(env),
-    { CONNECT_URL: text({ pattern: /^https?:\/\/\S+$/, mismatch: 'must be an http(s) URL' }) },
-    'connector settings',
-  );
+  const s = readSettings(fromEnvironment(env), REGISTRATION_SETTINGS, 'connector settings');
   return Object.freeze({ connectUrl: s.CONNECT_URL });
 }

@@ -3,6 +3,7 @@ import path from 'node:path';
 import { ScaledObject } from '@kubernetes-models/keda/keda.sh/v1alpha1/ScaledObject';
 import { ServiceMonitor } from '@kubernetes-models/prometheus-operator/monitoring.coreos.com/v1/ServiceMonitor';
 import { Deployment } from 'kubernetes-models/apps/v1/Deployment';
+import { StatefulSet } from 'kubernetes-models/apps/v1/StatefulSet';
 import { Job } from 'kubernetes-models/batch/v1/Job';
 import { PodDisruptionBudget } from 'kubernetes-models/policy/v1/PodDisruptionBudget';
 import { ConfigMap } from 'kubernetes-models/v1/ConfigMap';
@@ -25,6 +26,7 @@ type Manifest = {
 };
 const MODELS: Record<string, new (data: never) => { validate(): void }> = {
   'apps/v1/Deployment': Deployment,
+  'apps/v1/StatefulSet': StatefulSet,
   'batch/v1/Job': Job,
   'policy/v1/PodDisruptionBudget': PodDisruptionBudget,
   'v1/ConfigMap': ConfigMap,
@@ -83,9 +85,9 @@ it("given the KEDA ScaledObject, then it scales the projector on its consumer gr
   expect(scaled.spec.maxReplicaCount).toBeLessThanOrEqual(Number(connector.config['topic.creation.default.partitions']));
 });
 
-it('given the Deployments and Jobs, then every container sets requests and limits and runs as a user other than root', () => {
+it('given the Deployments, StatefulSets and Jobs, then every container sets requests and limits and runs as a user other than root', () => {
   const bad = manifests
-    .filter((m) => m.manifest.kind === 'Deployment' || m.manifest.kind === 'Job')
+    .filter((m) => ['Deployment', 'StatefulSet', 'Job'].includes(m.manifest.kind))
     .flatMap((m) => {
       const pod = (
         m.manifest as unknown as {
