@@ -1,4 +1,4 @@
-import { integer, postgresUrl, text } from '../settings/settingKinds';
+import { hostPortList, integer, postgresUrl, text } from '../settings/settingKinds';
 import { readSettings } from '../settings/settingsReader';
 import { fromEnvironment, type Environment } from '../settings/settingSources';
 
@@ -12,6 +12,9 @@ const MIGRATION_SETTINGS = {
 
 const REGISTRATION_SETTINGS = {
   CONNECT_URL: text({ pattern: /^https?:\/\/\S+$/, mismatch: 'must be an http:// or https:// URL' }),
+  // The CDC topics are made before the connector, as the local stack makes them: Debezium makes a
+  // table's topic only at its first row, and the projector waits for every projected table's topic.
+  KAFKA_BROKERS: hostPortList(),
 };
 
 /** Every variable each job reads (deployment files are checked against them). */
@@ -25,5 +28,5 @@ export function loadMigrationsConfig(env: Environment = process.env) {
 
 export function loadRegistrationConfig(env: Environment = process.env) {
   const s = readSettings(fromEnvironment(env), REGISTRATION_SETTINGS, 'connector settings');
-  return Object.freeze({ connectUrl: s.CONNECT_URL });
+  return Object.freeze({ connectUrl: s.CONNECT_URL, kafkaBrokers: [...s.KAFKA_BROKERS] });
 }

@@ -3,6 +3,7 @@
  * it before the services and the projector (compose `migrate`, the Kubernetes Job); both apps
  * also migrate on start, so it only takes the DDL out of their start-up.
  */
+import { inspect } from 'node:util';
 import pino from 'pino';
 import { migrateReadDatabase } from '../../projector/db/migrateReadDatabase';
 import { migrateWriteDatabase } from '../../services/db/migrateWriteDatabase';
@@ -20,7 +21,7 @@ async function main(): Promise<void> {
 main().then(
   () => process.exit(0),
   (error: unknown) => {
-    console.error(error instanceof Error ? error.message : error);
+    console.error(inspect(error, { depth: 4 }));
     process.exit(1);
   },
 );

@@ -1,25 +1,42 @@
 /**
- * One-shot job: registers connectors/im-write.json with Connect by the same idempotent
- * `PUT /connectors/<name>/config` as the local stack, waits until it runs, then exits 0.
- * The database address and password reach Connect as its own environment (`${env:CDC_DATABASE_*}`).
+ * One-shot job: makes the CDC topics that do not exist yet, registers connectors/im-write.json
+ * with Connect by the same idempotent `PUT /connectors/<name>/config` as the local stack, restarts
+ * it if an earlier attempt left it FAILED (a PUT of the same config changes nothing), waits until
+ * it runs, then exits 0. The database address and password reach Connect as its own environment
+ * (`${env:CDC_DATABASE_*}`).
  */
+import { inspect } from 'node:util';
+import { Kafka, logLevel } from 'kafkajs';
 import pino from 'pino';
+import { ensureCdcTopics } from '../../connectors/cdcTopics';
 import { loadConnectorDefinition } from '../../connectors/connectorDefinition';
 import { createConnectorRegistry } from '../../connectors/connectorRegistry';
 import { loadRegistrationConfig } from './jobsConfig';
 
 async function main(): Promise<void> {
   const log = pino({ base: { job: 'register-connector' } });
-  const { connectUrl } = loadRegistrationConfig();
+  const { connectUrl, kafkaBrokers } = loadRegistrationConfig();
   const definition = loadConnectorDefinition();
-  const status = await createConnectorRegistry({ connectUrl }).register(definition);
+  const admin = new Kafka({ clientId: 'register-connector', brokers: kafkaBrokers, logLevel: logLevel.NOTHING }).admin();
+  await admin.connect();
+  try {
+    const made = await ensureCdcTopics(admin, definition);
+    log.info({ topics: made }, 'CDC topics made');
+  } finally {
+    await admin.disconnect();
+  }
+  const registry = createConnectorRegistry({ connectUrl });
+  const status = await registry.register(definition).catch(async (error: unknown) => {
+    log.warn({ err: error }, 'connector not running after registration; restarting it');
+    return registry.restart(definition.name);
+  });
   log.info({ connector: definition.name, state: status.connector.state }, 'connector registered');
 }
 
 main().then(
   () => process.exit(0),
   (error: unknown) => {
-    console.error(error instanceof Error ? error.message : error);
+    console.error(inspect(error, { depth: 4 }));
     process.exit(1);
   },
 );

@@ -1,5 +1,7 @@
 import { execFileSync, spawn, spawnSync } from 'node:child_process';
 import fs from 'node:fs';
+import net from 'node:net';
+import os from 'node:os';
 import path from 'node:path';
 import { Client } from 'pg';
 import { waitFor } from '../../infra/stack/waitFor';
@@ -23,6 +25,17 @@ function urlFor(database: string, credentials?: { user: string; password: string
   }
   url.pathname = `/${database}`;
   return url.toString();
+}
+
+/** A port nothing listens on now: the OS picks it. */
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = net.createServer().listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as net.AddressInfo;
+      server.close(() => resolve(port));
+    });
+    server.once('error', reject);
+  });
 }
 
 const runJob = (entry: string, env: Record<string, string>) =>
@@ -83,14 +96,19 @@ describe('the compiled start commands', () => {
   });
 
   it('given the running Connect, when the registration job runs again, then it exits 0: the PUT is idempotent', () => {
-    const job = runJob('infra/jobs/registerConnector.js', { CONNECT_URL: stackEnv().connectUrl });
+    const job = runJob('infra/jobs/registerConnector.js', {
+      CONNECT_URL: stackEnv().connectUrl,
+      KAFKA_BROKERS: stackEnv().kafkaBrokers.join(','),
+    });
     expect(job.stderr).toBe('');
     expect(job.status).toBe(0);
     expect(job.stdout).toContain('connector registered');
   });
 
   it('given the compiled projector, when started on its own read database, then it answers /healthz and stops cleanly on SIGTERM', async () => {
-    const port = 19000 + Math.floor(Math.random() * 1000);
+    const port = await freePort();
+    const logFile = path.join(os.tmpdir(), `${uniqueName('compiled-projector')}.log`);
+    const out = fs.openSync(logFile, 'a');
     const child = spawn(process.execPath, [path.join(DIST, 'projector', 'main.js')], {
       cwd: ROOT,
       env: {
@@ -103,8 +121,9 @@ describe('the compiled start commands', () => {
         READ_PARTITIONS: '4',
         LOG_LEVEL: 'warn',
       },
-      stdio: 'ignore',
+      stdio: ['ignore', out, out],
     });
+    fs.closeSync(out);
     const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
     try {
       const status = await waitFor(
@@ -118,6 +137,7 @@ describe('the compiled start commands', () => {
     } finally {
       child.kill('SIGTERM');
     }
-    expect(await exited).toBe(0);
+    // A failure says why: the process's own log.
+    expect({ code: await exited, log: fs.readFileSync(logFile, 'utf8').slice(-2000) }).toMatchObject({ code: 0 });
   });
 });

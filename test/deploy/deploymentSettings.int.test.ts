@@ -15,7 +15,7 @@ const PARTS: Record<string, { readonly known: readonly string[]; readonly requir
   // NODE_ENV=production makes JWT_SECRET required.
   services: { known: SERVICES_SETTING_NAMES, required: ['WRITE_DATABASE_URL', 'READ_DATABASE_URL', 'JWT_SECRET', 'NODE_ENV'] },
   migrate: { known: MIGRATION_SETTING_NAMES, required: ['WRITE_DATABASE_URL', 'READ_DATABASE_URL'] },
-  'register-connector': { known: REGISTRATION_SETTING_NAMES, required: ['CONNECT_URL'] },
+  'register-connector': { known: REGISTRATION_SETTING_NAMES, required: ['CONNECT_URL', 'KAFKA_BROKERS'] },
 };
 
 const compose = parse(fs.readFileSync(path.join(ROOT, 'infra', 'compose', 'compose.yaml'), 'utf8'), { merge: true }) as {
@@ -30,8 +30,8 @@ const k8sDocs = fs
     parseAllDocuments(fs.readFileSync(path.join(ROOT, 'infra', 'k8s', 'base', f), 'utf8')).map((d) => d.toJS() as Record<string, unknown>),
   );
 const containers = k8sDocs.flatMap((doc) => {
-  const pod = (doc as { spec?: { template?: { spec?: { containers?: Container[] } } } }).spec?.template?.spec;
-  return pod?.containers ?? [];
+  const pod = (doc as { spec?: { template?: { spec?: { containers?: Container[]; initContainers?: Container[] } } } }).spec?.template?.spec;
+  return [...(pod?.initContainers ?? []), ...(pod?.containers ?? [])];
 });
 const configMapKeys = new Set(
   Object.keys((k8sDocs.find((d) => d.kind === 'ConfigMap') as { data: Record<string, string> } | undefined)?.data ?? {}),

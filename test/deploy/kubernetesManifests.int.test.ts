@@ -96,12 +96,13 @@ it('given the Deployments, StatefulSets and Jobs, then every container sets requ
               spec: {
                 securityContext?: { runAsNonRoot?: boolean };
                 containers: Array<{ name: string; resources?: { requests?: object; limits?: object } }>;
+                initContainers?: Array<{ name: string; resources?: { requests?: object; limits?: object } }>;
               };
             };
           };
         }
       ).spec.template.spec;
-      return pod.containers
+      return [...(pod.initContainers ?? []), ...pod.containers]
         .filter(
           (c) => c.resources?.requests === undefined || c.resources.limits === undefined || pod.securityContext?.runAsNonRoot !== true,
         )
