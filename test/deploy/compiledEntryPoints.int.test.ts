@@ -5,7 +5,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { Client } from 'pg';
 import { waitFor } from '../../infra/stack/waitFor';
-import { stackEnv, uniqueName } from '../support/stackEnv';
+import { STACK_SUPERUSER, stackDatabaseUrl, stackEnv, uniqueName } from '../support/stackEnv';
 
 /**
  * The images' start commands, outside a container, against the test stack: the code compiled as
@@ -15,17 +15,6 @@ import { stackEnv, uniqueName } from '../support/stackEnv';
 const ROOT = path.resolve(__dirname, '..', '..');
 const DIST = path.join(ROOT, 'dist');
 const ASSETS = ['services/db/migrations', 'projector/db/migrations', 'connectors/im-write.json'];
-
-const SUPERUSER = { user: 'postgres', password: 'postgres' };
-function urlFor(database: string, credentials?: { user: string; password: string }): string {
-  const url = new URL(stackEnv().writeDatabaseUrl);
-  if (credentials !== undefined) {
-    url.username = credentials.user;
-    url.password = credentials.password;
-  }
-  url.pathname = `/${database}`;
-  return url.toString();
-}
 
 /** A port nothing listens on now: the OS picks it. */
 function freePort(): Promise<number> {
@@ -55,7 +44,7 @@ describe('the compiled start commands', () => {
     fs.rmSync(DIST, { recursive: true, force: true });
     execFileSync(process.execPath, [require.resolve('typescript/bin/tsc'), '-p', 'tsconfig.build.json'], { cwd: ROOT, stdio: 'pipe' });
     for (const asset of ASSETS) fs.cpSync(path.join(ROOT, asset), path.join(DIST, asset), { recursive: true });
-    admin = new Client({ connectionString: urlFor('postgres', SUPERUSER) });
+    admin = new Client({ connectionString: stackDatabaseUrl('postgres', STACK_SUPERUSER) });
     await admin.connect();
     await admin.query(`create database ${writeDatabase} owner im`);
     await admin.query(`create database ${readDatabase} owner im`);
@@ -69,14 +58,14 @@ describe('the compiled start commands', () => {
 
   it('given two empty databases, when the migrations job runs, then it exits 0 and both hold their schemas', async () => {
     const job = runJob('infra/jobs/migrateDatabases.js', {
-      WRITE_DATABASE_URL: urlFor(writeDatabase),
-      READ_DATABASE_URL: urlFor(readDatabase),
+      WRITE_DATABASE_URL: stackDatabaseUrl(writeDatabase),
+      READ_DATABASE_URL: stackDatabaseUrl(readDatabase),
       READ_PARTITIONS: '4',
     });
     expect(job.stderr).toBe('');
     expect(job.status).toBe(0);
     const tables = async (database: string, name: string) => {
-      const client = new Client({ connectionString: urlFor(database) });
+      const client = new Client({ connectionString: stackDatabaseUrl(database) });
       await client.connect();
       try {
         return (await client.query('select count(*)::int as n from information_schema.tables where table_name = $1', [name])).rows[0]
@@ -90,7 +79,10 @@ describe('the compiled start commands', () => {
   });
 
   it('given a bad setting, when the migrations job runs, then it exits 1 naming the setting', () => {
-    const job = runJob('infra/jobs/migrateDatabases.js', { WRITE_DATABASE_URL: 'mysql://nope', READ_DATABASE_URL: urlFor(readDatabase) });
+    const job = runJob('infra/jobs/migrateDatabases.js', {
+      WRITE_DATABASE_URL: 'mysql://nope',
+      READ_DATABASE_URL: stackDatabaseUrl(readDatabase),
+    });
     expect(job.status).toBe(1);
     expect(job.stderr).toContain('WRITE_DATABASE_URL');
   });
@@ -113,7 +105,7 @@ describe('the compiled start commands', () => {
       cwd: ROOT,
       env: {
         PATH: process.env.PATH,
-        READ_DATABASE_URL: urlFor(readDatabase),
+        READ_DATABASE_URL: stackDatabaseUrl(readDatabase),
         KAFKA_BROKERS: stackEnv().kafkaBrokers.join(','),
         PROJECTOR_GROUP_ID: uniqueName('image-projector'),
         METRICS_HOST: '127.0.0.1',

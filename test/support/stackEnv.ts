@@ -18,3 +18,17 @@ export function stackEnv() {
 export function uniqueName(prefix: string): string {
   return `${prefix}_${Date.now().toString(36)}_${Math.random().toString(36).slice(2, 8)}`;
 }
+
+/** The stack's PostgreSQL superuser: tests that make and drop databases of their own use it. */
+export const STACK_SUPERUSER = { user: 'postgres', password: 'postgres' } as const;
+
+/** A URL of `database` on the stack's server, as the stack's role or with other credentials. */
+export function stackDatabaseUrl(database: string, credentials?: { readonly user: string; readonly password: string }): string {
+  const url = new URL(stackEnv().writeDatabaseUrl);
+  if (credentials !== undefined) {
+    url.username = credentials.user;
+    url.password = credentials.password;
+  }
+  url.pathname = `/${database}`;
+  return url.toString();
+}

@@ -5,22 +5,10 @@ import type { ViewName } from '../../projector/verify/contractViews';
 import { verifyViews, type VerifyResult } from '../../projector/verify/verifyViews';
 import { migrateWriteDatabase } from '../../services/db/migrateWriteDatabase';
 import { runCli } from '../support/cliProcess';
-import { stackEnv, uniqueName } from '../support/stackEnv';
+import { STACK_SUPERUSER, stackDatabaseUrl, uniqueName } from '../support/stackEnv';
 import { contractRows, D12, D15, G, insertReadSide, insertWriteSide, U1, U2, U3, U4 } from './verifyFixture';
 
 const logger = pino({ level: 'silent' });
-
-/** The stack's server, as the superuser, to create and drop this test's own databases. */
-function urlFor(database: string, credentials?: { user: string; password: string }): string {
-  const url = new URL(stackEnv().writeDatabaseUrl);
-  if (credentials !== undefined) {
-    url.username = credentials.user;
-    url.password = credentials.password;
-  }
-  url.pathname = `/${database}`;
-  return url.toString();
-}
-const SUPERUSER = { user: 'postgres', password: 'postgres' };
 
 const runVerifyCli = (env: Record<string, string>, args: string[] = []) =>
   runCli('projector/verify/main.ts', args, { LOG_LEVEL: 'silent', ...env });
@@ -31,8 +19,8 @@ const comparisonOf = (result: VerifyResult, view: ViewName) => result.views.find
 describe('verify, against a write and a read database of its own', () => {
   const writeDatabase = uniqueName('verify_write');
   const readDatabase = uniqueName('verify_read');
-  const writeUrl = urlFor(writeDatabase);
-  const readUrl = urlFor(readDatabase);
+  const writeUrl = stackDatabaseUrl(writeDatabase);
+  const readUrl = stackDatabaseUrl(readDatabase);
   let admin: Client;
   let writePool: Pool;
   let readPool: Pool;
@@ -41,7 +29,7 @@ describe('verify, against a write and a read database of its own', () => {
     verifyViews({ writePool, readPool, logger, ...(owners === undefined ? {} : { owners }), fetchSize: 3 });
 
   beforeAll(async () => {
-    admin = new Client({ connectionString: urlFor('postgres', SUPERUSER) });
+    admin = new Client({ connectionString: stackDatabaseUrl('postgres', STACK_SUPERUSER) });
     await admin.connect();
     // The stack's im role owns the databases, as it owns im_write and im_read.
     await admin.query(`create database ${writeDatabase} owner im`);
@@ -238,7 +226,10 @@ describe('verify, against a write and a read database of its own', () => {
     });
 
     it('exits 2 naming the setting when a database cannot be reached or a URL is missing', async () => {
-      const unreachable = await runVerifyCli({ WRITE_DATABASE_URL: writeUrl, READ_DATABASE_URL: urlFor(uniqueName('no_such_db')) });
+      const unreachable = await runVerifyCli({
+        WRITE_DATABASE_URL: writeUrl,
+        READ_DATABASE_URL: stackDatabaseUrl(uniqueName('no_such_db')),
+      });
       expect(unreachable.stderr).toMatch(/cannot connect to the read database: .*READ_DATABASE_URL=postgres:\/\/im:\*\*\*@/);
       expect(unreachable.status).toBe(2);
 
