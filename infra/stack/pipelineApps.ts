@@ -4,19 +4,21 @@ import path from 'node:path';
 import type { Logger } from 'pino';
 import type { StackConfig, StackUrls } from './config';
 import { createDaemon, logTail, portInUse, runningPid, startDaemon, stopDaemon } from './daemon';
-import { nodeEntryArgs } from './nodeEntry';
+import { compileApps, compiledEntry } from './compiledApps';
 import { GiveUp, waitFor } from './waitFor';
 
 /**
  * The project's own processes on top of the stack: the projector and the services (write and
- * query API), started in the background like the stack's parts, with pid files and logs.
+ * query API), started in the background like the stack's parts, with pid files and logs. They run
+ * compiled, from the entry points the production image runs (compiledApps.ts), compiled afresh
+ * whenever one of them is started.
  */
 export function createPipelineApps(config: StackConfig, logger: Logger) {
   const log = logger.child({ part: 'apps' });
-  const projectorMain = path.join('projector', 'main.ts');
-  const servicesMain = path.join('services', 'main.ts');
-  const projector = createDaemon('projector', config.runDir, config.logDir, path.join(config.rootDir, projectorMain));
-  const services = createDaemon('services', config.runDir, config.logDir, path.join(config.rootDir, servicesMain));
+  const projectorMain = compiledEntry(config.rootDir, path.join('projector', 'main.ts'));
+  const servicesMain = compiledEntry(config.rootDir, path.join('services', 'main.ts'));
+  const projector = createDaemon('projector', config.runDir, config.logDir, projectorMain);
+  const services = createDaemon('services', config.runDir, config.logDir, servicesMain);
   const apiUrl = `http://127.0.0.1:${config.apps.apiPort}`;
   const metricsUrl = `http://127.0.0.1:${config.apps.metricsPort}/metrics`;
 
@@ -39,9 +41,12 @@ export function createPipelineApps(config: StackConfig, logger: Logger) {
   ): Promise<void> {
     if (runningPid(d) === undefined) {
       if (await portInUse('127.0.0.1', port)) throw new Error(`port ${port} is taken by a process that is not this pipeline's ${d.name}`);
+      const started = Date.now();
+      compileApps(config.rootDir);
+      log.info({ app: d.name, ms: Date.now() - started }, 'apps compiled');
       startDaemon(d, {
         command: process.execPath,
-        args: nodeEntryArgs(config.rootDir, main),
+        args: [main],
         env: { ...config.inheritedEnv, ...env },
         cwd: config.rootDir,
       });

@@ -1,9 +1,10 @@
-import { execFileSync, spawn, spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { Client } from 'pg';
+import { compileApps } from '../../infra/stack/compiledApps';
 import { waitFor } from '../../infra/stack/waitFor';
 import { STACK_SUPERUSER, stackDatabaseUrl, stackEnv, uniqueName } from '../support/stackEnv';
 
@@ -14,7 +15,6 @@ import { STACK_SUPERUSER, stackDatabaseUrl, stackEnv, uniqueName } from '../supp
  */
 const ROOT = path.resolve(__dirname, '..', '..');
 const DIST = path.join(ROOT, 'dist');
-const ASSETS = ['services/db/migrations', 'projector/db/migrations', 'connectors/im-write.json'];
 
 /** A port nothing listens on now: the OS picks it. */
 function freePort(): Promise<number> {
@@ -41,9 +41,7 @@ describe('the compiled start commands', () => {
   let admin: Client;
 
   beforeAll(async () => {
-    fs.rmSync(DIST, { recursive: true, force: true });
-    execFileSync(process.execPath, [require.resolve('typescript/bin/tsc'), '-p', 'tsconfig.build.json'], { cwd: ROOT, stdio: 'pipe' });
-    for (const asset of ASSETS) fs.cpSync(path.join(ROOT, asset), path.join(DIST, asset), { recursive: true });
+    compileApps(ROOT);
     admin = new Client({ connectionString: stackDatabaseUrl('postgres', STACK_SUPERUSER) });
     await admin.connect();
     await admin.query(`create database ${writeDatabase} owner im`);

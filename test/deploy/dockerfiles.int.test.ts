@@ -1,6 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { DockerfileParser, type Copy } from 'dockerfile-ast';
+import { COMPILED_ASSETS } from '../../infra/stack/compiledApps';
 
 /** The images' Dockerfiles, read by a real parser: what they copy exists, what they pin is pinned once. */
 const ROOT = path.resolve(__dirname, '..', '..');
@@ -37,6 +38,14 @@ it('given the app image, then it runs compiled JavaScript as a user other than r
   expect(args('CMD').at(-1)?.join(' ')).toMatch(/^\["node", "dist\/.+\.js"\]$/);
   expect(args('HEALTHCHECK')).toHaveLength(1);
   expect(args('RUN').flat().join(' ')).not.toContain('tsx');
+});
+
+it('given the app image, then it copies beside the compiled code every file the local stack copies', () => {
+  const copied = parse('app.Dockerfile')
+    .getInstructions()
+    .filter((i): i is Copy => i.getKeyword() === 'COPY' && (i as Copy).getFromFlag() === null)
+    .map((copy) => copy.getArguments().map((a) => a.getValue()));
+  expect(COMPILED_ASSETS.filter((asset) => !copied.some((args) => args[0] === asset && args[1] === `dist/${asset}`))).toEqual([]);
 });
 
 it('given the images, then their production dependencies are installed without the development ones', () => {
