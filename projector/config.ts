@@ -1,5 +1,16 @@
 import { hostname } from 'node:os';
-import { hostPortList, host, integer, logLevel, name, oneOf, postgresUrl, text, type LogLevel } from '../infra/settings/settingKinds';
+import {
+  hostPortList,
+  host,
+  httpUrl,
+  integer,
+  logLevel,
+  name,
+  oneOf,
+  postgresUrl,
+  text,
+  type LogLevel,
+} from '../infra/settings/settingKinds';
 import { optional } from '../infra/settings/setting';
 import { readSettings } from '../infra/settings/settingsReader';
 import { fromEnvironment, type Environment } from '../infra/settings/settingSources';
@@ -95,7 +106,7 @@ export function loadChainSettings(env: Environment = process.env): ChainSettings
     fromEnvironment(env),
     {
       WRITE_DATABASE_URL: optional(postgresUrl({ database: 'im_write' })),
-      CONNECT_URL: optional(text({ pattern: /^https?:\/\/\S+$/, mismatch: 'must be an http:// or https:// URL' })),
+      CONNECT_URL: optional(httpUrl()),
     },
     'lag settings',
   );

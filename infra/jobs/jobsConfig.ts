@@ -1,4 +1,4 @@
-import { hostPortList, integer, postgresUrl, text } from '../settings/settingKinds';
+import { hostPortList, httpUrl, integer, postgresUrl } from '../settings/settingKinds';
 import { readSettings } from '../settings/settingsReader';
 import { fromEnvironment, type Environment } from '../settings/settingSources';
 
@@ -11,7 +11,7 @@ const MIGRATION_SETTINGS = {
 };
 
 const REGISTRATION_SETTINGS = {
-  CONNECT_URL: text({ pattern: /^https?:\/\/\S+$/, mismatch: 'must be an http:// or https:// URL' }),
+  CONNECT_URL: httpUrl(),
   // The CDC topics are made before the connector, as the local stack makes them: Debezium makes a
   // table's topic only at its first row, and the projector waits for every projected table's topic.
   KAFKA_BROKERS: hostPortList(),

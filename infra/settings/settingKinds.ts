@@ -16,6 +16,10 @@ export function text({ pattern, mismatch = `must match ${String(pattern)}`, ...p
   );
 }
 
+/** An http:// or https:// URL (Kafka Connect's REST API). */
+export const httpUrl = (presence: Presence<string> = {}): Setting<string> =>
+  text({ pattern: /^https?:\/\/\S+$/, mismatch: 'must be an http:// or https:// URL', ...presence });
+
 /** A Kafka group or topic name, a database user: nothing a shell or a URL would read specially. */
 export const name = (presence: Presence<string> = {}): Setting<string> =>
   text({ ...presence, pattern: /^[A-Za-z0-9._-]+$/, mismatch: "may hold only letters, digits, '.', '_' and '-'" });

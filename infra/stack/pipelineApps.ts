@@ -32,18 +32,23 @@ export function createPipelineApps(config: StackConfig, logger: Logger) {
     return fs.readFileSync(file, 'utf8').trim();
   }
 
+  function compile(): void {
+    const started = Date.now();
+    compileApps(config.rootDir);
+    log.info({ ms: Date.now() - started }, 'apps compiled');
+  }
+
   async function ensure(
     d: typeof projector,
     main: string,
     port: number,
     env: Readonly<Record<string, string>>,
     readyUrl: string,
+    compile: () => void,
   ): Promise<void> {
     if (runningPid(d) === undefined) {
       if (await portInUse('127.0.0.1', port)) throw new Error(`port ${port} is taken by a process that is not this pipeline's ${d.name}`);
-      const started = Date.now();
-      compileApps(config.rootDir);
-      log.info({ app: d.name, ms: Date.now() - started }, 'apps compiled');
+      compile();
       startDaemon(d, {
         command: process.execPath,
         args: [main],
@@ -70,12 +75,18 @@ export function createPipelineApps(config: StackConfig, logger: Logger) {
     jwtSecret,
 
     async start(urls: StackUrls): Promise<void> {
-      await this.startOne('projector', urls);
-      await this.startOne('services', urls);
+      // Compiled once for both, if either needs starting.
+      let compiled = false;
+      const compileOnce = () => {
+        if (!compiled) compile();
+        compiled = true;
+      };
+      await this.startOne('projector', urls, compileOnce);
+      await this.startOne('services', urls, compileOnce);
     },
 
-    /** Starts one app unless it runs, and waits until it answers its health URL. */
-    async startOne(name: 'projector' | 'services', urls: StackUrls): Promise<void> {
+    /** Starts one app unless it runs (compiling the apps first), and waits until it answers its health URL. */
+    async startOne(name: 'projector' | 'services', urls: StackUrls, compileFirst: () => void = compile): Promise<void> {
       const common = { ...urls, LOG_LEVEL: config.logLevel };
       if (name === 'projector') {
         await ensure(
@@ -84,6 +95,7 @@ export function createPipelineApps(config: StackConfig, logger: Logger) {
           config.apps.metricsPort,
           { ...common, METRICS_PORT: String(config.apps.metricsPort) },
           `http://127.0.0.1:${config.apps.metricsPort}/healthz`,
+          compileFirst,
         );
         return;
       }
@@ -93,6 +105,7 @@ export function createPipelineApps(config: StackConfig, logger: Logger) {
         config.apps.apiPort,
         { ...common, HTTP_PORT: String(config.apps.apiPort), HTTP_HOST: '127.0.0.1', JWT_SECRET: jwtSecret(), ID_WORKER_ID: '1' },
         `${apiUrl}/health`,
+        compileFirst,
       );
     },
 

@@ -1,5 +1,4 @@
 import type { PoolClient } from 'pg';
-import { shardOfOwner } from '../projection/builderShard';
 import { conversationRow } from '../projection/conversationRow';
 import { pairKey } from '../projection/pairKey';
 import { reverseIndexChanges, type ReverseIndexChanges } from '../projection/reverseIndexChanges';
@@ -30,10 +29,9 @@ export interface ConversationsBuilt {
 
 /**
  * Rebuilds the conversation rows `keys` name and their reverse index entries: only rows of owners
- * in `shards` (the pass's), though a direct channel's other member is read for its peer.
+ * `owns` accepts (the pass's shards), though a direct channel's other member is read for its peer.
  */
-export async function buildConversations(tx: PoolClient, keys: MarkedKeys, shards: ReadonlySet<number>): Promise<ConversationsBuilt> {
-  const owns = (userId: bigint) => shards.has(shardOfOwner(userId));
+export async function buildConversations(tx: PoolClient, keys: MarkedKeys, owns: (userId: bigint) => boolean): Promise<ConversationsBuilt> {
   const channels = await channelsById(tx, markedChannels(keys));
   const toRead = membersToRead(keys, channels);
   const members = [

@@ -26,7 +26,7 @@ export async function buildViews(tx: PoolClient, marks: readonly ShardMark[], sh
   // A remark shows on the direct conversations of the pair (the owner's rows: this pass's shards).
   for (const key of await directConversationsOf(tx, keys.remarkPairs)) addConversation(keys, key);
 
-  const conversations = await buildConversations(tx, keys, shards);
+  const conversations = await buildConversations(tx, keys, owns);
   // A pair's contact rows show their smallest direct channel: rebuilt when a new one appears. The
   // peer's rows of that channel show this owner once the peer's shard builds them again; in the
   // pass's shards they were built in this pass already (both members of a direct channel are read).

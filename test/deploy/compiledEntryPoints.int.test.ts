@@ -4,7 +4,7 @@ import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { Client } from 'pg';
-import { compileApps } from '../../infra/stack/compiledApps';
+import { compileApps, compiledEntry } from '../../infra/stack/compiledApps';
 import { waitFor } from '../../infra/stack/waitFor';
 import { STACK_SUPERUSER, stackDatabaseUrl, stackEnv, uniqueName } from '../support/stackEnv';
 
@@ -14,7 +14,6 @@ import { STACK_SUPERUSER, stackDatabaseUrl, stackEnv, uniqueName } from '../supp
  * connector's JSON beside it), then each command the compose file and the manifests run.
  */
 const ROOT = path.resolve(__dirname, '..', '..');
-const DIST = path.join(ROOT, 'dist');
 
 /** A port nothing listens on now: the OS picks it. */
 function freePort(): Promise<number> {
@@ -28,7 +27,7 @@ function freePort(): Promise<number> {
 }
 
 const runJob = (entry: string, env: Record<string, string>) =>
-  spawnSync(process.execPath, [path.join(DIST, entry)], {
+  spawnSync(process.execPath, [compiledEntry(ROOT, entry)], {
     cwd: ROOT,
     env: { PATH: process.env.PATH, ...env },
     encoding: 'utf8',
@@ -55,7 +54,7 @@ describe('the compiled start commands', () => {
   });
 
   it('given two empty databases, when the migrations job runs, then it exits 0 and both hold their schemas', async () => {
-    const job = runJob('infra/jobs/migrateDatabases.js', {
+    const job = runJob('infra/jobs/migrateDatabases.ts', {
       WRITE_DATABASE_URL: stackDatabaseUrl(writeDatabase),
       READ_DATABASE_URL: stackDatabaseUrl(readDatabase),
       READ_PARTITIONS: '4',
@@ -77,7 +76,7 @@ describe('the compiled start commands', () => {
   });
 
   it('given a bad setting, when the migrations job runs, then it exits 1 naming the setting', () => {
-    const job = runJob('infra/jobs/migrateDatabases.js', {
+    const job = runJob('infra/jobs/migrateDatabases.ts', {
       WRITE_DATABASE_URL: 'mysql://nope',
       READ_DATABASE_URL: stackDatabaseUrl(readDatabase),
     });
@@ -86,7 +85,7 @@ describe('the compiled start commands', () => {
   });
 
   it('given the running Connect, when the registration job runs again, then it exits 0: the PUT is idempotent', () => {
-    const job = runJob('infra/jobs/registerConnector.js', {
+    const job = runJob('infra/jobs/registerConnector.ts', {
       CONNECT_URL: stackEnv().connectUrl,
       KAFKA_BROKERS: stackEnv().kafkaBrokers.join(','),
     });
@@ -99,7 +98,7 @@ describe('the compiled start commands', () => {
     const port = await freePort();
     const logFile = path.join(os.tmpdir(), `${uniqueName('compiled-projector')}.log`);
     const out = fs.openSync(logFile, 'a');
-    const child = spawn(process.execPath, [path.join(DIST, 'projector', 'main.js')], {
+    const child = spawn(process.execPath, [compiledEntry(ROOT, 'projector/main.ts')], {
       cwd: ROOT,
       env: {
         PATH: process.env.PATH,
