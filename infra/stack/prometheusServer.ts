@@ -12,6 +12,13 @@ import { GiveUp, waitFor } from './waitFor';
  * local dashboard (infra/dashboard with the Grafana boards beside it) at /user/, from the same
  * origin as its API.
  */
+/**
+ * The scrape jobs, by the names the alerting rules and the boards use (`up{job="projector"}`);
+ * Prometheus in compose and in Kubernetes scrapes the same parts under the same names.
+ */
+export const PROMETHEUS_JOBS = ['prometheus', 'projector', 'services', 'postgres', 'kafka', 'connect'] as const;
+export type PrometheusJob = (typeof PROMETHEUS_JOBS)[number];
+
 export function createPrometheusServer(config: StackConfig, log: Logger) {
   const p = config.prometheus;
   const dir = path.join(config.stateDir, 'prometheus');
@@ -24,7 +31,14 @@ export function createPrometheusServer(config: StackConfig, log: Logger) {
 
   function writeConfig(): void {
     fs.mkdirSync(path.join(dir, 'data'), { recursive: true });
-    const target = (job: string, address: string) => `  - job_name: ${job}\n    static_configs:\n      - targets: ['${address}']\n`;
+    const targets: Record<PrometheusJob, string> = {
+      prometheus: `${p.host}:${p.port}`,
+      projector: `127.0.0.1:${config.apps.metricsPort}`,
+      services: `127.0.0.1:${config.apps.apiPort}`,
+      postgres: `${config.postgresExporter.host}:${config.postgresExporter.port}`,
+      kafka: `${config.kafka.host}:${config.kafka.metricsPort}`,
+      connect: `${config.connect.host}:${config.connect.metricsPort}`,
+    };
     fs.writeFileSync(
       configFile,
       [
@@ -35,12 +49,8 @@ export function createPrometheusServer(config: StackConfig, log: Logger) {
         'rule_files:',
         `  - '${rules}'`,
         'scrape_configs:',
-        target('prometheus', `${p.host}:${p.port}`) +
-          target('projector', `127.0.0.1:${config.apps.metricsPort}`) +
-          target('services', `127.0.0.1:${config.apps.apiPort}`) +
-          target('postgres', `${config.postgresExporter.host}:${config.postgresExporter.port}`) +
-          target('kafka', `${config.kafka.host}:${config.kafka.metricsPort}`) +
-          target('connect', `${config.connect.host}:${config.connect.metricsPort}`),
+        ...PROMETHEUS_JOBS.map((job) => `  - job_name: ${job}\n    static_configs:\n      - targets: ['${targets[job]}']`),
+        '',
       ].join('\n'),
     );
   }

@@ -1,7 +1,10 @@
+import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import Ajv2019 from 'ajv/dist/2019';
 import { parse } from 'yaml';
+import { loadStackConfig } from '../../infra/stack/config';
+import { PROMETHEUS_JOBS } from '../../infra/stack/prometheusServer';
 
 /** infra/compose/compose.yaml against the Compose Specification's JSON schema, and what it points at exists. */
 const ROOT = path.resolve(__dirname, '..', '..');
@@ -89,13 +92,32 @@ it('given the files compose mounts or builds from, then each exists in the repos
 it('given the environment, then no secret is written in it: every password and signing key comes from a variable', () => {
   const literalSecrets = Object.entries(compose.services).flatMap(([name, s]) =>
     Object.entries(s.environment ?? {})
-      .filter(([key, value]) => /PASSWORD|SECRET|DATABASE_URL/.test(key) && !/\$\{[A-Z_]+:\?/.test(String(value)))
+      .filter(([key, value]) => /PASSWORD|_PASS$|SECRET|DATABASE_URL/.test(key) && !/\$\{[A-Z_]+:\?/.test(String(value)))
       .map(([key]) => `${name}.${key}`),
   );
   expect(literalSecrets).toEqual([]);
 });
 
-it('given the images, then Kafka is the version the local stack runs', () => {
-  const versions = JSON.parse(fs.readFileSync(path.join(ROOT, 'infra', 'versions.json'), 'utf8')) as { kafka: string };
-  expect(compose.services.kafka?.image).toBe(`apache/kafka:${versions.kafka}`);
+it('given Prometheus in compose, then promtool finds the syntax of its configuration valid', () => {
+  const checked = spawnSync(
+    loadStackConfig().prometheus.promtool,
+    ['check', 'config', '--syntax-only', path.join(path.dirname(COMPOSE), 'prometheus.yml')],
+    {
+      encoding: 'utf8',
+    },
+  );
+  expect(checked.stdout + checked.stderr).toContain('SUCCESS');
+  expect(checked.status).toBe(0);
+});
+
+it('given Prometheus in compose, then it scrapes every part under the job names the local stack, the rules and the boards use', () => {
+  const prometheus = parse(fs.readFileSync(path.join(path.dirname(COMPOSE), 'prometheus.yml'), 'utf8')) as {
+    scrape_configs: readonly { readonly job_name: string; readonly static_configs?: readonly { readonly targets: readonly string[] }[] }[];
+  };
+  expect(prometheus.scrape_configs.map((c) => c.job_name).sort()).toEqual([...PROMETHEUS_JOBS].sort());
+  const unknownHosts = prometheus.scrape_configs
+    .flatMap((c) => (c.static_configs ?? []).flatMap((s) => s.targets))
+    .map((target) => target.split(':')[0]!)
+    .filter((host) => host !== 'localhost' && compose.services[host] === undefined);
+  expect(unknownHosts).toEqual([]);
 });
