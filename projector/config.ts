@@ -42,7 +42,7 @@ export interface ProjectorConfig {
 }
 
 const SETTINGS = {
-  READ_DATABASE_URL: postgresUrl({ database: 'im_read' }),
+  PROJECTOR_DATABASE_URL: postgresUrl({ database: 'im_read' }),
   KAFKA_BROKERS: hostPortList(),
   LOG_LEVEL: logLevel(),
   TOPIC_PREFIX: name({ default: 'im' }),
@@ -66,7 +66,7 @@ export const PROJECTOR_SETTING_NAMES: readonly string[] = Object.keys(SETTINGS);
 export function loadProjectorConfig(env: Environment = process.env): ProjectorConfig {
   const s = readSettings(fromEnvironment(env), SETTINGS, 'projector settings');
   return Object.freeze({
-    readDatabaseUrl: s.READ_DATABASE_URL,
+    readDatabaseUrl: s.PROJECTOR_DATABASE_URL,
     kafkaBrokers: s.KAFKA_BROKERS,
     groupId: s.PROJECTOR_GROUP_ID,
     topicPrefix: s.TOPIC_PREFIX,
@@ -84,12 +84,13 @@ export function loadProjectorConfig(env: Environment = process.env): ProjectorCo
 }
 
 /**
- * im_write's URL, for the operations that compare the views with it (a rebuild verifies its
- * version before the swap). The projector itself never reads im_write.
+ * im_write's URL as the verifier's role (read-only), for the operations that compare the views
+ * with it (a rebuild verifies its version before the swap). The projector itself never reads
+ * im_write, and its role may not connect there.
  */
 export function loadWriteDatabaseUrl(env: Environment = process.env): string {
-  return readSettings(fromEnvironment(env), { WRITE_DATABASE_URL: postgresUrl({ database: 'im_write' }) }, 'rebuild settings')
-    .WRITE_DATABASE_URL;
+  return readSettings(fromEnvironment(env), { VERIFIER_WRITE_DATABASE_URL: postgresUrl({ database: 'im_write' }) }, 'rebuild settings')
+    .VERIFIER_WRITE_DATABASE_URL;
 }
 
 /**
@@ -105,12 +106,12 @@ export function loadChainSettings(env: Environment = process.env): ChainSettings
   const s = readSettings(
     fromEnvironment(env),
     {
-      WRITE_DATABASE_URL: optional(postgresUrl({ database: 'im_write' })),
+      VERIFIER_WRITE_DATABASE_URL: optional(postgresUrl({ database: 'im_write' })),
       CONNECT_URL: optional(httpUrl()),
     },
     'lag settings',
   );
-  return Object.freeze({ writeDatabaseUrl: s.WRITE_DATABASE_URL, connectUrl: s.CONNECT_URL });
+  return Object.freeze({ writeDatabaseUrl: s.VERIFIER_WRITE_DATABASE_URL, connectUrl: s.CONNECT_URL });
 }
 
 /** The CDC topics the projector reads, one per projected source table. */

@@ -35,7 +35,7 @@ export interface WriteApiConfig extends CommonSettings {
 
 export type ServiceApi = 'write' | 'query';
 export const SERVICE_APIS: readonly ServiceApi[] = ['write', 'query'];
-const API_DATABASE: Readonly<Record<ServiceApi, string>> = { write: 'WRITE_DATABASE_URL', query: 'READ_DATABASE_URL' };
+const API_DATABASE: Readonly<Record<ServiceApi, string>> = { write: 'WRITER_DATABASE_URL', query: 'READER_DATABASE_URL' };
 
 /** One process, one port: the write API, the query API, or both (null = not served). */
 export interface ServicesConfig extends CommonSettings {
@@ -102,11 +102,11 @@ function readCommonSettings(reader: SettingsReader, source: SettingSource): Comm
 export function loadWriteApiConfig(env: Environment = process.env): WriteApiConfig {
   const reader = createSettingsReader();
   const source = fromEnvironment(env);
-  const { WRITE_DATABASE_URL } = reader.read(source, { WRITE_DATABASE_URL: databaseUrl('write') });
+  const { WRITER_DATABASE_URL } = reader.read(source, { WRITER_DATABASE_URL: databaseUrl('write') });
   const common = readCommonSettings(reader, source);
   const { ID_WORKER_ID: idWorkerId } = reader.read(source, ID_WORKER_ID);
   reader.check();
-  return Object.freeze({ writeDatabaseUrl: WRITE_DATABASE_URL, ...common, idWorkerId });
+  return Object.freeze({ writeDatabaseUrl: WRITER_DATABASE_URL, ...common, idWorkerId });
 }
 
 /**
@@ -120,18 +120,20 @@ export function loadServicesConfig(env: Environment = process.env): ServicesConf
   const listed = reader.read(source, { SERVICE_APIS: optional(choiceList(SERVICE_APIS)) }).SERVICE_APIS;
   const apis = listed ?? SERVICE_APIS.filter((api) => source.raw(API_DATABASE[api]) !== undefined);
   if (listed === undefined && apis.length === 0)
-    reader.problem('WRITE_DATABASE_URL (write API) and/or READ_DATABASE_URL (query API) is required');
+    reader.problem('WRITER_DATABASE_URL (write API) and/or READER_DATABASE_URL (query API) is required');
 
   // Checked even when the write API is off: a bad value is reported, not ignored until it matters.
   const { ID_WORKER_ID: idWorkerId } = reader.read(source, ID_WORKER_ID);
   const write = apis.includes('write')
     ? Object.freeze({
-        databaseUrl: reader.read(source, { WRITE_DATABASE_URL: databaseUrl('write', 'the write API') }).WRITE_DATABASE_URL,
+        databaseUrl: reader.read(source, { WRITER_DATABASE_URL: databaseUrl('write', 'the write API') }).WRITER_DATABASE_URL,
         idWorkerId,
       })
     : null;
   const query = apis.includes('query')
-    ? Object.freeze({ databaseUrl: reader.read(source, { READ_DATABASE_URL: databaseUrl('query', 'the query API') }).READ_DATABASE_URL })
+    ? Object.freeze({
+        databaseUrl: reader.read(source, { READER_DATABASE_URL: databaseUrl('query', 'the query API') }).READER_DATABASE_URL,
+      })
     : null;
   const common = readCommonSettings(reader, source);
   reader.check();

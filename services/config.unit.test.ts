@@ -1,7 +1,7 @@
 import { ConfigError, DEV_JWT_SECRET, loadServicesConfig, loadTokenIssuerConfig, loadWriteApiConfig } from './config';
 
 const SECRET = 'a-test-secret-that-is-long-enough-0123456789';
-const valid = { WRITE_DATABASE_URL: 'postgres://im:im@127.0.0.1:55432/im_write', JWT_SECRET: SECRET };
+const valid = { WRITER_DATABASE_URL: 'postgres://im:im@127.0.0.1:55432/im_write', JWT_SECRET: SECRET };
 
 const problemsOf = (
   env: Record<string, string>,
@@ -20,7 +20,7 @@ describe('loadWriteApiConfig', () => {
   it('applies the documented defaults', () => {
     const config = loadWriteApiConfig(valid);
     expect(config).toEqual({
-      writeDatabaseUrl: valid.WRITE_DATABASE_URL,
+      writeDatabaseUrl: valid.WRITER_DATABASE_URL,
       databasePoolSize: 10,
       http: { host: '127.0.0.1', port: 8080 },
       jwt: { secret: SECRET, usesDevSecret: false, tokenTtlSeconds: 86_400 },
@@ -61,24 +61,24 @@ describe('loadWriteApiConfig', () => {
       HTTP_HOST: 'bad host',
     });
     expect(problems).toHaveLength(7);
-    for (const name of ['WRITE_DATABASE_URL', 'JWT_SECRET', 'HTTP_PORT', 'ID_WORKER_ID', 'LOG_LEVEL', 'DATABASE_POOL_SIZE', 'HTTP_HOST']) {
+    for (const name of ['WRITER_DATABASE_URL', 'JWT_SECRET', 'HTTP_PORT', 'ID_WORKER_ID', 'LOG_LEVEL', 'DATABASE_POOL_SIZE', 'HTTP_HOST']) {
       expect(problems.some((p) => p.startsWith(name))).toBe(true);
     }
   });
 
   it('rejects a database URL that is not PostgreSQL', () => {
-    expect(problemsOf({ ...valid, WRITE_DATABASE_URL: 'mysql://x/y' })).toEqual([
-      'WRITE_DATABASE_URL must be a postgres:// or postgresql:// URL',
+    expect(problemsOf({ ...valid, WRITER_DATABASE_URL: 'mysql://x/y' })).toEqual([
+      'WRITER_DATABASE_URL must be a postgres:// or postgresql:// URL',
     ]);
   });
 
   it('falls back to the public dev secret outside production, and says so', () => {
-    const config = loadWriteApiConfig({ WRITE_DATABASE_URL: valid.WRITE_DATABASE_URL });
+    const config = loadWriteApiConfig({ WRITER_DATABASE_URL: valid.WRITER_DATABASE_URL });
     expect(config.jwt).toMatchObject({ secret: DEV_JWT_SECRET, usesDevSecret: true });
   });
 
   it('requires JWT_SECRET in production', () => {
-    expect(problemsOf({ WRITE_DATABASE_URL: valid.WRITE_DATABASE_URL, NODE_ENV: 'production' })).toEqual([
+    expect(problemsOf({ WRITER_DATABASE_URL: valid.WRITER_DATABASE_URL, NODE_ENV: 'production' })).toEqual([
       'JWT_SECRET is required when NODE_ENV=production',
     ]);
   });
@@ -89,8 +89,8 @@ describe('loadServicesConfig', () => {
   const servicesProblemsOf = (env: Record<string, string>) => problemsOf(env, loadServicesConfig);
 
   it('serves both APIs when both database URLs are set', () => {
-    const config = loadServicesConfig({ ...valid, READ_DATABASE_URL: READ_URL });
-    expect(config.write).toEqual({ databaseUrl: valid.WRITE_DATABASE_URL, idWorkerId: 0 });
+    const config = loadServicesConfig({ ...valid, READER_DATABASE_URL: READ_URL });
+    expect(config.write).toEqual({ databaseUrl: valid.WRITER_DATABASE_URL, idWorkerId: 0 });
     expect(config.query).toEqual({ databaseUrl: READ_URL });
     expect(config).toMatchObject({ databasePoolSize: 10, http: { host: '127.0.0.1', port: 8080 }, logLevel: 'info' });
     expect(Object.isFrozen(config)).toBe(true);
@@ -99,39 +99,39 @@ describe('loadServicesConfig', () => {
 
   it('serves only the API whose database URL is set', () => {
     expect(loadServicesConfig(valid).query).toBeNull();
-    const queryOnly = loadServicesConfig({ READ_DATABASE_URL: READ_URL, JWT_SECRET: SECRET });
+    const queryOnly = loadServicesConfig({ READER_DATABASE_URL: READ_URL, JWT_SECRET: SECRET });
     expect(queryOnly.write).toBeNull();
     expect(queryOnly.query).toEqual({ databaseUrl: READ_URL });
   });
 
   it('needs at least one database URL', () => {
     expect(servicesProblemsOf({ JWT_SECRET: SECRET })).toEqual([
-      'WRITE_DATABASE_URL (write API) and/or READ_DATABASE_URL (query API) is required',
+      'WRITER_DATABASE_URL (write API) and/or READER_DATABASE_URL (query API) is required',
     ]);
   });
 
   it('with SERVICE_APIS, serves what it lists and requires each listed URL', () => {
-    const writeOnly = loadServicesConfig({ ...valid, READ_DATABASE_URL: READ_URL, SERVICE_APIS: 'write' });
+    const writeOnly = loadServicesConfig({ ...valid, READER_DATABASE_URL: READ_URL, SERVICE_APIS: 'write' });
     expect(writeOnly.query).toBeNull();
     expect(servicesProblemsOf({ ...valid, SERVICE_APIS: 'write, query' })).toEqual([
-      'READ_DATABASE_URL is required for the query API (postgres://user:password@host:port/im_read)',
+      'READER_DATABASE_URL is required for the query API (postgres://user:password@host:port/im_read)',
     ]);
   });
 
   it('lists every bad setting at once', () => {
     const problems = servicesProblemsOf({
       SERVICE_APIS: 'write,read',
-      READ_DATABASE_URL: 'mysql://x/y',
-      WRITE_DATABASE_URL: 'x',
+      READER_DATABASE_URL: 'mysql://x/y',
+      WRITER_DATABASE_URL: 'x',
       HTTP_PORT: '-1',
     });
     expect(problems).toEqual([
       'SERVICE_APIS=write,read must be a comma list of write, query',
-      'WRITE_DATABASE_URL must be a postgres:// or postgresql:// URL',
+      'WRITER_DATABASE_URL must be a postgres:// or postgresql:// URL',
       'HTTP_PORT=-1 must be an integer from 0 to 65535',
     ]);
-    expect(servicesProblemsOf({ READ_DATABASE_URL: 'mysql://x/y' })).toEqual([
-      'READ_DATABASE_URL must be a postgres:// or postgresql:// URL',
+    expect(servicesProblemsOf({ READER_DATABASE_URL: 'mysql://x/y' })).toEqual([
+      'READER_DATABASE_URL must be a postgres:// or postgresql:// URL',
     ]);
   });
 });

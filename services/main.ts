@@ -1,5 +1,6 @@
 import pino from 'pino';
 import { ConfigError, loadServicesConfig } from './config';
+import { DatabaseRoleError } from './db/databaseRoleCheck';
 import { startServices } from './startServices';
 
 /** Entry point of the services (write API and/or query API, one port): wiring only. */
@@ -17,7 +18,14 @@ async function main(): Promise<void> {
     logger.warn({ setting: 'JWT_SECRET' }, 'JWT_SECRET not set: using the public dev secret; anyone can mint tokens');
   }
 
-  const service = await startServices({ config, logger });
+  let service;
+  try {
+    service = await startServices({ config, logger });
+  } catch (error) {
+    if (!(error instanceof DatabaseRoleError)) throw error;
+    logger.fatal({ setting: error.setting, reason: error.message }, 'database role refused');
+    process.exit(2);
+  }
   // Which APIs follow from SERVICE_APIS, or from which database URLs are set: say it once, plainly.
   logger.info({ url: service.url, apis: service.apis, workerId: config.write?.idWorkerId }, 'services listening');
 

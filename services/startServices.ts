@@ -3,7 +3,7 @@ import type { Pool } from 'pg';
 import type { Logger } from 'pino';
 import { createWriteCommands, type WriteCommands } from './commands/writeCommands';
 import type { ServiceApi, ServicesConfig } from './config';
-import { migrateWriteDatabase } from './db/migrateWriteDatabase';
+import { checkQueryRole, checkWriteRole } from './db/databaseRoleCheck';
 import { createQueryPool } from './db/queryPool';
 import { createWritePool } from './db/writePool';
 import { createHttpApp } from './http/httpApp';
@@ -29,8 +29,6 @@ export interface RunningServices {
  * The query API never migrates im_read; the projector owns that schema.
  */
 export async function startServices({ config, logger }: { config: ServicesConfig; logger: Logger }): Promise<RunningServices> {
-  // Idempotent, and serialized across processes; the stack usually did it already.
-  if (config.write !== null) await migrateWriteDatabase(config.write.databaseUrl);
   let write: Pool | null = null;
   let commands: WriteCommands | null = null;
   if (config.write !== null) {
@@ -45,6 +43,9 @@ export async function startServices({ config, logger }: { config: ServicesConfig
 
   let app: FastifyInstance;
   try {
+    // The migrations job (or `npm run stack -- up`) migrates im_write: this role may not.
+    if (write !== null) await checkWriteRole(write, 'WRITER_DATABASE_URL');
+    if (read !== null) await checkQueryRole(read, 'READER_DATABASE_URL');
     app = await createHttpApp({ config, logger, commands, queries: read === null ? null : createReadModelQueries({ pool: read }) });
     await app.listen({ host: config.http.host, port: config.http.port });
   } catch (error) {

@@ -1,13 +1,37 @@
+import { optional } from '../settings/setting';
 import { hostPortList, httpUrl, integer, postgresUrl } from '../settings/settingKinds';
-import { readSettings } from '../settings/settingsReader';
+import { createSettingsReader, readSettings } from '../settings/settingsReader';
 import { fromEnvironment, type Environment } from '../settings/settingSources';
+import { PIPELINE_ROLES, type PipelineRole } from '../db/pipelineRoles';
 
 /** The one-shot jobs' settings (migrations, connector registration), read once; names as `npm run stack -- env`. */
 
+/** The URL each role's password is taken from when the job makes the roles (one per role). */
+const ROLE_URL_SETTINGS: Readonly<Record<PipelineRole, string>> = {
+  migrator: 'MIGRATOR_WRITE_DATABASE_URL',
+  writer: 'WRITER_DATABASE_URL',
+  cdc: 'CDC_DATABASE_URL',
+  projector: 'PROJECTOR_DATABASE_URL',
+  reader: 'READER_DATABASE_URL',
+  verifier: 'VERIFIER_WRITE_DATABASE_URL',
+  monitor: 'MONITOR_DATABASE_URL',
+};
+
 const MIGRATION_SETTINGS = {
-  WRITE_DATABASE_URL: postgresUrl({ database: 'im_write' }),
-  READ_DATABASE_URL: postgresUrl({ database: 'im_read' }),
+  MIGRATOR_WRITE_DATABASE_URL: postgresUrl({ database: 'im_write' }),
+  MIGRATOR_READ_DATABASE_URL: postgresUrl({ database: 'im_read' }),
   READ_PARTITIONS: integer({ default: 16, min: 1, max: 1024 }),
+  /**
+   * A superuser (or a role with CREATEROLE and CREATEDB) on the server: when set, the job first
+   * makes the roles and both databases, each role with the password of its URL below.
+   */
+  ADMIN_DATABASE_URL: optional(postgresUrl({ database: 'postgres' })),
+  WRITER_DATABASE_URL: optional(postgresUrl({ database: 'im_write' })),
+  CDC_DATABASE_URL: optional(postgresUrl({ database: 'im_write' })),
+  PROJECTOR_DATABASE_URL: optional(postgresUrl({ database: 'im_read' })),
+  READER_DATABASE_URL: optional(postgresUrl({ database: 'im_read' })),
+  VERIFIER_WRITE_DATABASE_URL: optional(postgresUrl({ database: 'im_write' })),
+  MONITOR_DATABASE_URL: optional(postgresUrl({ database: 'im_write' })),
 };
 
 const REGISTRATION_SETTINGS = {
@@ -21,9 +45,39 @@ const REGISTRATION_SETTINGS = {
 export const MIGRATION_SETTING_NAMES: readonly string[] = Object.keys(MIGRATION_SETTINGS);
 export const REGISTRATION_SETTING_NAMES: readonly string[] = Object.keys(REGISTRATION_SETTINGS);
 
+export interface RoleSetup {
+  readonly adminDatabaseUrl: string;
+  readonly passwords: Readonly<Record<PipelineRole, string>>;
+}
+
 export function loadMigrationsConfig(env: Environment = process.env) {
-  const s = readSettings(fromEnvironment(env), MIGRATION_SETTINGS, 'migration settings');
-  return Object.freeze({ writeDatabaseUrl: s.WRITE_DATABASE_URL, readDatabaseUrl: s.READ_DATABASE_URL, readPartitions: s.READ_PARTITIONS });
+  const reader = createSettingsReader('migration settings');
+  const s = reader.read(fromEnvironment(env), MIGRATION_SETTINGS);
+  let roles: RoleSetup | null = null;
+  if (s.ADMIN_DATABASE_URL !== undefined) {
+    const passwords: Partial<Record<PipelineRole, string>> = {};
+    for (const [role, setting] of Object.entries(ROLE_URL_SETTINGS) as [PipelineRole, keyof typeof s][]) {
+      const value = s[setting];
+      if (typeof value !== 'string' || value === '') {
+        reader.problem(`${setting} is required with ADMIN_DATABASE_URL (it gives the ${PIPELINE_ROLES[role].name} role its password)`);
+        continue;
+      }
+      const url = new URL(value);
+      if (decodeURIComponent(url.username) !== PIPELINE_ROLES[role].name) {
+        reader.problem(`${setting} must name the role ${PIPELINE_ROLES[role].name} (${PIPELINE_ROLES[role].job})`);
+      }
+      if (url.password === '') reader.problem(`${setting} has no password`);
+      passwords[role] = decodeURIComponent(url.password);
+    }
+    roles = { adminDatabaseUrl: s.ADMIN_DATABASE_URL, passwords: passwords as Record<PipelineRole, string> };
+  }
+  reader.check();
+  return Object.freeze({
+    writeDatabaseUrl: s.MIGRATOR_WRITE_DATABASE_URL,
+    readDatabaseUrl: s.MIGRATOR_READ_DATABASE_URL,
+    readPartitions: s.READ_PARTITIONS,
+    roles,
+  });
 }
 
 export function loadRegistrationConfig(env: Environment = process.env) {

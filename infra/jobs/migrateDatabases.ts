@@ -1,20 +1,37 @@
 /**
- * One-shot job: migrates the write database and the read database, then exits 0. The images run
- * it before the services and the projector (compose `migrate`, the Kubernetes Job); both apps
- * also migrate on start, so it only takes the DDL out of their start-up.
+ * One-shot job: (given ADMIN_DATABASE_URL) makes the pipeline's roles and databases, then migrates
+ * the write database and the read database with their grants, then exits 0. The images run it
+ * before the services and the projector (compose `migrate`, the Kubernetes Job). The services do
+ * no DDL: their role may not.
  */
 import { inspect } from 'node:util';
+import { Client } from 'pg';
 import pino from 'pino';
-import { migrateReadDatabase } from '../../projector/db/migrateReadDatabase';
-import { migrateWriteDatabase } from '../../services/db/migrateWriteDatabase';
+import { ensurePipelineRoles } from '../db/pipelineRoles';
 import { loadMigrationsConfig } from './jobsConfig';
+import { migrateReadSide, migrateWriteSide } from './pipelineMigrations';
+
+const databaseOf = (url: string): string => decodeURIComponent(new URL(url).pathname.slice(1));
 
 async function main(): Promise<void> {
   const log = pino({ base: { job: 'migrate' } });
   const config = loadMigrationsConfig();
-  await migrateWriteDatabase(config.writeDatabaseUrl);
+  if (config.roles !== null) {
+    const admin = new Client({ connectionString: config.roles.adminDatabaseUrl });
+    await admin.connect();
+    try {
+      await ensurePipelineRoles(admin, config.roles.passwords, {
+        writeDatabase: databaseOf(config.writeDatabaseUrl),
+        readDatabase: databaseOf(config.readDatabaseUrl),
+      });
+    } finally {
+      await admin.end();
+    }
+    log.info('roles and databases ready');
+  }
+  await migrateWriteSide(config.writeDatabaseUrl);
   log.info('write database migrated');
-  await migrateReadDatabase(config.readDatabaseUrl, config.readPartitions);
+  await migrateReadSide(config.readDatabaseUrl, config.readPartitions);
   log.info({ partitions: config.readPartitions }, 'read database migrated');
 }
 

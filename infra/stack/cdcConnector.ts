@@ -17,7 +17,7 @@ export function createCdcConnector(urls: StackUrls, stateDir: string, log: Logge
   const definition = loadConnectorDefinition();
   /** A client on the connector's database, made for one piece of work and closed after it. */
   async function writeClient(): Promise<Client> {
-    const client = new Client({ connectionString: urls.WRITE_DATABASE_URL, connectionTimeoutMillis: 5000 });
+    const client = new Client({ connectionString: urls.CDC_DATABASE_URL, connectionTimeoutMillis: 5000 });
     client.on('error', () => undefined);
     await client.connect();
     return client;

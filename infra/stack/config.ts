@@ -1,5 +1,7 @@
 import path from 'node:path';
 import { chooseStateDir, type StateDirChoice } from './stateDir';
+import { PIPELINE_ROLES, type PipelineRole } from '../db/pipelineRoles';
+import { loadStackSecrets, type StackSecrets } from './stackSecrets';
 import { optional } from '../settings/setting';
 import { integer, logLevel, name, text, type LogLevel } from '../settings/settingKinds';
 import { createSettingsReader } from '../settings/settingsReader';
@@ -29,9 +31,6 @@ export interface StackConfig {
     readonly dataDir: string;
     readonly host: string;
     readonly port: number;
-    readonly superPassword: string;
-    readonly user: string;
-    readonly password: string;
     readonly writeDatabase: string;
     readonly readDatabase: string;
     /**
@@ -76,9 +75,20 @@ export interface StackConfig {
   readonly inheritedEnv: Environment;
 }
 
+/**
+ * What `npm run stack -- env` exports: one database URL per role (infra/db/pipelineRoles.ts), each
+ * under the name the part of that job reads, and the addresses of Kafka and Connect.
+ */
 export interface StackUrls {
-  readonly WRITE_DATABASE_URL: string;
-  readonly READ_DATABASE_URL: string;
+  readonly WRITER_DATABASE_URL: string;
+  readonly READER_DATABASE_URL: string;
+  readonly PROJECTOR_DATABASE_URL: string;
+  readonly CDC_DATABASE_URL: string;
+  readonly MIGRATOR_WRITE_DATABASE_URL: string;
+  readonly MIGRATOR_READ_DATABASE_URL: string;
+  readonly VERIFIER_WRITE_DATABASE_URL: string;
+  readonly VERIFIER_READ_DATABASE_URL: string;
+  readonly MONITOR_DATABASE_URL: string;
   readonly KAFKA_BROKERS: string;
   readonly CONNECT_URL: string;
 }
@@ -93,8 +103,6 @@ const SETTINGS = {
   STACK_DIR: optional(text()),
   STACK_PG_BIN_DIR: text({ default: `/usr/lib/postgresql/${versions.postgresql}/bin` }),
   STACK_PG_PORT: port(55432),
-  STACK_PG_USER: name({ default: 'im' }),
-  STACK_PG_PASSWORD: name({ default: 'im' }),
   STACK_PG_MAX_SLOT_WAL_KEEP_SIZE: text({
     default: '2GB',
     pattern: /^[1-9]\d{0,6}(MB|GB|TB)$/,
@@ -134,9 +142,6 @@ export function loadStackConfig(env: Environment = process.env): StackConfig {
       dataDir: path.join(stateDir, 'postgres', 'data'),
       host: '127.0.0.1',
       port: s.STACK_PG_PORT,
-      superPassword: 'postgres',
-      user: s.STACK_PG_USER,
-      password: s.STACK_PG_PASSWORD,
       writeDatabase: 'im_write',
       readDatabase: 'im_read',
       maxSlotWalKeepSize: s.STACK_PG_MAX_SLOT_WAL_KEEP_SIZE,
@@ -167,7 +172,8 @@ export function loadStackConfig(env: Environment = process.env): StackConfig {
     apps: { apiPort: s.STACK_API_PORT, metricsPort: s.STACK_METRICS_PORT },
     supervisor: { intervalMs: 1000 * s.STACK_SUPERVISE_SECONDS },
     logLevel: s.LOG_LEVEL,
-    inheritedEnv: Object.freeze({ ...env }),
+    // Each part gets its own URL and secrets from the stack; none inherits another role's from this shell.
+    inheritedEnv: Object.freeze(Object.fromEntries(Object.entries(env).filter(([key]) => !/DATABASE_URL$|PASSWORD|SECRET/.test(key)))),
   };
 
   const ports = [
@@ -187,12 +193,20 @@ export function loadStackConfig(env: Environment = process.env): StackConfig {
   return Object.freeze(config);
 }
 
-export function stackUrls(config: StackConfig): StackUrls {
+export function stackUrls(config: StackConfig, secrets: StackSecrets = loadStackSecrets(config.stateDir)): StackUrls {
   const pg = config.postgres;
-  const dbUrl = (db: string) => `postgres://${pg.user}:${pg.password}@${pg.host}:${pg.port}/${db}`;
+  const dbUrl = (role: PipelineRole, db: string) =>
+    `postgres://${PIPELINE_ROLES[role].name}:${encodeURIComponent(secrets.roles[role])}@${pg.host}:${pg.port}/${db}`;
   return {
-    WRITE_DATABASE_URL: dbUrl(pg.writeDatabase),
-    READ_DATABASE_URL: dbUrl(pg.readDatabase),
+    WRITER_DATABASE_URL: dbUrl('writer', pg.writeDatabase),
+    READER_DATABASE_URL: dbUrl('reader', pg.readDatabase),
+    PROJECTOR_DATABASE_URL: dbUrl('projector', pg.readDatabase),
+    CDC_DATABASE_URL: dbUrl('cdc', pg.writeDatabase),
+    MIGRATOR_WRITE_DATABASE_URL: dbUrl('migrator', pg.writeDatabase),
+    MIGRATOR_READ_DATABASE_URL: dbUrl('migrator', pg.readDatabase),
+    VERIFIER_WRITE_DATABASE_URL: dbUrl('verifier', pg.writeDatabase),
+    VERIFIER_READ_DATABASE_URL: dbUrl('verifier', pg.readDatabase),
+    MONITOR_DATABASE_URL: dbUrl('monitor', pg.writeDatabase),
     KAFKA_BROKERS: `${config.kafka.host}:${config.kafka.port}`,
     CONNECT_URL: `http://${config.connect.host}:${config.connect.port}`,
   };

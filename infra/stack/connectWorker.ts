@@ -1,5 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
+import { PIPELINE_ROLES } from '../db/pipelineRoles';
+import { loadStackSecrets } from './stackSecrets';
 import type { Logger } from 'pino';
 import type { StackConfig } from './config';
 import { writeLog4jConsoleConfig, writeProperties as writePropertiesFile } from './jvmConfigFiles';
@@ -62,8 +64,8 @@ export function createConnectWorker(config: StackConfig, log: Logger) {
   const connectorEnv = {
     CDC_DATABASE_HOST: config.postgres.host,
     CDC_DATABASE_PORT: String(config.postgres.port),
-    CDC_DATABASE_USER: config.postgres.user,
-    CDC_DATABASE_PASSWORD: config.postgres.password,
+    CDC_DATABASE_USER: PIPELINE_ROLES.cdc.name,
+    CDC_DATABASE_PASSWORD: loadStackSecrets(config.stateDir).roles.cdc,
     CDC_DATABASE_NAME: config.postgres.writeDatabase,
   };
 

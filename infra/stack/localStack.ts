@@ -1,8 +1,8 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import type { Logger } from 'pino';
-import { migrateReadDatabase } from '../../projector/db/migrateReadDatabase';
-import { migrateWriteDatabase } from '../../services/db/migrateWriteDatabase';
+import { PIPELINE_ROLES } from '../db/pipelineRoles';
+import { migrateReadSide, migrateWriteSide } from '../jobs/pipelineMigrations';
 import { stackUrls, type StackConfig, type StackUrls } from './config';
 import { createCdcConnector } from './cdcConnector';
 import { createConnectWorker } from './connectWorker';
@@ -91,11 +91,11 @@ export function createLocalStack({ config, logger }: { config: StackConfig; logg
       await Promise.all([
         (async () => {
           await postgres.start();
-          await migrateWriteDatabase(urls.WRITE_DATABASE_URL);
+          await migrateWriteSide(urls.MIGRATOR_WRITE_DATABASE_URL);
           // The projector migrates im_read too when it starts; doing it here lets the query API
           // (or a test) run against an empty read side before any projector has.
-          await migrateReadDatabase(urls.READ_DATABASE_URL, config.readPartitions);
-          log.info({ url: urls.WRITE_DATABASE_URL }, 'postgres ready');
+          await migrateReadSide(urls.MIGRATOR_READ_DATABASE_URL, config.readPartitions);
+          log.info({ host: config.postgres.host, port: config.postgres.port }, 'postgres ready');
           await postgresExporter.start();
         })(),
         kafka.start(jvm),
@@ -195,7 +195,7 @@ export function createLocalStack({ config, logger }: { config: StackConfig; logg
         const { rows } = await client.query<{ ended: boolean }>(
           `select pg_terminate_backend(a.pid) as ended from pg_stat_activity a join pg_replication_slots s on s.active_pid = a.pid
             where a.pid = $1 and s.slot_name = $2 and a.usename = $3 and a.backend_type = 'walsender'`,
-          [pid, cdc.slotName, config.postgres.user],
+          [pid, cdc.slotName, PIPELINE_ROLES.cdc.name],
         );
         return rows[0]?.ended === true;
       } finally {
@@ -211,7 +211,7 @@ export function createLocalStack({ config, logger }: { config: StackConfig; logg
         registry,
         stateDir: config.stateDir,
         kafkaBrokers: urls.KAFKA_BROKERS,
-        readDatabaseUrl: urls.READ_DATABASE_URL,
+        readDatabaseUrl: urls.PROJECTOR_DATABASE_URL,
         writeClient,
         terminateSlotHolder: (pid) => this.terminateSlotHolder(pid),
       });

@@ -110,6 +110,7 @@ async function main(argv: readonly string[]): Promise<number> {
       return 0;
     }
     case 'env':
+      // One URL per role: each part reads the one of its job (infra/db/pipelineRoles.ts).
       for (const [name, value] of Object.entries(stack.urls)) console.log(`export ${name}='${value}'`);
       console.log(`export API_URL='${stack.apps.apiUrl}'`);
       console.log(`export JWT_SECRET='${stack.apps.jwtSecret()}'`);
@@ -131,7 +132,7 @@ async function main(argv: readonly string[]): Promise<number> {
       return runResnapshot(
         {
           definition,
-          writeDatabaseUrl: stack.urls.WRITE_DATABASE_URL,
+          writeDatabaseUrl: stack.urls.CDC_DATABASE_URL,
           kafkaBrokers: stack.urls.KAFKA_BROKERS,
           log: (line) => console.log(line),
           timeoutMs: Number(values.timeout) * 1000,
@@ -176,7 +177,7 @@ async function main(argv: readonly string[]): Promise<number> {
  */
 async function showStatus(stack: LocalStack, config: StackConfig, { json, watch }: { json: boolean; watch: boolean }): Promise<number> {
   const projector = loadProjectorConfig({ ...config.inheritedEnv, ...stack.urls });
-  const readPool = createReadPool(stack.urls.READ_DATABASE_URL, 2, () => undefined);
+  const readPool = createReadPool(stack.urls.PROJECTOR_DATABASE_URL, 2, () => undefined);
   const admin = createOpsAdmin({ brokers: projector.kafkaBrokers, clientId: 'stack-status' });
   let partsWork = false;
   try {
@@ -208,6 +209,13 @@ async function showStatus(stack: LocalStack, config: StackConfig, { json, watch 
   return partsWork ? 0 : 3;
 }
 
+/** A database URL fit to print: who and where, without the password. */
+function withoutPassword(databaseUrl: string): string {
+  const url = new URL(databaseUrl);
+  url.password = '';
+  return url.toString();
+}
+
 function printListening(
   urls: StackUrls,
   apps: { apiUrl: string; metricsUrl: string; prometheusUrl: string; dashboardUrl: string },
@@ -218,8 +226,8 @@ function printListening(
   console.log(`  projector metrics  ${apps.metricsUrl}`);
   console.log(`  dashboard          ${apps.dashboardUrl}  (Grafana boards as code: infra/grafana/dashboards)`);
   console.log(`  prometheus         ${apps.prometheusUrl}  (alerts: ${apps.prometheusUrl}/alerts)`);
-  console.log(`  write database     ${urls.WRITE_DATABASE_URL}`);
-  console.log(`  read database      ${urls.READ_DATABASE_URL}`);
+  console.log(`  write database     ${withoutPassword(urls.WRITER_DATABASE_URL)}  (a role per job: npm run stack -- env)`);
+  console.log(`  read database      ${withoutPassword(urls.READER_DATABASE_URL)}`);
   console.log(`  kafka              ${urls.KAFKA_BROKERS}`);
   console.log(`  kafka connect      ${urls.CONNECT_URL}  (connector im-write, topics im.public.<table>)`);
   console.log('Get a token:');

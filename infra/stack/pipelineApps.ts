@@ -1,10 +1,9 @@
-import crypto from 'node:crypto';
-import fs from 'node:fs';
 import path from 'node:path';
 import type { Logger } from 'pino';
 import type { StackConfig, StackUrls } from './config';
 import { createDaemon, logTail, portInUse, runningPid, startDaemon, stopDaemon } from './daemon';
 import { compileApps, compiledEntry } from './compiledApps';
+import { loadStackSecrets } from './stackSecrets';
 import { GiveUp, waitFor } from './waitFor';
 
 /**
@@ -22,15 +21,8 @@ export function createPipelineApps(config: StackConfig, logger: Logger) {
   const apiUrl = `http://127.0.0.1:${config.apps.apiPort}`;
   const metricsUrl = `http://127.0.0.1:${config.apps.metricsPort}/metrics`;
 
-  /** A local signing secret, made once, so tokens stay valid across restarts of the services. */
-  function jwtSecret(): string {
-    const file = path.join(config.stateDir, 'jwt-secret');
-    if (!fs.existsSync(file)) {
-      fs.mkdirSync(config.stateDir, { recursive: true });
-      fs.writeFileSync(file, crypto.randomBytes(32).toString('hex'), { mode: 0o600 });
-    }
-    return fs.readFileSync(file, 'utf8').trim();
-  }
+  /** The stack's signing key, made once (stackSecrets.ts), so tokens stay valid across restarts of the services. */
+  const jwtSecret = (): string => loadStackSecrets(config.stateDir).jwtSecret;
 
   function compile(): void {
     const started = Date.now();
@@ -87,13 +79,14 @@ export function createPipelineApps(config: StackConfig, logger: Logger) {
 
     /** Starts one app unless it runs (compiling the apps first), and waits until it answers its health URL. */
     async startOne(name: 'projector' | 'services', urls: StackUrls, compileFirst: () => void = compile): Promise<void> {
-      const common = { ...urls, LOG_LEVEL: config.logLevel };
+      // Each app is given the URL of its own role and nothing of the others' (infra/db/pipelineRoles.ts).
+      const common = { KAFKA_BROKERS: urls.KAFKA_BROKERS, LOG_LEVEL: config.logLevel };
       if (name === 'projector') {
         await ensure(
           projector,
           projectorMain,
           config.apps.metricsPort,
-          { ...common, METRICS_PORT: String(config.apps.metricsPort) },
+          { ...common, PROJECTOR_DATABASE_URL: urls.PROJECTOR_DATABASE_URL, METRICS_PORT: String(config.apps.metricsPort) },
           `http://127.0.0.1:${config.apps.metricsPort}/healthz`,
           compileFirst,
         );
@@ -103,7 +96,15 @@ export function createPipelineApps(config: StackConfig, logger: Logger) {
         services,
         servicesMain,
         config.apps.apiPort,
-        { ...common, HTTP_PORT: String(config.apps.apiPort), HTTP_HOST: '127.0.0.1', JWT_SECRET: jwtSecret(), ID_WORKER_ID: '1' },
+        {
+          LOG_LEVEL: config.logLevel,
+          WRITER_DATABASE_URL: urls.WRITER_DATABASE_URL,
+          READER_DATABASE_URL: urls.READER_DATABASE_URL,
+          HTTP_PORT: String(config.apps.apiPort),
+          HTTP_HOST: '127.0.0.1',
+          JWT_SECRET: jwtSecret(),
+          ID_WORKER_ID: '1',
+        },
         `${apiUrl}/health`,
         compileFirst,
       );

@@ -4,8 +4,15 @@ import os from 'node:os';
 import path from 'node:path';
 import { Client } from 'pg';
 import type { Logger } from 'pino';
+import { ensurePipelineRoles, PIPELINE_ROLES } from '../db/pipelineRoles';
 import type { StackConfig } from './config';
+import { loadStackSecrets } from './stackSecrets';
 import { waitFor } from './waitFor';
+
+/** The superuser's password of clusters made before the stack generated one (rotated at their next start). */
+const LEGACY_SUPERUSER_PASSWORD = 'postgres';
+/** The one role every part used before there was a role per job: its objects pass to the new owners, then it goes. */
+const LEGACY_ROLE = 'im';
 
 /**
  * The project's own PostgreSQL cluster: made with initdb (as the `postgres` OS user when we are
@@ -15,6 +22,7 @@ export function createPostgresCluster(config: StackConfig, log: Logger) {
   const pg = config.postgres;
   const asRoot = os.userInfo().uid === 0;
   const logFile = path.join(config.logDir, 'postgres.log');
+  const secrets = loadStackSecrets(config.stateDir);
 
   function run(tool: string, args: readonly string[]): SpawnSyncReturns<string> {
     const bin = path.join(pg.binDir, tool);
@@ -43,7 +51,7 @@ export function createPostgresCluster(config: StackConfig, log: Logger) {
       }
     }
     const pwfile = path.join(path.dirname(pg.dataDir), 'superuser.pw');
-    fs.writeFileSync(pwfile, `${pg.superPassword}\n`, { mode: 0o600 });
+    fs.writeFileSync(pwfile, `${secrets.superuser}\n`, { mode: 0o600 });
     giveToServerUser(pwfile);
     log.info({ dataDir: pg.dataDir }, 'initdb');
     const init = run('initdb', [
@@ -91,34 +99,61 @@ export function createPostgresCluster(config: StackConfig, log: Logger) {
     return run('pg_ctl', ['status', '-D', pg.dataDir]).status === 0;
   }
 
-  async function superClient(database = 'postgres'): Promise<Client> {
-    const client = new Client({
-      host: pg.host,
-      port: pg.port,
-      user: 'postgres',
-      password: pg.superPassword,
-      database,
-      connectionTimeoutMillis: 5000,
-    });
+  async function connectAsSuperuser(database: string, password: string): Promise<Client> {
+    const client = new Client({ host: pg.host, port: pg.port, user: 'postgres', password, database, connectionTimeoutMillis: 5000 });
     // A server that goes away mid-query rejects the query; the event must not crash the caller.
     client.on('error', () => undefined);
     await client.connect();
     return client;
   }
 
-  async function ensureRoleAndDatabases(): Promise<void> {
+  async function superClient(database = 'postgres'): Promise<Client> {
+    try {
+      return await connectAsSuperuser(database, secrets.superuser);
+    } catch (error) {
+      if ((error as { code?: string }).code !== '28P01') throw error;
+      // A cluster made before the stack generated its superuser's password: rotate it now.
+      const legacy = await connectAsSuperuser(database, LEGACY_SUPERUSER_PASSWORD).catch(() => {
+        throw error;
+      });
+      await legacy.query(`alter role postgres password '${secrets.superuser.replace(/'/g, "''")}'`);
+      log.info('superuser password rotated to the generated one');
+      return legacy;
+    }
+  }
+
+  async function ensureRolesAndDatabases(): Promise<void> {
     const client = await superClient();
     try {
-      const role = await client.query('select 1 from pg_roles where rolname = $1', [pg.user]);
-      if (role.rowCount === 0) {
-        await client.query(`create role ${pg.user} login replication password '${pg.password}'`);
-      }
-      for (const db of [pg.writeDatabase, pg.readDatabase]) {
-        const exists = await client.query('select 1 from pg_database where datname = $1', [db]);
-        if (exists.rowCount === 0) await client.query(`create database ${db} owner ${pg.user}`);
-      }
+      await ensurePipelineRoles(client, secrets.roles, pg);
     } finally {
       await client.end();
+    }
+    await retireLegacyRole();
+  }
+
+  /** Hands what the single role of earlier releases owns to the roles that own each side now, then drops it. */
+  async function retireLegacyRole(): Promise<void> {
+    const admin = await superClient();
+    try {
+      const legacy = await admin.query('select 1 from pg_roles where rolname = $1', [LEGACY_ROLE]);
+      if (legacy.rowCount === 0) return;
+      await admin.query(`select pg_terminate_backend(pid) from pg_stat_activity where usename = $1`, [LEGACY_ROLE]);
+      const { rows } = await admin.query<{ datname: string }>('select datname from pg_database where datallowconn');
+      for (const { datname } of rows) {
+        const client = await superClient(datname);
+        try {
+          const owner = datname === pg.readDatabase ? PIPELINE_ROLES.projector.name : PIPELINE_ROLES.migrator.name;
+          await client.query(`reassign owned by "${LEGACY_ROLE}" to "${owner}"`);
+          await client.query(`drop owned by "${LEGACY_ROLE}"`);
+        } finally {
+          await client.end();
+        }
+      }
+      await admin.query(`drop role "${LEGACY_ROLE}"`);
+      log.warn({ role: LEGACY_ROLE }, 'legacy role dropped: restart Connect and the apps (stack down, then up) if they still use it');
+    } finally {
+      await admin.end();
     }
   }
 
@@ -148,7 +183,7 @@ export function createPostgresCluster(config: StackConfig, log: Logger) {
         },
         { what: `PostgreSQL on ${pg.host}:${pg.port}`, timeoutMs: 30_000 },
       );
-      await ensureRoleAndDatabases();
+      await ensureRolesAndDatabases();
       return outcome;
     },
 

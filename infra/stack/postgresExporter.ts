@@ -1,6 +1,6 @@
 import path from 'node:path';
 import type { Logger } from 'pino';
-import type { StackConfig } from './config';
+import { stackUrls, type StackConfig } from './config';
 import { createDaemon, logTail, runningPid, startDaemon, stopDaemon } from './daemon';
 import { GiveUp, waitFor } from './waitFor';
 
@@ -38,7 +38,7 @@ export function createPostgresExporter(config: StackConfig, log: Logger) {
         args: [`--web.listen-address=${e.host}:${e.port}`, `--extend.query-path=${queries}`, '--log.level=warn'],
         env: {
           ...config.inheritedEnv,
-          DATA_SOURCE_NAME: `postgresql://${encodeURIComponent(pg.user)}:${encodeURIComponent(pg.password)}@${pg.host}:${pg.port}/${pg.writeDatabase}?sslmode=disable`,
+          DATA_SOURCE_NAME: `${stackUrls(config).MONITOR_DATABASE_URL}?sslmode=disable`,
         },
       });
       await waitFor(

@@ -72,7 +72,7 @@ export async function readChainFacts(sources: ChainSources): Promise<ChainFacts>
   const { admin, writeClient, registry } = sources;
   const [wal, slot, connector, heartbeat, progress] = await Promise.all([
     writeClient === undefined
-      ? notConfigured('WRITE_DATABASE_URL')
+      ? notConfigured('VERIFIER_WRITE_DATABASE_URL')
       : read(async () => {
           const client = await writeClient();
           try {
@@ -82,7 +82,7 @@ export async function readChainFacts(sources: ChainSources): Promise<ChainFacts>
             await client.end();
           }
         }),
-    writeClient === undefined ? notConfigured('WRITE_DATABASE_URL') : read(() => readSlot(writeClient, sources.slotName)),
+    writeClient === undefined ? notConfigured('VERIFIER_WRITE_DATABASE_URL') : read(() => readSlot(writeClient, sources.slotName)),
     registry === undefined
       ? notConfigured('CONNECT_URL')
       : read(async () => {

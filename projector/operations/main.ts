@@ -20,7 +20,7 @@ const USAGE = `usage: npm run projector -- <command>
                                        builder, each link with its lag and a verdict (healthy, behind, stalled with the
                                        reason), under the group's per-partition lag; exit 3 when a link is stalled.
                                        --json: one JSON object (a line per redraw with --watch); --watch: redraw every second.
-                                       The slot and the connector need WRITE_DATABASE_URL and CONNECT_URL
+                                       The slot and the connector need VERIFIER_WRITE_DATABASE_URL and CONNECT_URL
   dead-letters [--all]                 the dead letters not replayed yet (--all: every one)
   dead-letters replay [<id>...|--all]  apply dead letters again after fixing their cause
   replay --from-beginning              move the group's checkpoints to offset 0: running members re-apply
@@ -32,15 +32,15 @@ const USAGE = `usage: npm run projector -- <command>
 
   rebuild [--dead-letter]              fill a new version of the read side from the beginning of the topics with a consumer
                                        group of its own while the live views keep serving; progress bar; once caught up,
-                                       verify it against im_write (WRITE_DATABASE_URL) and swap it in atomically. A killed
+                                       verify it against im_write (VERIFIER_WRITE_DATABASE_URL) and swap it in atomically. A killed
                                        rebuild resumes where it stopped. An event it cannot apply stops it, naming the event,
                                        unless --dead-letter
   rebuild --rollback                   make the previous version live again (the one the last swap replaced)
   rebuild --drop-old                   drop the previous version (no rollback after that)
   rebuild --cancel                     drop a version a stopped rebuild was filling
 
-Reads READ_DATABASE_URL, KAFKA_BROKERS, PROJECTOR_GROUP_ID (default im-projector), TOPIC_PREFIX (default im), and for lag
-WRITE_DATABASE_URL and CONNECT_URL when set (eval "$(npm run -s stack -- env)" sets them all).`;
+Reads PROJECTOR_DATABASE_URL, KAFKA_BROKERS, PROJECTOR_GROUP_ID (default im-projector), TOPIC_PREFIX (default im), and for lag
+VERIFIER_WRITE_DATABASE_URL and CONNECT_URL when set (eval "$(npm run -s stack -- env)" sets them all).`;
 
 const OPTIONS = {
   all: { type: 'boolean' },

@@ -34,8 +34,8 @@ Compares every row of the contract views in im_read with the row CONTRACT.md def
 current state of im_write. Run it when the write side is quiet and the projector has caught up.
 
 Environment:
-  WRITE_DATABASE_URL   postgres://user:password@host:port/im_write (required)
-  READ_DATABASE_URL    postgres://user:password@host:port/im_read (required)
+  VERIFIER_WRITE_DATABASE_URL   postgres://user:password@host:port/im_write (required)
+  VERIFIER_READ_DATABASE_URL    postgres://user:password@host:port/im_read (required)
   LOG_LEVEL            ${LOG_LEVELS.join(', ')} (default info; logs go to stderr)
 
 Options:
@@ -61,8 +61,8 @@ export function loadVerifyConfig(argv: readonly string[], env: Environment = pro
 
   const reader = createSettingsReader(SUBJECT);
   const urls = reader.read(fromEnvironment(env), {
-    WRITE_DATABASE_URL: databaseUrl('im_write'),
-    READ_DATABASE_URL: databaseUrl('im_read'),
+    VERIFIER_WRITE_DATABASE_URL: databaseUrl('im_write'),
+    VERIFIER_READ_DATABASE_URL: databaseUrl('im_read'),
   });
   const options = reader.read(fromCommandLine(values), {
     views: VIEW_LIST,
@@ -76,8 +76,8 @@ export function loadVerifyConfig(argv: readonly string[], env: Environment = pro
   // Asking for help must work before the environment is set up.
   if (!options.help) reader.check();
   return Object.freeze({
-    writeDatabaseUrl: urls.WRITE_DATABASE_URL,
-    readDatabaseUrl: urls.READ_DATABASE_URL,
+    writeDatabaseUrl: urls.VERIFIER_WRITE_DATABASE_URL,
+    readDatabaseUrl: urls.VERIFIER_READ_DATABASE_URL,
     views: options.views,
     ...(options.users === undefined ? {} : { owners: options.users }),
     maxDifferences: options['max-differences'],

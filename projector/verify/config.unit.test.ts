@@ -2,8 +2,8 @@ import { loadVerifyConfig } from './config';
 import { ConfigError } from '../../infra/settings/configError';
 
 const env = {
-  WRITE_DATABASE_URL: 'postgres://im:secret@127.0.0.1:55432/im_write',
-  READ_DATABASE_URL: 'postgresql://im:secret@127.0.0.1:55432/im_read',
+  VERIFIER_WRITE_DATABASE_URL: 'postgres://im:secret@127.0.0.1:55432/im_write',
+  VERIFIER_READ_DATABASE_URL: 'postgresql://im:secret@127.0.0.1:55432/im_read',
 };
 
 const problemsOf = (argv: string[], environment: Record<string, string | undefined>): readonly string[] => {
@@ -20,8 +20,8 @@ describe('loadVerifyConfig', () => {
   it('checks every view of every owner by default', () => {
     const config = loadVerifyConfig([], env);
     expect(config).toEqual({
-      writeDatabaseUrl: env.WRITE_DATABASE_URL,
-      readDatabaseUrl: env.READ_DATABASE_URL,
+      writeDatabaseUrl: env.VERIFIER_WRITE_DATABASE_URL,
+      readDatabaseUrl: env.VERIFIER_READ_DATABASE_URL,
       views: ['user_conversation_view', 'user_contact_view', 'conversation_reverse_index', 'contact_reverse_index'],
       maxDifferences: 20,
       fetchSize: 2000,
@@ -55,12 +55,12 @@ describe('loadVerifyConfig', () => {
 
   it('lists every problem at once, naming the variable or option, without echoing a password', () => {
     const problems = problemsOf(['--users', '1,x,99999999999999999999', '--views', 'messages', '--fetch-size', '0'], {
-      READ_DATABASE_URL: 'mysql://im:secret@host/im_read',
+      VERIFIER_READ_DATABASE_URL: 'mysql://im:secret@host/im_read',
       LOG_LEVEL: 'loud',
     });
     expect(problems).toEqual([
-      expect.stringMatching(/^WRITE_DATABASE_URL is required/),
-      expect.stringMatching(/^READ_DATABASE_URL uses mysql:\/\//),
+      expect.stringMatching(/^VERIFIER_WRITE_DATABASE_URL is required/),
+      expect.stringMatching(/^VERIFIER_READ_DATABASE_URL uses mysql:\/\//),
       expect.stringMatching(/^--views: unknown view\(s\) messages/),
       '--users: x, 99999999999999999999 is not a 64-bit integer id',
       expect.stringMatching(/^--fetch-size 0 must be an integer/),
@@ -70,9 +70,11 @@ describe('loadVerifyConfig', () => {
   });
 
   it('rejects a URL without a database and a value that is no URL', () => {
-    expect(problemsOf([], { ...env, WRITE_DATABASE_URL: 'postgres://im:im@host:5432', READ_DATABASE_URL: 'im_read' })).toEqual([
-      expect.stringMatching(/^WRITE_DATABASE_URL names no database/),
-      expect.stringMatching(/^READ_DATABASE_URL is not a URL/),
+    expect(
+      problemsOf([], { ...env, VERIFIER_WRITE_DATABASE_URL: 'postgres://im:im@host:5432', VERIFIER_READ_DATABASE_URL: 'im_read' }),
+    ).toEqual([
+      expect.stringMatching(/^VERIFIER_WRITE_DATABASE_URL names no database/),
+      expect.stringMatching(/^VERIFIER_READ_DATABASE_URL is not a URL/),
     ]);
   });
 

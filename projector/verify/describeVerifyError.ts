@@ -16,7 +16,9 @@ export function describeVerifyError(error: unknown, urls: DatabaseUrls): string 
   if (error instanceof ConfigError) return error.message;
   if (error instanceof VerifyConnectionError) {
     const [variable, url] =
-      error.side === 'write' ? ['WRITE_DATABASE_URL', urls.writeDatabaseUrl] : ['READ_DATABASE_URL', urls.readDatabaseUrl];
+      error.side === 'write'
+        ? ['VERIFIER_WRITE_DATABASE_URL', urls.writeDatabaseUrl]
+        : ['VERIFIER_READ_DATABASE_URL', urls.readDatabaseUrl];
     return `${error.message} (${variable}=${withoutPassword(url)})`;
   }
   if (error instanceof ViewRowsError) return `cannot compare: ${error.message}`;

@@ -10,7 +10,7 @@ describe('describeVerifyError', () => {
   it('names the setting of the database that could not be reached, without its password', () => {
     const message = describeVerifyError(new VerifyConnectionError('read', new Error('connect ECONNREFUSED')), urls);
     expect(message).toBe(
-      'cannot connect to the read database: connect ECONNREFUSED (READ_DATABASE_URL=postgres://im:***@db2:5432/im_read)',
+      'cannot connect to the read database: connect ECONNREFUSED (VERIFIER_READ_DATABASE_URL=postgres://im:***@db2:5432/im_read)',
     );
   });
 

@@ -7,7 +7,7 @@ import { runWorkload } from './workloadRunner';
 
 /**
  * `npm run workload -- --users N --rate R --duration S [--url URL] [--seed X]`: realistic traffic
- * against the write API. Without --url it starts the API in-process on WRITE_DATABASE_URL
+ * against the write API. Without --url it starts the API in-process on WRITER_DATABASE_URL
  * (eval "$(npm run -s stack -- env)" sets it). Exit code 1 if any request got a 5xx or no answer.
  */
 async function main(argv: readonly string[]): Promise<number> {

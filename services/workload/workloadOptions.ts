@@ -10,7 +10,7 @@ export interface WorkloadOptions {
   /** Commands per second, all kinds together (user creation included). */
   readonly rate: number;
   readonly durationSeconds: number;
-  /** A running write API; when absent the workload starts one in-process on WRITE_DATABASE_URL. */
+  /** A running write API; when absent the workload starts one in-process on WRITER_DATABASE_URL. */
   readonly url: string | undefined;
   readonly seed: number;
   readonly concurrency: number;
@@ -23,7 +23,7 @@ export const USAGE = `usage: npm run workload -- --users N --rate R --duration S
   --users N         users to create first, then act as (default 200)
   --rate R          commands per second, at most (default 200)
   --duration S      seconds to run (default 20)
-  --url URL         drive a running write API; without it one starts in-process on WRITE_DATABASE_URL
+  --url URL         drive a running write API; without it one starts in-process on WRITER_DATABASE_URL
   --seed X          seed of the traffic's randomness (default: random, printed)
   --concurrency C   requests in flight at most (default 64)
   --worker-id W     id worker of the in-process API (default 1023)`;

@@ -4,7 +4,7 @@ import { loadConnectorDefinition, withOverrides } from '../../connectors/connect
 import type { StackUrls } from '../../infra/stack/config';
 import type { LocalStack } from '../../infra/stack/localStack';
 import { waitFor } from '../../infra/stack/waitFor';
-import { migrateWriteDatabase } from '../../services/db/migrateWriteDatabase';
+import { migrateWriteSide } from '../../infra/jobs/pipelineMigrations';
 import type { createBenchDatabases } from './benchDatabases';
 
 /**
@@ -26,16 +26,16 @@ export async function createBenchCapture({
   id: string;
 }): Promise<{ readonly writeUrl: string; remove(): Promise<void> }> {
   const database = `${id}_write`;
-  const writeUrl = await dbs.create(database);
-  await migrateWriteDatabase(writeUrl);
-  await stack.registry.register(
-    withOverrides(loadConnectorDefinition(), id, {
-      'database.dbname': database,
-      'slot.name': id,
-      'publication.name': id,
-      'topic.prefix': id,
-    }),
-  );
+  const writeUrl = await dbs.create(database, 'write');
+  const definition = withOverrides(loadConnectorDefinition(), id, {
+    'database.dbname': database,
+    'slot.name': id,
+    'publication.name': id,
+    'topic.prefix': id,
+  });
+  // Migrations, the CDC role's grants and the connector's publication, as the stack's own.
+  await migrateWriteSide(writeUrl, definition);
+  await stack.registry.register(definition);
   const pool = new Pool({ connectionString: writeUrl });
   try {
     await waitFor(
@@ -53,7 +53,7 @@ export async function createBenchCapture({
       await stack.registry.remove(id).catch(() => false);
       await waitFor(
         async () => {
-          const server = new Pool({ connectionString: urls.WRITE_DATABASE_URL });
+          const server = new Pool({ connectionString: urls.CDC_DATABASE_URL });
           try {
             const slot = await server.query('select active from pg_replication_slots where slot_name = $1', [id]);
             if (slot.rowCount === 0) return true;

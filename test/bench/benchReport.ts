@@ -88,12 +88,12 @@ async function main(): Promise<void> {
   /** Members of one group on a fresh read database; resolves once they have applied everything and built every view row. */
   async function drain(label: string, members: number, extraEnv: Record<string, string> = {}, maxSeconds = 3600) {
     const database = `${id}_${label}`;
-    const readUrl = await dbs.create(database);
+    const readUrl = await dbs.create(database, 'read');
     readDbs.push(database);
     const group = `${id}-${label}`;
     const env = {
       ...benchConfig.inheritedEnv,
-      READ_DATABASE_URL: readUrl,
+      PROJECTOR_DATABASE_URL: readUrl,
       KAFKA_BROKERS: urls.KAFKA_BROKERS,
       TOPIC_PREFIX: id,
       PROJECTOR_GROUP_ID: group,
@@ -242,7 +242,7 @@ async function main(): Promise<void> {
     const rebuild = await rebuildVersion({
       env: {
         ...benchConfig.inheritedEnv,
-        READ_DATABASE_URL: two.readUrl,
+        PROJECTOR_DATABASE_URL: two.readUrl,
         KAFKA_BROKERS: urls.KAFKA_BROKERS,
         TOPIC_PREFIX: id,
         PROJECTOR_GROUP_ID: `${id}-two`,

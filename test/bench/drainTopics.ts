@@ -19,13 +19,13 @@ async function main(): Promise<void> {
   const urls = stackUrls(stackConfig);
   const dbs = createBenchDatabases(stackConfig);
   const name = `drain${Date.now().toString(36)}`;
-  const readUrl = await dbs.create(name);
+  const readUrl = await dbs.create(name, 'read');
   const admin = new Kafka({ clientId: 'drain', brokers: [urls.KAFKA_BROKERS], logLevel: logLevel.NOTHING }).admin();
   await admin.connect();
   try {
     const prefix = benchConfig.topicPrefix;
     const config = loadProjectorConfig({
-      READ_DATABASE_URL: readUrl,
+      PROJECTOR_DATABASE_URL: readUrl,
       KAFKA_BROKERS: urls.KAFKA_BROKERS,
       PROJECTOR_GROUP_ID: name,
       TOPIC_PREFIX: prefix,

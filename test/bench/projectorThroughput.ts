@@ -92,9 +92,9 @@ async function main(): Promise<void> {
   }
 
   async function drain(label: string, database: string, mode: 'batch' | 'one-event', maxSeconds: number) {
-    const readUrl = await dbs.create(database);
+    const readUrl = await dbs.create(database, 'read');
     const config = loadProjectorConfig({
-      READ_DATABASE_URL: readUrl,
+      PROJECTOR_DATABASE_URL: readUrl,
       KAFKA_BROKERS: urls.KAFKA_BROKERS,
       TOPIC_PREFIX: prefix,
       PROJECTOR_GROUP_ID: `${id}-${label}`,

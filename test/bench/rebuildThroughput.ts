@@ -63,9 +63,9 @@ async function main(): Promise<void> {
     console.log(`captured: ${records} records in the topics, ${((Date.now() - writing) / 1000).toFixed(1)} s after the first write`);
     await writePool.end();
 
-    const readUrl = await dbs.create(readDatabase);
+    const readUrl = await dbs.create(readDatabase, 'read');
     const env = {
-      READ_DATABASE_URL: readUrl,
+      PROJECTOR_DATABASE_URL: readUrl,
       KAFKA_BROKERS: urls.KAFKA_BROKERS,
       TOPIC_PREFIX: id,
       PROJECTOR_GROUP_ID: `${id}-live`,

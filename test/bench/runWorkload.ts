@@ -1,12 +1,23 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import path from 'node:path';
+import { PIPELINE_ROLES } from '../../infra/db/pipelineRoles';
+import { loadStackConfig } from '../../infra/stack/config';
 import { nodeEntryArgs } from '../../infra/stack/nodeEntry';
+import { loadStackSecrets } from '../../infra/stack/stackSecrets';
 import type { Environment } from '../../infra/settings/settingSources';
 
 const ROOT = path.resolve(__dirname, '..', '..');
 
+function asWriter(databaseUrl: string): string {
+  const url = new URL(databaseUrl);
+  url.username = PIPELINE_ROLES.writer.name;
+  url.password = encodeURIComponent(loadStackSecrets(loadStackConfig().stateDir).roles.writer);
+  return url.toString();
+}
+
 /**
- * The workload generator (services/workload) against a write database, in its own process.
+ * The workload generator (services/workload) against a write database (given by any role's URL;
+ * it runs as the write services' role, as production does), in its own process.
  * Resolves with its report when it ends (exit 1 means some commands were refused, which the report shows).
  */
 export function runWorkload(
@@ -17,7 +28,7 @@ export function runWorkload(
 ): { readonly child: ChildProcess; readonly done: Promise<string> } {
   const child = spawn(process.execPath, nodeEntryArgs(ROOT, path.join('services', 'workload', 'main.ts'), ...args), {
     cwd: ROOT,
-    env: { ...inheritedEnv, WRITE_DATABASE_URL: writeUrl, LOG_LEVEL: 'warn' },
+    env: { ...inheritedEnv, WRITER_DATABASE_URL: asWriter(writeUrl), LOG_LEVEL: 'warn' },
     stdio: ['ignore', 'pipe', 'inherit'],
   });
   let output = '';

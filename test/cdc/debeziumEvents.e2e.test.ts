@@ -1,3 +1,5 @@
+import { ensurePublication } from '../../infra/db/pipelineRoles';
+import { cdcTablesOf } from '../../infra/jobs/pipelineMigrations';
 import { Kafka, logLevel } from 'kafkajs';
 import { Client, Pool } from 'pg';
 import { loadConnectorDefinition, withOverrides } from '../../connectors/connectorDefinition';
@@ -26,12 +28,24 @@ const TABLES = ['users', 'channels', 'channel_members', 'messages', 'channel_rea
 const BASE = 2n ** 60n + BigInt(Date.now()) * 1000n;
 const id = (n: number) => BASE + BigInt(n);
 
+/** Dropping a slot takes the replication privilege: the CDC role's. */
+async function dropSlot(slot: string): Promise<void> {
+  const cdc = new Client({ connectionString: stackEnv().cdcDatabaseUrl });
+  await cdc.connect();
+  try {
+    await cdc.query('select pg_drop_replication_slot($1)', [slot]);
+  } finally {
+    await cdc.end();
+  }
+}
+
 const env = stackEnv();
 const name = uniqueName('cdc_test');
 const prefix = name.replace(/_/g, '-');
 const topic = (table: string) => `${prefix}.public.${table}`;
 const registry = createConnectorRegistry({ connectUrl: env.connectUrl });
-const db = new Client({ connectionString: env.writeDatabaseUrl });
+// The migrator: it writes the rows and owns the tables, so it may publish them for this connector.
+const db = new Client({ connectionString: env.migratorWriteDatabaseUrl });
 let reader: TopicReader;
 
 const eventsFor = (table: string, keyMatch: (key: Record<string, unknown>) => boolean) => (r: ReadRecord) =>
@@ -47,6 +61,7 @@ beforeAll(async () => {
     // The test's own changes are all it needs; no snapshot of earlier rows.
     'snapshot.mode': 'no_data',
   });
+  await ensurePublication(db, name, cdcTablesOf(definition).published);
   await registry.register(definition);
   // RUNNING is reported once the task has started; streaming begins when the slot is active.
   await waitFor(
@@ -236,7 +251,7 @@ describe('Debezium change events on the real stack', () => {
         const slot = await db.query('select active from pg_replication_slots where slot_name = $1', [name]);
         if (slot.rowCount === 0) return true;
         if (slot.rows[0]?.active === true) return undefined;
-        await db.query('select pg_drop_replication_slot($1)', [name]);
+        await dropSlot(name);
         return true;
       },
       { what: `slot ${name} released`, timeoutMs: 60_000 },

@@ -8,7 +8,7 @@ import { createReadPool } from '../../projector/db/readPool';
 import { runCli, startCli } from '../support/cliProcess';
 import { startProjectorProcess } from '../support/projectorProcess';
 import { waitUntilCaptured, waitUntilCaughtUp } from '../support/projectorProgress';
-import { stackEnv, uniqueName } from '../support/stackEnv';
+import { stackDatabaseUrl, stackEnv, uniqueName } from '../support/stackEnv';
 import { expectViewsMatchContract } from '../support/viewsMatchContract';
 import { createUsers, freshId, sendMessages } from '../support/writeSide';
 
@@ -29,7 +29,7 @@ const [ann, bob, cat, dan] = [freshId(), freshId(), freshId(), freshId()] as con
 const users = [ann, bob, cat, dan];
 const direct = freshId();
 const projector = startProjectorProcess({
-  READ_DATABASE_URL: env.readDatabaseUrl,
+  PROJECTOR_DATABASE_URL: env.readDatabaseUrl,
   KAFKA_BROKERS: env.kafkaBrokers.join(','),
   PROJECTOR_GROUP_ID: group,
   DEAD_LETTER_TOPIC: `${group}.dead-letters`,
@@ -39,10 +39,7 @@ const runStackCli = (args: string[]) => runCli('infra/stack/main.ts', args);
 
 /** The cluster's superuser: only it may change max_slot_wal_keep_size. */
 async function superuser(): Promise<Client> {
-  const url = new URL(env.writeDatabaseUrl);
-  url.username = 'postgres';
-  url.password = 'postgres';
-  const client = new Client({ connectionString: url.toString() });
+  const client = new Client({ connectionString: stackDatabaseUrl('im_write', 'superuser') });
   await client.connect();
   return client;
 }

@@ -22,7 +22,7 @@ const members = Array.from({ length: 3 }, () => freshId());
 const [, sender, renamed] = members as [bigint, bigint, bigint];
 const channel = freshId();
 const projector = startProjectorProcess({
-  READ_DATABASE_URL: env.readDatabaseUrl,
+  PROJECTOR_DATABASE_URL: env.readDatabaseUrl,
   KAFKA_BROKERS: env.kafkaBrokers.join(','),
   PROJECTOR_GROUP_ID: group,
   DEAD_LETTER_TOPIC: `${group}.dead-letters`,

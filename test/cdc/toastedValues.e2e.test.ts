@@ -165,7 +165,7 @@ beforeAll(async () => {
   valueOf(await commands.acceptFriendApplication({ actorId: bob, applicationId: applied.applicationId }));
   direct = valueOf(await commands.openDirectChannel({ actorId: ann, peerUserId: bob })).channelId;
   projector = startProjectorProcess({
-    READ_DATABASE_URL: env.readDatabaseUrl,
+    PROJECTOR_DATABASE_URL: env.readDatabaseUrl,
     KAFKA_BROKERS: env.kafkaBrokers.join(','),
     PROJECTOR_GROUP_ID: group,
     DEAD_LETTER_TOPIC: `${group}.dead-letters`,

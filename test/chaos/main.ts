@@ -55,10 +55,10 @@ async function main(argv: readonly string[]): Promise<number> {
   const stack = createLocalStack({ config, logger });
   const urls = await stack.start();
   const writePool = surviveConnectionLoss(
-    new Pool({ connectionString: urls.WRITE_DATABASE_URL, max: 2, connectionTimeoutMillis: 2000 }),
+    new Pool({ connectionString: urls.WRITER_DATABASE_URL, max: 2, connectionTimeoutMillis: 2000 }),
     () => undefined,
   );
-  const read = createReadPool(urls.READ_DATABASE_URL, 2, () => undefined);
+  const read = createReadPool(urls.PROJECTOR_DATABASE_URL, 2, () => undefined);
   const deadLettersBefore = await countDeadLetters(read);
   console.log(`chaos: ${kills} kills, seed ${seed}, workload ${rate} commands/s against ${stack.apps.apiUrl}`);
 
@@ -111,7 +111,14 @@ async function main(argv: readonly string[]): Promise<number> {
       workload.kill('SIGSTOP');
       let divergentRows: number;
       try {
-        divergentRows = await settleAndVerify(writePool, read, urls.KAFKA_BROKERS, urls.WRITE_DATABASE_URL, urls.READ_DATABASE_URL, logger);
+        divergentRows = await settleAndVerify(
+          writePool,
+          read,
+          urls.KAFKA_BROKERS,
+          urls.VERIFIER_WRITE_DATABASE_URL,
+          urls.VERIFIER_READ_DATABASE_URL,
+          logger,
+        );
       } finally {
         workload.kill('SIGCONT');
       }
@@ -127,8 +134,8 @@ async function main(argv: readonly string[]): Promise<number> {
     writePool,
     read,
     urls.KAFKA_BROKERS,
-    urls.WRITE_DATABASE_URL,
-    urls.READ_DATABASE_URL,
+    urls.VERIFIER_WRITE_DATABASE_URL,
+    urls.VERIFIER_READ_DATABASE_URL,
     logger,
   );
   const deadLetters = (await countDeadLetters(read)) - deadLettersBefore;

@@ -6,7 +6,7 @@ import path from 'node:path';
 import { Client } from 'pg';
 import { compileApps, compiledEntry } from '../../infra/stack/compiledApps';
 import { waitFor } from '../../infra/stack/waitFor';
-import { STACK_SUPERUSER, stackDatabaseUrl, stackEnv, uniqueName } from '../support/stackEnv';
+import { READ_SIDE_OWNER, stackDatabaseUrl, stackEnv, uniqueName, WRITE_SIDE_OWNER } from '../support/stackEnv';
 
 /**
  * The images' start commands, outside a container, against the test stack: the code compiled as
@@ -38,31 +38,32 @@ describe('the compiled start commands', () => {
   const writeDatabase = uniqueName('image_write');
   const readDatabase = uniqueName('image_read');
   let admin: Client;
+  const madeByTheJob: string[] = [];
 
   beforeAll(async () => {
     compileApps(ROOT);
-    admin = new Client({ connectionString: stackDatabaseUrl('postgres', STACK_SUPERUSER) });
+    admin = new Client({ connectionString: stackDatabaseUrl('postgres', 'superuser') });
     await admin.connect();
-    await admin.query(`create database ${writeDatabase} owner im`);
-    await admin.query(`create database ${readDatabase} owner im`);
+    await admin.query(`create database ${writeDatabase} owner ${WRITE_SIDE_OWNER}`);
+    await admin.query(`create database ${readDatabase} owner ${READ_SIDE_OWNER}`);
   }, 180_000);
 
   afterAll(async () => {
-    await admin.query(`drop database if exists ${writeDatabase} with (force)`);
-    await admin.query(`drop database if exists ${readDatabase} with (force)`);
+    for (const database of [writeDatabase, readDatabase, ...madeByTheJob])
+      await admin.query(`drop database if exists ${database} with (force)`);
     await admin.end();
   });
 
   it('given two empty databases, when the migrations job runs, then it exits 0 and both hold their schemas', async () => {
     const job = runJob('infra/jobs/migrateDatabases.ts', {
-      WRITE_DATABASE_URL: stackDatabaseUrl(writeDatabase),
-      READ_DATABASE_URL: stackDatabaseUrl(readDatabase),
+      MIGRATOR_WRITE_DATABASE_URL: stackDatabaseUrl(writeDatabase, 'migrator'),
+      MIGRATOR_READ_DATABASE_URL: stackDatabaseUrl(readDatabase, 'migrator'),
       READ_PARTITIONS: '4',
     });
     expect(job.stderr).toBe('');
     expect(job.status).toBe(0);
     const tables = async (database: string, name: string) => {
-      const client = new Client({ connectionString: stackDatabaseUrl(database) });
+      const client = new Client({ connectionString: stackDatabaseUrl(database, 'verifier') });
       await client.connect();
       try {
         return (await client.query('select count(*)::int as n from information_schema.tables where table_name = $1', [name])).rows[0]
@@ -77,11 +78,52 @@ describe('the compiled start commands', () => {
 
   it('given a bad setting, when the migrations job runs, then it exits 1 naming the setting', () => {
     const job = runJob('infra/jobs/migrateDatabases.ts', {
-      WRITE_DATABASE_URL: 'mysql://nope',
-      READ_DATABASE_URL: stackDatabaseUrl(readDatabase),
+      MIGRATOR_WRITE_DATABASE_URL: 'mysql://nope',
+      MIGRATOR_READ_DATABASE_URL: stackDatabaseUrl(readDatabase, 'migrator'),
     });
     expect(job.status).toBe(1);
-    expect(job.stderr).toContain('WRITE_DATABASE_URL');
+    expect(job.stderr).toContain('MIGRATOR_WRITE_DATABASE_URL');
+  });
+
+  it('given ADMIN_DATABASE_URL and no databases, when the migrations job runs, then it makes them with their owners and migrates them', async () => {
+    const [write, read] = [uniqueName('job_write'), uniqueName('job_read')];
+    madeByTheJob.push(write, read);
+    const job = runJob('infra/jobs/migrateDatabases.ts', {
+      ADMIN_DATABASE_URL: stackDatabaseUrl('postgres', 'superuser'),
+      MIGRATOR_WRITE_DATABASE_URL: stackDatabaseUrl(write, 'migrator'),
+      MIGRATOR_READ_DATABASE_URL: stackDatabaseUrl(read, 'migrator'),
+      WRITER_DATABASE_URL: stackDatabaseUrl(write, 'writer'),
+      CDC_DATABASE_URL: stackDatabaseUrl(write, 'cdc'),
+      PROJECTOR_DATABASE_URL: stackDatabaseUrl(read, 'projector'),
+      READER_DATABASE_URL: stackDatabaseUrl(read, 'reader'),
+      VERIFIER_WRITE_DATABASE_URL: stackDatabaseUrl(write, 'verifier'),
+      MONITOR_DATABASE_URL: stackDatabaseUrl(write, 'monitor'),
+      READ_PARTITIONS: '2',
+    });
+    expect(job.stderr).toBe('');
+    expect(job.status).toBe(0);
+    const { rows } = await admin.query<{ datname: string; owner: string }>(
+      'select datname, pg_get_userbyid(datdba) as owner from pg_database where datname = any($1) order by datname',
+      [[write, read]],
+    );
+    expect(rows).toEqual(
+      [
+        { datname: write, owner: WRITE_SIDE_OWNER },
+        { datname: read, owner: READ_SIDE_OWNER },
+      ].sort((a, b) => a.datname.localeCompare(b.datname)),
+    );
+  });
+
+  it('given ADMIN_DATABASE_URL with a role URL missing or naming another role, when the migrations job runs, then it exits 1 naming each', () => {
+    const job = runJob('infra/jobs/migrateDatabases.ts', {
+      ADMIN_DATABASE_URL: stackDatabaseUrl('postgres', 'superuser'),
+      MIGRATOR_WRITE_DATABASE_URL: stackDatabaseUrl(writeDatabase, 'migrator'),
+      MIGRATOR_READ_DATABASE_URL: stackDatabaseUrl(readDatabase, 'migrator'),
+      WRITER_DATABASE_URL: stackDatabaseUrl(writeDatabase, 'projector'),
+    });
+    expect(job.status).toBe(1);
+    expect(job.stderr).toContain('WRITER_DATABASE_URL must name the role im_writer');
+    expect(job.stderr).toContain('READER_DATABASE_URL is required with ADMIN_DATABASE_URL');
   });
 
   it('given the running Connect, when the registration job runs again, then it exits 0: the PUT is idempotent', () => {
@@ -102,7 +144,7 @@ describe('the compiled start commands', () => {
       cwd: ROOT,
       env: {
         PATH: process.env.PATH,
-        READ_DATABASE_URL: stackDatabaseUrl(readDatabase),
+        PROJECTOR_DATABASE_URL: stackDatabaseUrl(readDatabase, 'projector'),
         KAFKA_BROKERS: stackEnv().kafkaBrokers.join(','),
         PROJECTOR_GROUP_ID: uniqueName('image-projector'),
         METRICS_HOST: '127.0.0.1',

@@ -108,7 +108,7 @@ test.each(FAULTS.map((f) => [f]))(
 
 test('given two members of the group under write load, when one is killed, then the other takes its partitions and the views are exact', async () => {
   const second = startProjectorProcess({
-    READ_DATABASE_URL: env.readDatabaseUrl,
+    PROJECTOR_DATABASE_URL: env.readDatabaseUrl,
     KAFKA_BROKERS: env.kafkaBrokers.join(','),
     PROJECTOR_GROUP_ID: GROUP,
     PROJECTOR_MEMBER_NAME: uniqueName('second'),

@@ -18,7 +18,7 @@ const group = uniqueName('scale-out');
 const writePool = new Pool({ connectionString: env.writeDatabaseUrl });
 const read = createReadPool(env.readDatabaseUrl);
 const memberEnv = (name: string) => ({
-  READ_DATABASE_URL: env.readDatabaseUrl,
+  PROJECTOR_DATABASE_URL: env.readDatabaseUrl,
   KAFKA_BROKERS: env.kafkaBrokers.join(','),
   PROJECTOR_GROUP_ID: group,
   PROJECTOR_MEMBER_NAME: name,

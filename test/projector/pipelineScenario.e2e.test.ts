@@ -65,7 +65,7 @@ beforeAll(async () => {
   const app = await createHttpApp({ config: { jwt: TEST_JWT }, logger, commands: null, queries: createReadModelQueries({ pool }) });
   queryApi = { app, pool, baseUrl: await app.listen({ host: '127.0.0.1', port: 0 }) };
   projector = startProjectorProcess({
-    READ_DATABASE_URL: env.readDatabaseUrl,
+    PROJECTOR_DATABASE_URL: env.readDatabaseUrl,
     KAFKA_BROKERS: env.kafkaBrokers.join(','),
     PROJECTOR_GROUP_ID: group,
   });

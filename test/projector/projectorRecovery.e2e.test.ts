@@ -23,7 +23,7 @@ const deadLetterTopic = `${group}.dead-letters`;
 const writePool = new Pool({ connectionString: env.writeDatabaseUrl });
 const read = createReadPool(env.readDatabaseUrl);
 const projectorEnv = {
-  READ_DATABASE_URL: env.readDatabaseUrl,
+  PROJECTOR_DATABASE_URL: env.readDatabaseUrl,
   KAFKA_BROKERS: env.kafkaBrokers.join(','),
   PROJECTOR_GROUP_ID: group,
   DEAD_LETTER_TOPIC: deadLetterTopic,

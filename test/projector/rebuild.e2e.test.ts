@@ -31,9 +31,9 @@ const users = Array.from({ length: 4 }, () => freshId());
 const [ann, bob] = users as [bigint, bigint];
 const channel = freshId();
 const projectorEnv = {
-  READ_DATABASE_URL: env.readDatabaseUrl,
+  PROJECTOR_DATABASE_URL: env.readDatabaseUrl,
   KAFKA_BROKERS: env.kafkaBrokers.join(','),
-  WRITE_DATABASE_URL: env.writeDatabaseUrl,
+  VERIFIER_WRITE_DATABASE_URL: env.verifierWriteDatabaseUrl,
   PROJECTOR_GROUP_ID: group,
   DEAD_LETTER_TOPIC: `${group}.dead-letters`,
 };

@@ -22,7 +22,7 @@ const writePool = new Pool({ connectionString: env.writeDatabaseUrl });
 const read = createReadPool(env.readDatabaseUrl);
 const kafka = new Kafka({ clientId: 'test-replay', brokers: env.kafkaBrokers, logLevel: logLevel.NOTHING });
 const admin = kafka.admin();
-const baseEnv = { READ_DATABASE_URL: env.readDatabaseUrl, KAFKA_BROKERS: env.kafkaBrokers.join(','), PROJECTOR_GROUP_ID: group };
+const baseEnv = { PROJECTOR_DATABASE_URL: env.readDatabaseUrl, KAFKA_BROKERS: env.kafkaBrokers.join(','), PROJECTOR_GROUP_ID: group };
 const members = Array.from({ length: 4 }, () => freshId());
 const channel = freshId();
 const projector = startProjectorProcess({ ...baseEnv, DEAD_LETTER_TOPIC: `${group}.dead-letters` });

@@ -2,7 +2,7 @@ import { Pool } from 'pg';
 import pino from 'pino';
 import { createReadPool } from '../../projector/db/readPool';
 import { createWritePool } from '../../services/db/writePool';
-import { stackEnv } from '../support/stackEnv';
+import { stackDatabaseUrl, stackEnv } from '../support/stackEnv';
 
 /**
  * A database server that goes away while a connection is checked out (a crash in the middle of
@@ -12,7 +12,8 @@ import { stackEnv } from '../support/stackEnv';
  */
 
 const env = stackEnv();
-const admin = new Pool({ connectionString: env.writeDatabaseUrl, max: 1 });
+// Ending another role's backend takes the superuser (or that role itself).
+const admin = new Pool({ connectionString: stackDatabaseUrl('im_write', 'superuser'), max: 1 });
 
 afterAll(async () => {
   await admin.end();

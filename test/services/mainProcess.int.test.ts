@@ -44,18 +44,18 @@ describe('services/main.ts', () => {
   it('refuses to start on bad settings, listing each by name, with exit code 2', async () => {
     const { output, exited } = start({ HTTP_PORT: 'eighty', ID_WORKER_ID: '5000', JWT_SECRET: 'short', LOG_LEVEL: 'chatty' });
     expect(await exited).toBe(2);
-    for (const name of ['WRITE_DATABASE_URL', 'HTTP_PORT', 'ID_WORKER_ID', 'JWT_SECRET', 'LOG_LEVEL'])
+    for (const name of ['WRITER_DATABASE_URL', 'HTTP_PORT', 'ID_WORKER_ID', 'JWT_SECRET', 'LOG_LEVEL'])
       expect(output.stderr).toContain(name);
   });
 
   it('refuses to start when SERVICE_APIS lists an API whose database URL is missing', async () => {
-    const { output, exited } = start({ SERVICE_APIS: 'write,query', WRITE_DATABASE_URL: stackEnv().writeDatabaseUrl });
+    const { output, exited } = start({ SERVICE_APIS: 'write,query', WRITER_DATABASE_URL: stackEnv().writeDatabaseUrl });
     expect(await exited).toBe(2);
     expect(output.stderr).toContain('READ_DATABASE_URL is required for the query API');
   });
 
   it('serves, warns about the dev secret, and on SIGTERM stops cleanly with exit code 0', async () => {
-    const { child, exited } = start({ WRITE_DATABASE_URL: stackEnv().writeDatabaseUrl, HTTP_PORT: '0', LOG_LEVEL: 'info' });
+    const { child, exited } = start({ WRITER_DATABASE_URL: stackEnv().writeDatabaseUrl, HTTP_PORT: '0', LOG_LEVEL: 'info' });
     const warned = logLine(child, 'JWT_SECRET not set: using the public dev secret; anyone can mint tokens');
     const listening = await logLine(child, 'services listening');
     expect(listening.apis).toEqual(['write']);
@@ -75,8 +75,8 @@ describe('services/main.ts', () => {
 
   it('serves the write and the query API on one port when both database URLs are set', async () => {
     const { child, exited } = start({
-      WRITE_DATABASE_URL: stackEnv().writeDatabaseUrl,
-      READ_DATABASE_URL: stackEnv().readDatabaseUrl,
+      WRITER_DATABASE_URL: stackEnv().writeDatabaseUrl,
+      READER_DATABASE_URL: stackEnv().readerDatabaseUrl,
       HTTP_PORT: '0',
       LOG_LEVEL: 'info',
     });

@@ -27,7 +27,7 @@ export async function startInProcessProjector({
 }): Promise<InProcessProjector> {
   const env = stackEnv();
   const config = loadProjectorConfig({
-    READ_DATABASE_URL: env.readDatabaseUrl,
+    PROJECTOR_DATABASE_URL: env.readDatabaseUrl,
     KAFKA_BROKERS: env.kafkaBrokers.join(','),
     PROJECTOR_GROUP_ID: group,
     DEAD_LETTER_TOPIC: `${group}.dead-letters`,

@@ -5,7 +5,7 @@ import type { ViewName } from '../../projector/verify/contractViews';
 import { verifyViews, type VerifyResult } from '../../projector/verify/verifyViews';
 import { migrateWriteDatabase } from '../../services/db/migrateWriteDatabase';
 import { runCli } from '../support/cliProcess';
-import { STACK_SUPERUSER, stackDatabaseUrl, uniqueName } from '../support/stackEnv';
+import { READ_SIDE_OWNER, stackDatabaseUrl, uniqueName, WRITE_SIDE_OWNER } from '../support/stackEnv';
 import { contractRows, D12, D15, G, insertReadSide, insertWriteSide, U1, U2, U3, U4 } from './verifyFixture';
 
 const logger = pino({ level: 'silent' });
@@ -19,8 +19,8 @@ const comparisonOf = (result: VerifyResult, view: ViewName) => result.views.find
 describe('verify, against a write and a read database of its own', () => {
   const writeDatabase = uniqueName('verify_write');
   const readDatabase = uniqueName('verify_read');
-  const writeUrl = stackDatabaseUrl(writeDatabase);
-  const readUrl = stackDatabaseUrl(readDatabase);
+  const writeUrl = stackDatabaseUrl(writeDatabase, 'migrator');
+  const readUrl = stackDatabaseUrl(readDatabase, 'projector');
   let admin: Client;
   let writePool: Pool;
   let readPool: Pool;
@@ -29,11 +29,11 @@ describe('verify, against a write and a read database of its own', () => {
     verifyViews({ writePool, readPool, logger, ...(owners === undefined ? {} : { owners }), fetchSize: 3 });
 
   beforeAll(async () => {
-    admin = new Client({ connectionString: stackDatabaseUrl('postgres', STACK_SUPERUSER) });
+    admin = new Client({ connectionString: stackDatabaseUrl('postgres', 'superuser') });
     await admin.connect();
-    // The stack's im role owns the databases, as it owns im_write and im_read.
-    await admin.query(`create database ${writeDatabase} owner im`);
-    await admin.query(`create database ${readDatabase} owner im`);
+    // Owned as the stack's im_write and im_read are.
+    await admin.query(`create database ${writeDatabase} owner ${WRITE_SIDE_OWNER}`);
+    await admin.query(`create database ${readDatabase} owner ${READ_SIDE_OWNER}`);
     await migrateWriteDatabase(writeUrl);
     await migrateReadDatabase(readUrl, 4);
     writePool = new Pool({ connectionString: writeUrl, max: 2 });
@@ -206,7 +206,7 @@ describe('verify, against a write and a read database of its own', () => {
 
   describe('npm run verify', () => {
     it('exits 0 and says OK when every row matches', async () => {
-      const run = await runVerifyCli({ WRITE_DATABASE_URL: writeUrl, READ_DATABASE_URL: readUrl });
+      const run = await runVerifyCli({ VERIFIER_WRITE_DATABASE_URL: writeUrl, VERIFIER_READ_DATABASE_URL: readUrl });
       expect(run.stdout).toMatch(/^OK: all 4 view\(s\) match the contract, 26 row\(s\)$/m);
       expect(run.status).toBe(0);
     });
@@ -214,7 +214,7 @@ describe('verify, against a write and a read database of its own', () => {
     it('exits 1 and prints the view, key, column and both values of a difference', async () => {
       await readPool.query(`update user_contact_view set display_name = 'Bob' where user_id = $1 and contact_user_id = $2`, [U1, U2]);
       try {
-        const run = await runVerifyCli({ WRITE_DATABASE_URL: writeUrl, READ_DATABASE_URL: readUrl });
+        const run = await runVerifyCli({ VERIFIER_WRITE_DATABASE_URL: writeUrl, VERIFIER_READ_DATABASE_URL: readUrl });
         expect(run.stdout).toContain(
           `user_contact_view (user_id=${U1}, contact_user_id=${U2}) display_name: expected "Bobby", actual "Bob"`,
         );
@@ -227,14 +227,16 @@ describe('verify, against a write and a read database of its own', () => {
 
     it('exits 2 naming the setting when a database cannot be reached or a URL is missing', async () => {
       const unreachable = await runVerifyCli({
-        WRITE_DATABASE_URL: writeUrl,
-        READ_DATABASE_URL: stackDatabaseUrl(uniqueName('no_such_db')),
+        VERIFIER_WRITE_DATABASE_URL: writeUrl,
+        VERIFIER_READ_DATABASE_URL: stackDatabaseUrl(uniqueName('no_such_db'), 'verifier'),
       });
-      expect(unreachable.stderr).toMatch(/cannot connect to the read database: .*READ_DATABASE_URL=postgres:\/\/im:\*\*\*@/);
+      expect(unreachable.stderr).toMatch(
+        /cannot connect to the read database: .*VERIFIER_READ_DATABASE_URL=postgres:\/\/im_verifier:\*\*\*@/,
+      );
       expect(unreachable.status).toBe(2);
 
-      const missing = await runVerifyCli({ WRITE_DATABASE_URL: '', READ_DATABASE_URL: readUrl });
-      expect(missing.stderr).toContain('WRITE_DATABASE_URL is required');
+      const missing = await runVerifyCli({ VERIFIER_WRITE_DATABASE_URL: '', VERIFIER_READ_DATABASE_URL: readUrl });
+      expect(missing.stderr).toContain('VERIFIER_WRITE_DATABASE_URL is required');
       expect(missing.status).toBe(2);
     });
   });
