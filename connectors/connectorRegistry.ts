@@ -1,3 +1,4 @@
+import { withoutSecrets } from './withoutSecrets';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { PipelineError } from '../infra/errors/pipelineError';
 import type { ConnectorDefinition } from './connectorDefinition';
@@ -19,7 +20,8 @@ interface ConnectorStatus {
 }
 
 async function expectOk(response: Response, what: string, name: string): Promise<void> {
-  if (!response.ok) throw new ConnectorError(`${what}: HTTP ${response.status} ${await response.text()}`, name, response.status >= 500);
+  if (!response.ok)
+    throw new ConnectorError(`${what}: HTTP ${response.status} ${withoutSecrets(await response.text())}`, name, response.status >= 500);
 }
 
 /** The Connect REST calls the project needs; idempotent where Connect allows it. */
@@ -36,8 +38,12 @@ export function createConnectorRegistry({ connectUrl, timeoutMs = 120_000 }: { c
   async function status(name: string): Promise<ConnectorStatus | undefined> {
     const response = await call('GET', `/connectors/${encodeURIComponent(name)}/status`);
     if (response.status === 404) return undefined;
-    if (!response.ok) throw new ConnectorError(`status of ${name}: HTTP ${response.status} ${await response.text()}`, name, true);
-    return (await response.json()) as ConnectorStatus;
+    if (!response.ok)
+      throw new ConnectorError(`status of ${name}: HTTP ${response.status} ${withoutSecrets(await response.text())}`, name, true);
+    // Traces can carry the connector's resolved configuration: no secret leaves this function.
+    const found = (await response.json()) as ConnectorStatus;
+    const masked = <T extends { trace?: string }>(s: T): T => (s.trace === undefined ? s : { ...s, trace: withoutSecrets(s.trace) });
+    return { ...found, connector: masked(found.connector), tasks: found.tasks.map(masked) };
   }
 
   /** Polls until the connector and every task are RUNNING; a FAILED one ends the wait with its trace. */

@@ -3,7 +3,7 @@ import { migrate } from 'drizzle-orm/node-postgres/migrator';
 import { Client } from 'pg';
 
 // Any constant works; it only keeps two starting processes from migrating one database at once.
-const MIGRATION_LOCK = 7_245_001;
+export const MIGRATION_LOCK = 7_245_001;
 
 /**
  * Applies a folder of drizzle migrations (journal + SQL) under an advisory lock. Idempotent.

@@ -2,6 +2,7 @@ import { Client } from 'pg';
 import { loadConnectorDefinition, type ConnectorDefinition } from '../../connectors/connectorDefinition';
 import { migrateReadDatabase } from '../../projector/db/migrateReadDatabase';
 import { migrateWriteDatabase } from '../../services/db/migrateWriteDatabase';
+import { WRITE_TABLES } from '../../services/db/writeTables';
 import { grantWriteSide, PIPELINE_ROLES, type CdcTables } from '../db/pipelineRoles';
 
 /**
@@ -10,7 +11,7 @@ import { grantWriteSide, PIPELINE_ROLES, type CdcTables } from '../db/pipelineRo
  * role, which owns that side (a rebuild makes and swaps its tables at run time).
  */
 
-/** The tables the connector publishes, and the two it writes (signal watermarks, heartbeats), from its definition. */
+/** The tables the connector publishes, its signal table and its heartbeat table, from its definition. */
 export function cdcTablesOf(definition: ConnectorDefinition): CdcTables {
   const setting = (key: string): string => {
     const value = definition.config[key];
@@ -20,10 +21,10 @@ export function cdcTablesOf(definition: ConnectorDefinition): CdcTables {
   const published = setting('table.include.list').split(',');
   const heartbeat = /insert\s+into\s+([\w.]+)/i.exec(setting('heartbeat.action.query'))?.[1];
   if (heartbeat === undefined) throw new Error(`connector ${definition.name}: heartbeat.action.query names no table to insert into`);
-  const writtenByCdc = [setting('signal.data.collection'), heartbeat];
-  const unpublished = writtenByCdc.filter((t) => !published.includes(t));
+  const signal = setting('signal.data.collection');
+  const unpublished = [signal, heartbeat].filter((t) => !published.includes(t));
   if (unpublished.length > 0) throw new Error(`connector ${definition.name}: ${unpublished.join(', ')} not in table.include.list`);
-  return { published, writtenByCdc, publication: setting('publication.name') };
+  return { published, signal, heartbeat, publication: setting('publication.name') };
 }
 
 export async function migrateWriteSide(
@@ -34,7 +35,11 @@ export async function migrateWriteSide(
   const client = new Client({ connectionString: migratorWriteUrl });
   await client.connect();
   try {
-    await grantWriteSide(client, cdcTablesOf(definition));
+    await grantWriteSide(
+      client,
+      WRITE_TABLES.map((t) => `public.${t}`),
+      cdcTablesOf(definition),
+    );
   } finally {
     await client.end();
   }

@@ -112,7 +112,10 @@ export function postgresUrl({ database, requiredFor }: PostgresUrlOptions): Sett
   const because = `${requiredFor === undefined ? '' : ` for ${requiredFor}`} (postgres://user:password@host:port/${database})`;
   return withPresence(
     (raw, label) =>
-      /^postgres(ql)?:\/\/\S+$/.test(raw) ? accepted(raw) : refused('', `${label.name} must be a postgres:// or postgresql:// URL`),
+      /^postgres(ql)?:\/\/\S+$/.test(raw) && URL.canParse(raw)
+        ? accepted(raw)
+        : // The value is not repeated: it may hold a password.
+          refused('', `${label.name} must be a postgres:// or postgresql:// URL`),
     {},
     '',
     because,

@@ -3,7 +3,7 @@ import { chooseStateDir, type StateDirChoice } from './stateDir';
 import { PIPELINE_ROLES, type PipelineRole } from '../db/pipelineRoles';
 import { loadStackSecrets, type StackSecrets } from './stackSecrets';
 import { optional } from '../settings/setting';
-import { integer, logLevel, name, text, type LogLevel } from '../settings/settingKinds';
+import { integer, logLevel, text, type LogLevel } from '../settings/settingKinds';
 import { createSettingsReader } from '../settings/settingsReader';
 import { fromEnvironment, type Environment } from '../settings/settingSources';
 import { versions } from './versions';

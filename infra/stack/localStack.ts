@@ -90,7 +90,13 @@ export function createLocalStack({ config, logger }: { config: StackConfig; logg
       const jvm = jvmArtifacts();
       await Promise.all([
         (async () => {
-          await postgres.start();
+          await postgres.start({
+            beforeLegacyRoleRetired: async () => {
+              await this.stopPipeline();
+              if (await connect.stop()) log.info('connect stopped');
+              if (await postgresExporter.stop()) log.info('postgres-exporter stopped');
+            },
+          });
           await migrateWriteSide(urls.MIGRATOR_WRITE_DATABASE_URL);
           // The projector migrates im_read too when it starts; doing it here lets the query API
           // (or a test) run against an empty read side before any projector has.

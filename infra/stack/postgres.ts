@@ -4,15 +4,21 @@ import os from 'node:os';
 import path from 'node:path';
 import { Client } from 'pg';
 import type { Logger } from 'pino';
-import { ensurePipelineRoles, PIPELINE_ROLES } from '../db/pipelineRoles';
+import { ensurePipelineRoles, ident, PIPELINE_ROLES } from '../db/pipelineRoles';
+import { scramVerifier } from '../db/scramVerifier';
 import type { StackConfig } from './config';
-import { loadStackSecrets } from './stackSecrets';
+import { loadStackSecrets, stackSecretsFile } from './stackSecrets';
 import { waitFor } from './waitFor';
 
 /** The superuser's password of clusters made before the stack generated one (rotated at their next start). */
 const LEGACY_SUPERUSER_PASSWORD = 'postgres';
 /** The one role every part used before there was a role per job: its objects pass to the new owners, then it goes. */
 const LEGACY_ROLE = 'im';
+
+export interface StartHooks {
+  /** Called once, when an earlier release's single role is about to go: stop what runs as it. */
+  readonly beforeLegacyRoleRetired?: () => Promise<void>;
+}
 
 /**
  * The project's own PostgreSQL cluster: made with initdb (as the `postgres` OS user when we are
@@ -93,6 +99,20 @@ export function createPostgresCluster(config: StackConfig, log: Logger) {
     const file = path.join(pg.dataDir, 'stack.conf');
     fs.writeFileSync(file, `${settings.join('\n')}\n`);
     giveToServerUser(file);
+    // TCP with scram-sha-256 only. No `replication` line: physical replication (pg_basebackup, a
+    // copy of every database) is refused to every role, the CDC role included; its logical
+    // replication connects to im_write and matches that database's line.
+    const hba = path.join(pg.dataDir, 'pg_hba.conf');
+    fs.writeFileSync(
+      hba,
+      [
+        '# Written by the local stack at every start (infra/stack/postgres.ts); edits are overwritten.',
+        'host all all 127.0.0.1/32 scram-sha-256',
+        'host all all ::1/128 scram-sha-256',
+        '',
+      ].join('\n'),
+    );
+    giveToServerUser(hba);
   }
 
   function isRunning(): boolean {
@@ -114,44 +134,56 @@ export function createPostgresCluster(config: StackConfig, log: Logger) {
       if ((error as { code?: string }).code !== '28P01') throw error;
       // A cluster made before the stack generated its superuser's password: rotate it now.
       const legacy = await connectAsSuperuser(database, LEGACY_SUPERUSER_PASSWORD).catch(() => {
-        throw error;
+        throw new Error(
+          `PostgreSQL refuses the superuser password in ${stackSecretsFile(config.stateDir)}: that file does not belong to this ` +
+            `cluster (${pg.dataDir}); restore it, or start afresh with \`npm run stack -- reset\` (which deletes the data)`,
+        );
       });
-      await legacy.query(`alter role postgres password '${secrets.superuser.replace(/'/g, "''")}'`);
+      await legacy.query(`alter role postgres password '${scramVerifier(secrets.superuser)}'`);
       log.info('superuser password rotated to the generated one');
       return legacy;
     }
   }
 
-  async function ensureRolesAndDatabases(): Promise<void> {
+  async function ensureRolesAndDatabases(hooks: StartHooks): Promise<void> {
     const client = await superClient();
     try {
       await ensurePipelineRoles(client, secrets.roles, pg);
     } finally {
       await client.end();
     }
-    await retireLegacyRole();
+    await retireLegacyRole(hooks);
   }
 
-  /** Hands what the single role of earlier releases owns to the roles that own each side now, then drops it. */
-  async function retireLegacyRole(): Promise<void> {
+  /**
+   * Hands what the single role of earlier releases owns to the roles that own each side now, then
+   * drops it. The parts still running as that role are stopped first (they start again with their
+   * own roles); it cannot log in meanwhile, and each database's hand-over is one transaction.
+   */
+  async function retireLegacyRole(hooks: StartHooks): Promise<void> {
     const admin = await superClient();
     try {
       const legacy = await admin.query('select 1 from pg_roles where rolname = $1', [LEGACY_ROLE]);
       if (legacy.rowCount === 0) return;
+      log.warn({ role: LEGACY_ROLE }, 'upgrading from a single role to a role per job: the parts that used it are restarted');
+      await hooks.beforeLegacyRoleRetired?.();
+      await admin.query(`alter role ${ident(LEGACY_ROLE)} nologin`);
       await admin.query(`select pg_terminate_backend(pid) from pg_stat_activity where usename = $1`, [LEGACY_ROLE]);
       const { rows } = await admin.query<{ datname: string }>('select datname from pg_database where datallowconn');
       for (const { datname } of rows) {
         const client = await superClient(datname);
         try {
           const owner = datname === pg.readDatabase ? PIPELINE_ROLES.projector.name : PIPELINE_ROLES.migrator.name;
-          await client.query(`reassign owned by "${LEGACY_ROLE}" to "${owner}"`);
-          await client.query(`drop owned by "${LEGACY_ROLE}"`);
+          await client.query('begin');
+          await client.query(`reassign owned by ${ident(LEGACY_ROLE)} to ${ident(owner)}`);
+          await client.query(`drop owned by ${ident(LEGACY_ROLE)}`);
+          await client.query('commit');
         } finally {
           await client.end();
         }
       }
-      await admin.query(`drop role "${LEGACY_ROLE}"`);
-      log.warn({ role: LEGACY_ROLE }, 'legacy role dropped: restart Connect and the apps (stack down, then up) if they still use it');
+      await admin.query(`drop role ${ident(LEGACY_ROLE)}`);
+      log.warn({ role: LEGACY_ROLE }, 'legacy role dropped');
     } finally {
       await admin.end();
     }
@@ -161,7 +193,7 @@ export function createPostgresCluster(config: StackConfig, log: Logger) {
     isRunning,
     superClient,
 
-    async start(): Promise<'started' | 'reused'> {
+    async start(hooks: StartHooks = {}): Promise<'started' | 'reused'> {
       ensureInitialized();
       let outcome: 'started' | 'reused' = 'reused';
       if (!isRunning()) {
@@ -183,7 +215,7 @@ export function createPostgresCluster(config: StackConfig, log: Logger) {
         },
         { what: `PostgreSQL on ${pg.host}:${pg.port}`, timeoutMs: 30_000 },
       );
-      await ensureRolesAndDatabases();
+      await ensureRolesAndDatabases(hooks);
       return outcome;
     },
 

@@ -13,7 +13,6 @@ export function createPostgresExporter(config: StackConfig, log: Logger) {
   const queries = path.join(config.rootDir, 'infra', 'prometheus', 'postgres-exporter-queries.yaml');
   const daemon = createDaemon('postgres-exporter', config.runDir, config.logDir, `--web.listen-address=${e.host}:${e.port}`);
   const metricsUrl = `http://${e.host}:${e.port}/metrics`;
-  const pg = config.postgres;
 
   /** Whether it answers and reaches the database (`pg_up 1`). */
   async function answers(): Promise<true | string> {

@@ -1,5 +1,6 @@
 import type { Pool } from 'pg';
 import { CONTRACT_TABLES } from '../../projector/views/contractViews';
+import { WRITE_TABLES } from './writeTables';
 
 /**
  * The services check, before they serve, that each database URL connects as a role fit for its
@@ -7,17 +8,6 @@ import { CONTRACT_TABLES } from '../../projector/views/contractViews';
  * (no DDL, no superuser), the query API may read the four contract tables and change nothing. A
  * URL of another job's role (the projector's, the migrator's) stops start-up with the reason.
  */
-
-/** The contract's write tables (CONTRACT.md), the only tables the write API touches. */
-export const WRITE_TABLES = [
-  'users',
-  'channels',
-  'channel_members',
-  'messages',
-  'channel_read_records',
-  'friendships',
-  'channel_applications',
-] as const;
 
 export class DatabaseRoleError extends Error {
   constructor(

@@ -11,10 +11,10 @@ import { SERVICES_SETTING_NAMES } from '../../services/config';
  */
 const ROOT = path.resolve(__dirname, '..', '..');
 const PARTS: Record<string, { readonly known: readonly string[]; readonly required: readonly string[] }> = {
-  projector: { known: PROJECTOR_SETTING_NAMES, required: ['READ_DATABASE_URL', 'KAFKA_BROKERS'] },
+  projector: { known: PROJECTOR_SETTING_NAMES, required: ['PROJECTOR_DATABASE_URL', 'KAFKA_BROKERS'] },
   // NODE_ENV=production makes JWT_SECRET required.
-  services: { known: SERVICES_SETTING_NAMES, required: ['WRITE_DATABASE_URL', 'READ_DATABASE_URL', 'JWT_SECRET', 'NODE_ENV'] },
-  migrate: { known: MIGRATION_SETTING_NAMES, required: ['WRITE_DATABASE_URL', 'READ_DATABASE_URL'] },
+  services: { known: SERVICES_SETTING_NAMES, required: ['WRITER_DATABASE_URL', 'READER_DATABASE_URL', 'JWT_SECRET', 'NODE_ENV'] },
+  migrate: { known: MIGRATION_SETTING_NAMES, required: ['MIGRATOR_WRITE_DATABASE_URL', 'MIGRATOR_READ_DATABASE_URL'] },
   'register-connector': { known: REGISTRATION_SETTING_NAMES, required: ['CONNECT_URL', 'KAFKA_BROKERS'] },
 };
 

@@ -51,7 +51,7 @@ describe('services/main.ts', () => {
   it('refuses to start when SERVICE_APIS lists an API whose database URL is missing', async () => {
     const { output, exited } = start({ SERVICE_APIS: 'write,query', WRITER_DATABASE_URL: stackEnv().writeDatabaseUrl });
     expect(await exited).toBe(2);
-    expect(output.stderr).toContain('READ_DATABASE_URL is required for the query API');
+    expect(output.stderr).toContain('READER_DATABASE_URL is required for the query API');
   });
 
   it('serves, warns about the dev secret, and on SIGTERM stops cleanly with exit code 0', async () => {
