@@ -1,5 +1,18 @@
 import { optional } from '../infra/settings/setting';
-import { choiceList, host, integer, logLevel, postgresUrl, secret, text, type LogLevel } from '../infra/settings/settingKinds';
+import {
+  addressList,
+  choiceList,
+  host,
+  integer,
+  logLevel,
+  originList,
+  postgresUrl,
+  secret,
+  secretList,
+  text,
+  type LogLevel,
+} from '../infra/settings/settingKinds';
+import type { RequestGuards } from './http/requestGuards';
 import { createSettingsReader, type SettingsReader } from '../infra/settings/settingsReader';
 import { fromEnvironment, type Environment, type SettingSource } from '../infra/settings/settingSources';
 
@@ -12,7 +25,13 @@ export type { LogLevel };
  */
 
 export interface JwtSettings {
+  /** The key new tokens are signed with. */
   readonly secret: string;
+  /**
+   * Keys of earlier rotations, still accepted for the tokens they signed (each token names its
+   * key by `kid`). Keep one listed for a token lifetime after rotating away from it.
+   */
+  readonly previousSecrets: readonly string[];
   /** True when JWT_SECRET was not set outside production and the public dev secret stands in. */
   readonly usesDevSecret: boolean;
   /** Lifetime of the tokens this service issues (sign-up, token CLI). */
@@ -22,6 +41,7 @@ export interface JwtSettings {
 interface CommonSettings {
   readonly databasePoolSize: number;
   readonly http: { readonly host: string; readonly port: number };
+  readonly guards: RequestGuards;
   readonly jwt: JwtSettings;
   readonly logLevel: LogLevel;
   readonly shutdownTimeoutMs: number;
@@ -53,6 +73,7 @@ export const DEV_JWT_SECRET = 'im-dev-only-jwt-secret-do-not-use-in-production';
 const JWT_SETTINGS = {
   JWT_TTL_SECONDS: integer({ default: 86_400, min: 60, max: 31_536_000 }),
   JWT_SECRET: secret({ minLength: 32, purpose: 'HS256 key' }),
+  JWT_PREVIOUS_SECRETS: secretList({ minLength: 32, purpose: 'HS256 keys' }),
   NODE_ENV: optional(text()),
 };
 
@@ -63,6 +84,13 @@ const COMMON_SETTINGS = {
   // Port 0 asks the OS for a free port (tests, the in-process workload API).
   HTTP_PORT: integer({ default: 8080, min: 0, max: 65_535 }),
   SHUTDOWN_TIMEOUT_MS: integer({ default: 10_000, min: 100, max: 600_000 }),
+  RATE_LIMIT_SIGNUPS_PER_MINUTE: integer({ default: 20, min: 1, max: 1_000_000 }),
+  RATE_LIMIT_ADDRESS_COMMANDS_PER_MINUTE: integer({ default: 3000, min: 1, max: 10_000_000 }),
+  RATE_LIMIT_USER_COMMANDS_PER_MINUTE: integer({ default: 600, min: 1, max: 10_000_000 }),
+  /** Browser origins allowed to call the API; unset: none (no CORS headers). */
+  CORS_ORIGINS: originList(),
+  /** Proxies (addresses, CIDR ranges) whose X-Forwarded-For names the client; unset: the peer is the client. */
+  HTTP_TRUSTED_PROXIES: addressList(),
 };
 
 const ID_WORKER_ID = { ID_WORKER_ID: integer({ default: 0, min: 0, max: 1023 }) };
@@ -81,9 +109,10 @@ const databaseUrl = (api: ServiceApi, requiredFor?: string) =>
 function readJwtSettings(reader: SettingsReader, source: SettingSource): JwtSettings {
   const s = reader.read(source, JWT_SETTINGS);
   const tokenTtlSeconds = s.JWT_TTL_SECONDS;
-  if (s.JWT_SECRET !== undefined) return Object.freeze({ secret: s.JWT_SECRET, usesDevSecret: false, tokenTtlSeconds });
+  const previousSecrets = s.JWT_PREVIOUS_SECRETS;
+  if (s.JWT_SECRET !== undefined) return Object.freeze({ secret: s.JWT_SECRET, previousSecrets, usesDevSecret: false, tokenTtlSeconds });
   if (s.NODE_ENV === 'production') reader.problem('JWT_SECRET is required when NODE_ENV=production');
-  return Object.freeze({ secret: DEV_JWT_SECRET, usesDevSecret: true, tokenTtlSeconds });
+  return Object.freeze({ secret: DEV_JWT_SECRET, previousSecrets, usesDevSecret: true, tokenTtlSeconds });
 }
 
 /** Settings every API of the process shares, read once whichever APIs it serves. */
@@ -92,6 +121,13 @@ function readCommonSettings(reader: SettingsReader, source: SettingSource): Comm
   return {
     databasePoolSize: s.DATABASE_POOL_SIZE,
     http: Object.freeze({ host: s.HTTP_HOST, port: s.HTTP_PORT }),
+    guards: Object.freeze({
+      signupsPerAddressPerMinute: s.RATE_LIMIT_SIGNUPS_PER_MINUTE,
+      commandsPerAddressPerMinute: s.RATE_LIMIT_ADDRESS_COMMANDS_PER_MINUTE,
+      commandsPerUserPerMinute: s.RATE_LIMIT_USER_COMMANDS_PER_MINUTE,
+      corsOrigins: s.CORS_ORIGINS,
+      trustedProxies: s.HTTP_TRUSTED_PROXIES,
+    }),
     jwt: readJwtSettings(reader, source),
     logLevel: s.LOG_LEVEL,
     shutdownTimeoutMs: s.SHUTDOWN_TIMEOUT_MS,

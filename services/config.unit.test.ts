@@ -23,7 +23,14 @@ describe('loadWriteApiConfig', () => {
       writeDatabaseUrl: valid.WRITER_DATABASE_URL,
       databasePoolSize: 10,
       http: { host: '127.0.0.1', port: 8080 },
-      jwt: { secret: SECRET, usesDevSecret: false, tokenTtlSeconds: 86_400 },
+      jwt: { secret: SECRET, previousSecrets: [], usesDevSecret: false, tokenTtlSeconds: 86_400 },
+      guards: {
+        signupsPerAddressPerMinute: 20,
+        commandsPerAddressPerMinute: 3000,
+        commandsPerUserPerMinute: 600,
+        corsOrigins: [],
+        trustedProxies: [],
+      },
       idWorkerId: 0,
       logLevel: 'info',
       shutdownTimeoutMs: 10_000,
@@ -49,6 +56,41 @@ describe('loadWriteApiConfig', () => {
     expect(config.databasePoolSize).toBe(4);
     expect(config.jwt.tokenTtlSeconds).toBe(3600);
     expect(config.shutdownTimeoutMs).toBe(500);
+  });
+
+  it('reads the guards: rate limits, CORS origins, trusted proxies, previous signing keys', () => {
+    const config = loadWriteApiConfig({
+      ...valid,
+      RATE_LIMIT_SIGNUPS_PER_MINUTE: '5',
+      RATE_LIMIT_ADDRESS_COMMANDS_PER_MINUTE: '100',
+      RATE_LIMIT_USER_COMMANDS_PER_MINUTE: '10',
+      CORS_ORIGINS: 'https://app.example.com, http://localhost:5173',
+      HTTP_TRUSTED_PROXIES: '10.0.0.0/8,::1',
+      JWT_PREVIOUS_SECRETS: `${'k'.repeat(32)},${'m'.repeat(40)}`,
+    });
+    expect(config.guards).toEqual({
+      signupsPerAddressPerMinute: 5,
+      commandsPerAddressPerMinute: 100,
+      commandsPerUserPerMinute: 10,
+      corsOrigins: ['https://app.example.com', 'http://localhost:5173'],
+      trustedProxies: ['10.0.0.0/8', '::1'],
+    });
+    expect(config.jwt.previousSecrets).toEqual(['k'.repeat(32), 'm'.repeat(40)]);
+  });
+
+  it('refuses a bad guard setting, naming it, and never repeats a key', () => {
+    const problems = problemsOf({
+      ...valid,
+      RATE_LIMIT_SIGNUPS_PER_MINUTE: '0',
+      CORS_ORIGINS: 'https://app.example.com/path,*',
+      HTTP_TRUSTED_PROXIES: '10.0.0.0/33,proxy.local',
+      JWT_PREVIOUS_SECRETS: 'too-short-a-key',
+    });
+    expect(problems.find((p) => p.startsWith('RATE_LIMIT_SIGNUPS_PER_MINUTE'))).toBeDefined();
+    expect(problems.find((p) => p.startsWith('CORS_ORIGINS'))).toContain('https://app.example.com/path, *');
+    expect(problems.find((p) => p.startsWith('HTTP_TRUSTED_PROXIES'))).toContain('10.0.0.0/33, proxy.local');
+    expect(problems.find((p) => p.startsWith('JWT_PREVIOUS_SECRETS'))).toContain('shorter than 32');
+    expect(problems.join('\n').includes('too-short-a-key')).toBe(false);
   });
 
   it('lists every bad or missing setting at once, each by name', () => {

@@ -1,3 +1,4 @@
+import { isIP } from 'node:net';
 import { accepted, refused, withPresence, type Presence, type Setting } from './setting';
 
 /** The kinds of setting the project's programs read; each problem names the setting. */
@@ -130,4 +131,56 @@ export function secret({ minLength, purpose }: { minLength: number; purpose: str
         ? accepted(raw)
         : refused(raw, `${label.name} must be at least ${minLength} characters (${purpose})`),
   };
+}
+
+/** Keys no longer used to sign but still accepted: a comma list, each long enough; never echoed. */
+export function secretList({ minLength, purpose }: { minLength: number; purpose: string }): Setting<readonly string[]> {
+  return withPresence(
+    (raw, label) => {
+      const keys = raw
+        .split(',')
+        .map((key) => key.trim())
+        .filter((key) => key !== '');
+      const short = keys.filter((key) => key.length < minLength).length;
+      return short === 0 ? accepted(keys) : refused([], `${label.name}: ${short} of its keys are shorter than ${minLength} characters (${purpose})`);
+    },
+    { default: [] },
+    [],
+  );
+}
+
+/** Browser origins (scheme://host[:port]), a comma list; none unless set. */
+export function originList(): Setting<readonly string[]> {
+  return withPresence(
+    (raw, label) => {
+      const origins = raw
+        .split(',')
+        .map((origin) => origin.trim())
+        .filter((origin) => origin !== '');
+      const bad = origins.filter((origin) => !URL.canParse(origin) || new URL(origin).origin !== origin);
+      return bad.length === 0 ? accepted(origins) : refused([], `${label.name}: ${bad.join(', ')} must be origins such as https://app.example.com`);
+    },
+    { default: [] },
+    [],
+  );
+}
+
+/** Addresses or CIDR ranges (proxies trusted to say who the client is); none unless set. */
+export function addressList(): Setting<readonly string[]> {
+  return withPresence(
+    (raw, label) => {
+      const entries = raw
+        .split(',')
+        .map((entry) => entry.trim())
+        .filter((entry) => entry !== '');
+      const bad = entries.filter((entry) => {
+        const [address = '', bits, extra] = entry.split('/');
+        const version = isIP(address);
+        return version === 0 || extra !== undefined || (bits !== undefined && !(/^\d+$/.test(bits) && Number(bits) <= (version === 4 ? 32 : 128)));
+      });
+      return bad.length === 0 ? accepted(entries) : refused([], `${label.name}: ${bad.join(', ')} must be IP addresses or CIDR ranges`);
+    },
+    { default: [] },
+    [],
+  );
 }

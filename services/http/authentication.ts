@@ -1,4 +1,5 @@
-import fastifyJwt from '@fastify/jwt';
+import { createHash } from 'node:crypto';
+import fastifyJwt, { type TokenOrHeader } from '@fastify/jwt';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { JwtSettings } from '../config';
 import { isInt64Id } from '../ids/int64Id';
@@ -17,11 +18,34 @@ declare module 'fastify' {
   }
 }
 
-/** HS256 only: a token naming another algorithm (including "none") is refused. */
+/** A key's id in a token's header (`kid`): a short hash of the key, which says nothing about the key itself. */
+export const signingKeyId = (key: string): string => createHash('sha256').update(key).digest('hex').slice(0, 16);
+
+class UnknownSigningKeyError extends Error {
+  readonly code = 'IM_JWT_UNKNOWN_KEY';
+}
+
+/**
+ * HS256 only: a token naming another algorithm (including "none") is refused. New tokens are
+ * signed with the current key and name it by `kid`; a token is verified with the key its `kid`
+ * names, the current one or one of the previous ones still listed (a rotation logs nobody out).
+ * A token without `kid` (issued before key ids) is verified with the current key.
+ */
 export async function registerJwt(app: FastifyInstance, jwt: JwtSettings): Promise<void> {
+  const keys = new Map([jwt.secret, ...jwt.previousSecrets].map((key) => [signingKeyId(key), key]));
   await app.register(fastifyJwt, {
-    secret: jwt.secret,
-    sign: { algorithm: 'HS256', expiresIn: `${jwt.tokenTtlSeconds}s` },
+    secret: {
+      private: jwt.secret,
+      public: async (_request: FastifyRequest, token: TokenOrHeader) => {
+        const kid = 'header' in token ? token.header.kid : token.kid;
+        if (kid === undefined) return jwt.secret;
+        const key = typeof kid === 'string' ? keys.get(kid) : undefined;
+        if (key === undefined) throw new UnknownSigningKeyError('the token is signed with a key this service no longer accepts');
+        return key;
+      },
+    },
+    decode: { complete: true },
+    sign: { algorithm: 'HS256', expiresIn: `${jwt.tokenTtlSeconds}s`, kid: signingKeyId(jwt.secret) },
     verify: { algorithms: ['HS256'] },
   });
 }
@@ -35,6 +59,8 @@ function tokenProblem(error: unknown): { error: string; message: string } {
       return { error: 'missing_token', message: 'send Authorization: Bearer <token>' };
     case 'FST_JWT_AUTHORIZATION_TOKEN_EXPIRED':
       return { error: 'token_expired', message: 'the token has expired' };
+    case 'IM_JWT_UNKNOWN_KEY':
+      return { error: 'invalid_token', message: 'the token is signed with a key this service no longer accepts; sign in again' };
     default:
       return { error: 'invalid_token', message: 'the token is malformed, not signed with this service’s key, or not HS256' };
   }

@@ -1,5 +1,6 @@
 import type { Socket } from 'node:net';
 import { databaseErrorKind, sqlState, type DatabaseErrorKind } from '../../infra/db/databaseErrors';
+import { RateLimitedError } from './requestGuards';
 
 export interface ErrorReply {
   readonly status: number;
@@ -52,6 +53,7 @@ export function errorReply(error: unknown): ErrorReply {
   const { code, statusCode, validation } = error as { code?: unknown; statusCode?: unknown; validation?: unknown };
 
   if (validation !== undefined) return reply(400, 'invalid_request', error.message);
+  if (error instanceof RateLimitedError) return reply(429, 'rate_limited', error.message);
   if (typeof code === 'string') {
     const framework = FRAMEWORK_ERRORS[code];
     if (framework) return framework;

@@ -5,8 +5,9 @@ import type { JwtSettings } from '../config';
 import type { WriteCommands } from '../commands/writeCommands';
 import type { ReadModelQueries } from '../queries/readModelQueries';
 import { isInt64Id, isInt64Seq } from '../ids/int64Id';
-import { registerJwt } from './authentication';
+import { authenticate, registerJwt } from './authentication';
 import { registerHttpMetrics } from './httpMetrics';
+import { registerRequestGuards, type RequestGuards } from './requestGuards';
 import { answerUnparsableRequest, errorReply } from './errorReply';
 import { channelRoutes } from './routes/channelRoutes';
 import { contactRoutes } from './routes/contactRoutes';
@@ -19,7 +20,7 @@ import { userRoutes } from './routes/userRoutes';
 const BODY_LIMIT_BYTES = 64 * 1024;
 
 export interface HttpAppDependencies {
-  readonly config: { readonly jwt: JwtSettings };
+  readonly config: { readonly jwt: JwtSettings; readonly guards: RequestGuards };
   readonly logger: Logger;
   /** The write API's commands on im_write; null when this process does not serve it. */
   readonly commands: WriteCommands | null;
@@ -40,6 +41,8 @@ export async function createHttpApp({ config, logger, commands, queries }: HttpA
     // Requests are logged once, at debug, by the onResponse hook below.
     logController: new LogController({ disableRequestLogging: true }),
     bodyLimit: BODY_LIMIT_BYTES,
+    // Only the configured proxies may say who the client is (X-Forwarded-For): rate limits count request.ip.
+    trustProxy: config.guards.trustedProxies.length > 0 ? [...config.guards.trustedProxies] : false,
     ajv: {
       customOptions: {
         // Unknown fields are refused rather than dropped, and nothing is coerced: an id sent as
@@ -61,6 +64,19 @@ export async function createHttpApp({ config, logger, commands, queries }: HttpA
 
   app.decorateRequest('actorId', 0n);
   await registerJwt(app, config.jwt);
+  // Before any route: every write route gets its rate limits as it is declared.
+  const guards = await registerRequestGuards(app, config.guards);
+  app.addHook('onRoute', (route) => {
+    const methods = [route.method].flat();
+    if (methods.every((m) => m === 'GET' || m === 'HEAD' || m === 'OPTIONS')) return;
+    const onRequest = [route.onRequest ?? []].flat();
+    if (route.url === '/users' && methods.includes('POST')) {
+      route.onRequest = [guards.signup, ...onRequest];
+      return;
+    }
+    route.onRequest = [guards.commandByAddress, ...onRequest];
+    if (onRequest.includes(authenticate)) route.preValidation = [...[route.preValidation ?? []].flat(), guards.commandByUser];
+  });
   await app.register(fastifySwagger, {
     openapi: {
       openapi: '3.1.0',

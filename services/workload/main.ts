@@ -32,7 +32,13 @@ async function main(argv: readonly string[]): Promise<number> {
     }
     const logger = pino({ level: 'warn' });
     service = await startServices({
-      config: writeApiOnly({ ...config, http: { host: '127.0.0.1', port: 0 }, idWorkerId: options.workerId }),
+      // Its own API is not rate-limited: every command comes from this one address, and it is the load.
+      config: writeApiOnly({
+        ...config,
+        http: { host: '127.0.0.1', port: 0 },
+        idWorkerId: options.workerId,
+        guards: { ...config.guards, signupsPerAddressPerMinute: 1e9, commandsPerAddressPerMinute: 1e9, commandsPerUserPerMinute: 1e9 },
+      }),
       logger,
     });
   }

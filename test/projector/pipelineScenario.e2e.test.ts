@@ -6,7 +6,7 @@ import type { Pool } from 'pg';
 import { createQueryPool } from '../../services/db/queryPool';
 import { createHttpApp } from '../../services/http/httpApp';
 import { createReadModelQueries } from '../../services/queries/readModelQueries';
-import { TEST_JWT, createWriteApiHarness, type TestUser, type WriteApiHarness } from '../services/writeApiHarness';
+import { TEST_GUARDS, TEST_JWT, createWriteApiHarness, type TestUser, type WriteApiHarness } from '../services/writeApiHarness';
 import { startProjectorProcess } from '../support/projectorProcess';
 import { waitUntilCaptured, waitUntilCaughtUp } from '../support/projectorProgress';
 import { stackEnv, uniqueName } from '../support/stackEnv';
@@ -61,8 +61,8 @@ async function ok<T = any>(reply: Promise<{ status: number; body: T }>): Promise
 beforeAll(async () => {
   api = await createWriteApiHarness();
   const logger = pino({ level: 'silent' });
-  const pool = createQueryPool({ databaseUrl: env.readDatabaseUrl, poolSize: 2, logger });
-  const app = await createHttpApp({ config: { jwt: TEST_JWT }, logger, commands: null, queries: createReadModelQueries({ pool }) });
+  const pool = createQueryPool({ databaseUrl: env.readerDatabaseUrl, poolSize: 2, logger });
+  const app = await createHttpApp({ config: { jwt: TEST_JWT, guards: TEST_GUARDS }, logger, commands: null, queries: createReadModelQueries({ pool }) });
   queryApi = { app, pool, baseUrl: await app.listen({ host: '127.0.0.1', port: 0 }) };
   projector = startProjectorProcess({
     PROJECTOR_DATABASE_URL: env.readDatabaseUrl,

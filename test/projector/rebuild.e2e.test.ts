@@ -8,7 +8,7 @@ import { createQueryPool } from '../../services/db/queryPool';
 import { signUserToken } from '../../services/http/authentication';
 import { createHttpApp } from '../../services/http/httpApp';
 import { createReadModelQueries } from '../../services/queries/readModelQueries';
-import { TEST_JWT } from '../services/writeApiHarness';
+import { TEST_GUARDS, TEST_JWT } from '../services/writeApiHarness';
 import { runCli, startCli } from '../support/cliProcess';
 import { startProjectorProcess } from '../support/projectorProcess';
 import { waitUntilCaptured, waitUntilCaughtUp } from '../support/projectorProgress';
@@ -43,8 +43,8 @@ const runRebuild = (args: string[]) => runCli('projector/operations/main.ts', ['
 /** The query API on im_read, in-process, as the services run it. */
 async function startQueryApi() {
   const logger = pino({ level: 'silent' });
-  const pool = createQueryPool({ databaseUrl: env.readDatabaseUrl, poolSize: 2, logger });
-  const app = await createHttpApp({ config: { jwt: TEST_JWT }, logger, commands: null, queries: createReadModelQueries({ pool }) });
+  const pool = createQueryPool({ databaseUrl: env.readerDatabaseUrl, poolSize: 2, logger });
+  const app = await createHttpApp({ config: { jwt: TEST_JWT, guards: TEST_GUARDS }, logger, commands: null, queries: createReadModelQueries({ pool }) });
   const baseUrl = await app.listen({ host: '127.0.0.1', port: 0 });
   return { app, baseUrl, close: () => app.close() };
 }

@@ -8,7 +8,7 @@ import { waitFor } from '../../infra/stack/waitFor';
 import { createQueryPool } from '../../services/db/queryPool';
 import { createHttpApp } from '../../services/http/httpApp';
 import { createReadModelQueries } from '../../services/queries/readModelQueries';
-import { TEST_JWT } from '../services/writeApiHarness';
+import { TEST_GUARDS, TEST_JWT } from '../services/writeApiHarness';
 import { waitUntilCaptured, waitUntilCaughtUp } from '../support/projectorProgress';
 import { stackEnv, uniqueName } from '../support/stackEnv';
 import { createGroup, createUsers, freshId, sendMessages } from '../support/writeSide';
@@ -62,10 +62,10 @@ beforeAll(async () => {
   running = await startInProcessProjector({ group, port: stack.apps.metricsPort });
   const logger = pino({ level: 'silent' });
   services = await createHttpApp({
-    config: { jwt: TEST_JWT },
+    config: { jwt: TEST_JWT, guards: TEST_GUARDS },
     logger,
     commands: null,
-    queries: createReadModelQueries({ pool: createQueryPool({ databaseUrl: env.readDatabaseUrl, poolSize: 2, logger }) }),
+    queries: createReadModelQueries({ pool: createQueryPool({ databaseUrl: env.readerDatabaseUrl, poolSize: 2, logger }) }),
   });
   await services.listen({ host: '127.0.0.1', port: stack.apps.apiPort });
   await createUsers(writePool, members, group);

@@ -1,7 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import pino from 'pino';
 import { createHttpApp } from '../../services/http/httpApp';
-import { TEST_JWT } from './writeApiHarness';
+import { TEST_GUARDS, TEST_JWT } from './writeApiHarness';
 
 /** The services' /metrics, as Prometheus scrapes it: requests counted by route pattern and status. */
 
@@ -9,7 +9,7 @@ let app: FastifyInstance;
 let baseUrl = '';
 
 beforeAll(async () => {
-  app = await createHttpApp({ config: { jwt: TEST_JWT }, logger: pino({ level: 'silent' }), commands: null, queries: null });
+  app = await createHttpApp({ config: { jwt: TEST_JWT, guards: TEST_GUARDS }, logger: pino({ level: 'silent' }), commands: null, queries: null });
   baseUrl = await app.listen({ host: '127.0.0.1', port: 0 });
 });
 

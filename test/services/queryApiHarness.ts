@@ -7,7 +7,7 @@ import { signUserToken } from '../../services/http/authentication';
 import { createHttpApp } from '../../services/http/httpApp';
 import { createReadModelQueries } from '../../services/queries/readModelQueries';
 import { stackEnv } from '../support/stackEnv';
-import { TEST_JWT, type ApiReply } from './writeApiHarness';
+import { TEST_GUARDS, TEST_JWT, type ApiReply } from './writeApiHarness';
 
 /** A user_conversation_view row as the fixtures write it: the contract's columns, ids as text. */
 export interface ConversationFixture {
@@ -64,9 +64,9 @@ const insertFrom = (table: string, columns: readonly string[]) =>
  */
 export async function createQueryApiHarness() {
   const logger = pino({ level: process.env.LOG_LEVEL ?? 'silent' });
-  const pool = createQueryPool({ databaseUrl: stackEnv().readDatabaseUrl, poolSize: 4, logger });
+  const pool = createQueryPool({ databaseUrl: stackEnv().readerDatabaseUrl, poolSize: 4, logger });
   const app: FastifyInstance = await createHttpApp({
-    config: { jwt: TEST_JWT },
+    config: { jwt: TEST_JWT, guards: TEST_GUARDS },
     logger,
     commands: null,
     queries: createReadModelQueries({ pool }),
@@ -131,7 +131,7 @@ export async function createQueryApiHarness() {
   const get = async (url: string, token?: string): Promise<ApiReply> => {
     const response = await fetch(`${baseUrl}${url}`, token === undefined ? {} : { headers: { authorization: `Bearer ${token}` } });
     const text = await response.text();
-    return { status: response.status, body: text === '' ? undefined : JSON.parse(text) };
+    return { status: response.status, body: text === '' ? undefined : JSON.parse(text), headers: response.headers };
   };
 
   return {

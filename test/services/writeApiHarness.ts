@@ -3,16 +3,32 @@ import { Pool } from 'pg';
 import pino from 'pino';
 import { createWriteCommands } from '../../services/commands/writeCommands';
 import type { JwtSettings } from '../../services/config';
+import type { RequestGuards } from '../../services/http/requestGuards';
 import { createHttpApp } from '../../services/http/httpApp';
 import { createIdGenerator } from '../../services/ids/idGenerator';
 import { stackEnv } from '../support/stackEnv';
 
-export const TEST_JWT: JwtSettings = { secret: 'write-api-tests-secret-0123456789abcdef', usesDevSecret: false, tokenTtlSeconds: 3600 };
+export const TEST_JWT: JwtSettings = {
+  secret: 'write-api-tests-secret-0123456789abcdef',
+  previousSecrets: [],
+  usesDevSecret: false,
+  tokenTtlSeconds: 3600,
+};
+
+/** Limits far above what a test sends from its one address (test/services/requestGuards tests the limits themselves). */
+export const TEST_GUARDS: RequestGuards = {
+  signupsPerAddressPerMinute: 1_000_000,
+  commandsPerAddressPerMinute: 10_000_000,
+  commandsPerUserPerMinute: 10_000_000,
+  corsOrigins: [],
+  trustedProxies: [],
+};
 
 export interface ApiReply {
   readonly status: number;
   /** Parsed JSON, or undefined for an empty body. */
   readonly body: any;
+  readonly headers: Headers;
 }
 
 export interface TestUser {
@@ -28,11 +44,15 @@ type Method = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
  * ids come from the real generator (above 2^53) with a random worker id, so concurrent test
  * files never collide and every run owns fresh rows in the shared database.
  */
-export async function createWriteApiHarness() {
-  const pool = new Pool({ connectionString: stackEnv().writeDatabaseUrl, max: 20 });
+export async function createWriteApiHarness({
+  jwt = TEST_JWT,
+  guards = TEST_GUARDS,
+  databaseUrl = stackEnv().writeDatabaseUrl,
+}: { jwt?: JwtSettings; guards?: RequestGuards; databaseUrl?: string } = {}) {
+  const pool = new Pool({ connectionString: databaseUrl, max: 20 });
   const logger = pino({ level: process.env.LOG_LEVEL ?? 'silent' });
   const commands = createWriteCommands({ pool, ids: createIdGenerator({ workerId: Math.floor(Math.random() * 1024) }), logger });
-  const app: FastifyInstance = await createHttpApp({ config: { jwt: TEST_JWT }, logger, commands, queries: null });
+  const app: FastifyInstance = await createHttpApp({ config: { jwt, guards }, logger, commands, queries: null });
 
   // Over real HTTP on a free port: app.inject() needs light-my-request, whose ESM-only
   // dependency the jest transform (ts files only) cannot load.
@@ -52,7 +72,7 @@ export async function createWriteApiHarness() {
       ...(options.body === undefined ? {} : { body: typeof options.body === 'string' ? options.body : JSON.stringify(options.body) }),
     });
     const text = await response.text();
-    return { status: response.status, body: text === '' ? undefined : JSON.parse(text) };
+    return { status: response.status, body: text === '' ? undefined : JSON.parse(text), headers: response.headers };
   };
 
   const createUser = async (nickname = 'user'): Promise<TestUser> => {

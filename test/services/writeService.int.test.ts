@@ -4,7 +4,7 @@ import { waitFor } from '../../infra/stack/waitFor';
 import { writeApiOnly, type WriteApiConfig } from '../../services/config';
 import { startServices, type RunningServices } from '../../services/startServices';
 import { stackEnv } from '../support/stackEnv';
-import { TEST_JWT } from './writeApiHarness';
+import { TEST_GUARDS, TEST_JWT } from './writeApiHarness';
 
 /** The service as main.ts runs it: listening, and stopping without dropping what is in flight. */
 
@@ -13,6 +13,7 @@ const config: WriteApiConfig = {
   databasePoolSize: 4,
   http: { host: '127.0.0.1', port: 0 },
   jwt: TEST_JWT,
+  guards: TEST_GUARDS,
   idWorkerId: Math.floor(Math.random() * 1024),
   logLevel: 'silent',
   shutdownTimeoutMs: 5_000,

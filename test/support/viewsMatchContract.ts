@@ -6,8 +6,9 @@ import { stackEnv } from './stackEnv';
 export async function expectViewsMatchContract(owners: ReadonlyArray<bigint | string>): Promise<void> {
   const env = stackEnv();
   const result = await verifyViews({
-    writeUrl: env.writeDatabaseUrl,
-    readUrl: env.readDatabaseUrl,
+    // As `npm run verify` runs: the verifier's role, which may only read.
+    writeUrl: env.verifierWriteDatabaseUrl,
+    readUrl: env.verifierReadDatabaseUrl,
     logger: pino({ level: 'warn' }),
     owners: owners.map(String),
   });

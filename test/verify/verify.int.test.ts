@@ -3,7 +3,7 @@ import pino from 'pino';
 import { migrateReadDatabase } from '../../projector/db/migrateReadDatabase';
 import type { ViewName } from '../../projector/verify/contractViews';
 import { verifyViews, type VerifyResult } from '../../projector/verify/verifyViews';
-import { migrateWriteDatabase } from '../../services/db/migrateWriteDatabase';
+import { migrateWriteSide } from '../../infra/jobs/pipelineMigrations';
 import { runCli } from '../support/cliProcess';
 import { READ_SIDE_OWNER, stackDatabaseUrl, uniqueName, WRITE_SIDE_OWNER } from '../support/stackEnv';
 import { contractRows, D12, D15, G, insertReadSide, insertWriteSide, U1, U2, U3, U4 } from './verifyFixture';
@@ -19,14 +19,19 @@ const comparisonOf = (result: VerifyResult, view: ViewName) => result.views.find
 describe('verify, against a write and a read database of its own', () => {
   const writeDatabase = uniqueName('verify_write');
   const readDatabase = uniqueName('verify_read');
+  // The owners fill the databases; verify reads them as the verifier, as `npm run verify` does.
   const writeUrl = stackDatabaseUrl(writeDatabase, 'migrator');
   const readUrl = stackDatabaseUrl(readDatabase, 'projector');
+  const verifierWriteUrl = stackDatabaseUrl(writeDatabase, 'verifier');
+  const verifierReadUrl = stackDatabaseUrl(readDatabase, 'verifier');
   let admin: Client;
   let writePool: Pool;
   let readPool: Pool;
+  let verifierWritePool: Pool;
+  let verifierReadPool: Pool;
 
   const verify = (owners?: string[]) =>
-    verifyViews({ writePool, readPool, logger, ...(owners === undefined ? {} : { owners }), fetchSize: 3 });
+    verifyViews({ writePool: verifierWritePool, readPool: verifierReadPool, logger, ...(owners === undefined ? {} : { owners }), fetchSize: 3 });
 
   beforeAll(async () => {
     admin = new Client({ connectionString: stackDatabaseUrl('postgres', 'superuser') });
@@ -34,22 +39,22 @@ describe('verify, against a write and a read database of its own', () => {
     // Owned as the stack's im_write and im_read are.
     await admin.query(`create database ${writeDatabase} owner ${WRITE_SIDE_OWNER}`);
     await admin.query(`create database ${readDatabase} owner ${READ_SIDE_OWNER}`);
-    await migrateWriteDatabase(writeUrl);
+    await migrateWriteSide(writeUrl);
     await migrateReadDatabase(readUrl, 4);
     writePool = new Pool({ connectionString: writeUrl, max: 2 });
     readPool = new Pool({ connectionString: readUrl, max: 2 });
+    verifierWritePool = new Pool({ connectionString: verifierWriteUrl, max: 2 });
+    verifierReadPool = new Pool({ connectionString: verifierReadUrl, max: 2 });
     // pool.end() resolves before its idle connections have closed, so the forced drop below can
     // still terminate one; that is the teardown working, not a failure.
     const ignoreTeardown = () => undefined;
-    writePool.on('error', ignoreTeardown);
-    readPool.on('error', ignoreTeardown);
+    for (const pool of [writePool, readPool, verifierWritePool, verifierReadPool]) pool.on('error', ignoreTeardown);
     await insertWriteSide(writePool);
     await insertReadSide(readPool, contractRows);
   });
 
   afterAll(async () => {
-    await writePool?.end();
-    await readPool?.end();
+    for (const pool of [writePool, readPool, verifierWritePool, verifierReadPool]) await pool?.end();
     if (admin !== undefined) {
       await admin.query(`drop database if exists ${writeDatabase} with (force)`);
       await admin.query(`drop database if exists ${readDatabase} with (force)`);
@@ -206,7 +211,7 @@ describe('verify, against a write and a read database of its own', () => {
 
   describe('npm run verify', () => {
     it('exits 0 and says OK when every row matches', async () => {
-      const run = await runVerifyCli({ VERIFIER_WRITE_DATABASE_URL: writeUrl, VERIFIER_READ_DATABASE_URL: readUrl });
+      const run = await runVerifyCli({ VERIFIER_WRITE_DATABASE_URL: verifierWriteUrl, VERIFIER_READ_DATABASE_URL: verifierReadUrl });
       expect(run.stdout).toMatch(/^OK: all 4 view\(s\) match the contract, 26 row\(s\)$/m);
       expect(run.status).toBe(0);
     });
@@ -214,7 +219,7 @@ describe('verify, against a write and a read database of its own', () => {
     it('exits 1 and prints the view, key, column and both values of a difference', async () => {
       await readPool.query(`update user_contact_view set display_name = 'Bob' where user_id = $1 and contact_user_id = $2`, [U1, U2]);
       try {
-        const run = await runVerifyCli({ VERIFIER_WRITE_DATABASE_URL: writeUrl, VERIFIER_READ_DATABASE_URL: readUrl });
+        const run = await runVerifyCli({ VERIFIER_WRITE_DATABASE_URL: verifierWriteUrl, VERIFIER_READ_DATABASE_URL: verifierReadUrl });
         expect(run.stdout).toContain(
           `user_contact_view (user_id=${U1}, contact_user_id=${U2}) display_name: expected "Bobby", actual "Bob"`,
         );
@@ -227,7 +232,7 @@ describe('verify, against a write and a read database of its own', () => {
 
     it('exits 2 naming the setting when a database cannot be reached or a URL is missing', async () => {
       const unreachable = await runVerifyCli({
-        VERIFIER_WRITE_DATABASE_URL: writeUrl,
+        VERIFIER_WRITE_DATABASE_URL: verifierWriteUrl,
         VERIFIER_READ_DATABASE_URL: stackDatabaseUrl(uniqueName('no_such_db'), 'verifier'),
       });
       expect(unreachable.stderr).toMatch(
