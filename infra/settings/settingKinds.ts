@@ -142,7 +142,9 @@ export function secretList({ minLength, purpose }: { minLength: number; purpose:
         .map((key) => key.trim())
         .filter((key) => key !== '');
       const short = keys.filter((key) => key.length < minLength).length;
-      return short === 0 ? accepted(keys) : refused([], `${label.name}: ${short} of its keys are shorter than ${minLength} characters (${purpose})`);
+      return short === 0
+        ? accepted(keys)
+        : refused([], `${label.name}: ${short} of its keys are shorter than ${minLength} characters (${purpose})`);
     },
     { default: [] },
     [],
@@ -158,7 +160,9 @@ export function originList(): Setting<readonly string[]> {
         .map((origin) => origin.trim())
         .filter((origin) => origin !== '');
       const bad = origins.filter((origin) => !URL.canParse(origin) || new URL(origin).origin !== origin);
-      return bad.length === 0 ? accepted(origins) : refused([], `${label.name}: ${bad.join(', ')} must be origins such as https://app.example.com`);
+      return bad.length === 0
+        ? accepted(origins)
+        : refused([], `${label.name}: ${bad.join(', ')} must be origins such as https://app.example.com`);
     },
     { default: [] },
     [],
@@ -176,7 +180,11 @@ export function addressList(): Setting<readonly string[]> {
       const bad = entries.filter((entry) => {
         const [address = '', bits, extra] = entry.split('/');
         const version = isIP(address);
-        return version === 0 || extra !== undefined || (bits !== undefined && !(/^\d+$/.test(bits) && Number(bits) <= (version === 4 ? 32 : 128)));
+        return (
+          version === 0 ||
+          extra !== undefined ||
+          (bits !== undefined && !(/^\d+$/.test(bits) && Number(bits) <= (version === 4 ? 32 : 128)))
+        );
       });
       return bad.length === 0 ? accepted(entries) : refused([], `${label.name}: ${bad.join(', ')} must be IP addresses or CIDR ranges`);
     },

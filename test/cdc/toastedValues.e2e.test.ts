@@ -82,7 +82,12 @@ async function writeSide<Row>(text: string, values: unknown[]): Promise<Row> {
 
 /** verify, scoped to this test's users, and no dead letter of this group mentions them. */
 async function expectCleanFor(userIds: readonly bigint[]): Promise<void> {
-  const result = await verifyViews({ writeUrl: env.verifierWriteDatabaseUrl, readUrl: env.verifierReadDatabaseUrl, logger, owners: userIds.map(String) });
+  const result = await verifyViews({
+    writeUrl: env.verifierWriteDatabaseUrl,
+    readUrl: env.verifierReadDatabaseUrl,
+    logger,
+    owners: userIds.map(String),
+  });
   expect(result.views.filter((v) => v.missing + v.unexpected + v.differing > 0)).toEqual([]);
   expect(result.matches).toBe(true);
   const letters = await read.query(

@@ -62,7 +62,12 @@ beforeAll(async () => {
   api = await createWriteApiHarness();
   const logger = pino({ level: 'silent' });
   const pool = createQueryPool({ databaseUrl: env.readerDatabaseUrl, poolSize: 2, logger });
-  const app = await createHttpApp({ config: { jwt: TEST_JWT, guards: TEST_GUARDS }, logger, commands: null, queries: createReadModelQueries({ pool }) });
+  const app = await createHttpApp({
+    config: { jwt: TEST_JWT, guards: TEST_GUARDS },
+    logger,
+    commands: null,
+    queries: createReadModelQueries({ pool }),
+  });
   queryApi = { app, pool, baseUrl: await app.listen({ host: '127.0.0.1', port: 0 }) };
   projector = startProjectorProcess({
     PROJECTOR_DATABASE_URL: env.readDatabaseUrl,

@@ -44,7 +44,12 @@ const runRebuild = (args: string[]) => runCli('projector/operations/main.ts', ['
 async function startQueryApi() {
   const logger = pino({ level: 'silent' });
   const pool = createQueryPool({ databaseUrl: env.readerDatabaseUrl, poolSize: 2, logger });
-  const app = await createHttpApp({ config: { jwt: TEST_JWT, guards: TEST_GUARDS }, logger, commands: null, queries: createReadModelQueries({ pool }) });
+  const app = await createHttpApp({
+    config: { jwt: TEST_JWT, guards: TEST_GUARDS },
+    logger,
+    commands: null,
+    queries: createReadModelQueries({ pool }),
+  });
   const baseUrl = await app.listen({ host: '127.0.0.1', port: 0 });
   return { app, baseUrl, close: () => app.close() };
 }

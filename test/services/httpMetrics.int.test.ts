@@ -9,7 +9,12 @@ let app: FastifyInstance;
 let baseUrl = '';
 
 beforeAll(async () => {
-  app = await createHttpApp({ config: { jwt: TEST_JWT, guards: TEST_GUARDS }, logger: pino({ level: 'silent' }), commands: null, queries: null });
+  app = await createHttpApp({
+    config: { jwt: TEST_JWT, guards: TEST_GUARDS },
+    logger: pino({ level: 'silent' }),
+    commands: null,
+    queries: null,
+  });
   baseUrl = await app.listen({ host: '127.0.0.1', port: 0 });
 });
 

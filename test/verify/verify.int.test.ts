@@ -31,7 +31,13 @@ describe('verify, against a write and a read database of its own', () => {
   let verifierReadPool: Pool;
 
   const verify = (owners?: string[]) =>
-    verifyViews({ writePool: verifierWritePool, readPool: verifierReadPool, logger, ...(owners === undefined ? {} : { owners }), fetchSize: 3 });
+    verifyViews({
+      writePool: verifierWritePool,
+      readPool: verifierReadPool,
+      logger,
+      ...(owners === undefined ? {} : { owners }),
+      fetchSize: 3,
+    });
 
   beforeAll(async () => {
     admin = new Client({ connectionString: stackDatabaseUrl('postgres', 'superuser') });
