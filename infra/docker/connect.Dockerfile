@@ -9,8 +9,12 @@ ARG JMX_PROMETHEUS_JAVAAGENT=1.0.1
 # first copy would keep the image's file. These paths are outside every volume.
 ADD --chmod=644 https://repo1.maven.org/maven2/io/prometheus/jmx/jmx_prometheus_javaagent/${JMX_PROMETHEUS_JAVAAGENT}/jmx_prometheus_javaagent-${JMX_PROMETHEUS_JAVAAGENT}.jar /kafka/jmx-exporter/jmx_prometheus_javaagent.jar
 COPY --chmod=644 infra/prometheus/jmx-connect.yaml /kafka/jmx-exporter/jmx-connect.yaml
-# connectors/im-write.json reads the database's address and password from Connect's environment
-# (${env:CDC_DATABASE_HOST} …), so no secret is stored in Connect's config topic.
+# connectors/im-write.json reads the database's address from Connect's environment
+# (${env:CDC_DATABASE_HOST} …); the password goes from CDC_DATABASE_PASSWORD into a password file
+# the driver reads (connect-entrypoint.sh), so no connector configuration holds it.
+COPY --chmod=755 infra/docker/connect-entrypoint.sh /connect-entrypoint.sh
+ENTRYPOINT ["/connect-entrypoint.sh"]
+CMD ["start"]
 ENV CONNECT_CONFIG_PROVIDERS=env \
     CONNECT_CONFIG_PROVIDERS_ENV_CLASS=org.apache.kafka.common.config.provider.EnvVarConfigProvider \
     CONNECT_SCHEDULED_REBALANCE_MAX_DELAY_MS=0 \

@@ -60,14 +60,35 @@ export function createConnectWorker(config: StackConfig, log: Logger) {
     });
   }
 
-  /** What the worker's EnvVarConfigProvider resolves the connector's ${env:CDC_DATABASE_*} from. */
-  const connectorEnv = {
+  /**
+   * What the worker's EnvVarConfigProvider resolves the connector's ${env:CDC_DATABASE_*} from. The
+   * password is not among them: the PostgreSQL driver reads it from a password file, so it is in
+   * no connector configuration, and so in no Debezium message that prints one.
+   */
+  const connectorEnv = () => ({
     CDC_DATABASE_HOST: config.postgres.host,
     CDC_DATABASE_PORT: String(config.postgres.port),
     CDC_DATABASE_USER: PIPELINE_ROLES.cdc.name,
-    CDC_DATABASE_PASSWORD: loadStackSecrets(config.stateDir).roles.cdc,
     CDC_DATABASE_NAME: config.postgres.writeDatabase,
-  };
+    PGPASSFILE: writeCdcPasswordFile(),
+  });
+
+  /** The CDC role's line of a PostgreSQL password file (any database: test connectors use their own), mode 0600. */
+  function writeCdcPasswordFile(): string {
+    const file = path.join(config.stateDir, 'connect', 'pgpass');
+    fs.mkdirSync(path.dirname(file), { recursive: true });
+    const escape = (field: string) => field.replace(/[\\:]/g, (c) => `\\${c}`);
+    const { host, port } = config.postgres;
+    fs.writeFileSync(
+      file,
+      `${escape(host)}:${port}:*:${PIPELINE_ROLES.cdc.name}:${escape(loadStackSecrets(config.stateDir).roles.cdc)}\n`,
+      {
+        mode: 0o600,
+      },
+    );
+    fs.chmodSync(file, 0o600);
+    return file;
+  }
 
   async function restGet(pathname: string): Promise<Response> {
     return fetch(`${url}${pathname}`, { signal: AbortSignal.timeout(5000) });
@@ -100,7 +121,7 @@ export function createConnectWorker(config: StackConfig, log: Logger) {
             'org.apache.kafka.connect.cli.ConnectDistributed',
             propertiesFile,
           ],
-          env: { ...config.inheritedEnv, ...connectorEnv },
+          env: { ...config.inheritedEnv, ...connectorEnv() },
         });
         outcome = 'started';
       }

@@ -1,10 +1,10 @@
 import { spawn, spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import net from 'node:net';
-import os from 'node:os';
 import path from 'node:path';
 import { Client } from 'pg';
 import { compileApps, compiledEntry } from '../../infra/stack/compiledApps';
+import { loadStackConfig } from '../../infra/stack/config';
 import { waitFor } from '../../infra/stack/waitFor';
 import { READ_SIDE_OWNER, stackDatabaseUrl, stackEnv, uniqueName, WRITE_SIDE_OWNER } from '../support/stackEnv';
 
@@ -138,7 +138,10 @@ describe('the compiled start commands', () => {
 
   it('given the compiled projector, when started on its own read database, then it answers /healthz and stops cleanly on SIGTERM', async () => {
     const port = await freePort();
-    const logFile = path.join(os.tmpdir(), `${uniqueName('compiled-projector')}.log`);
+    // Beside the stack's logs, which the run's scan for secrets reads (test/security/secretsInLogs).
+    const logDir = path.join(loadStackConfig().logDir, 'tests');
+    fs.mkdirSync(logDir, { recursive: true });
+    const logFile = path.join(logDir, `${uniqueName('compiled-projector')}.log`);
     const out = fs.openSync(logFile, 'a');
     const child = spawn(process.execPath, [compiledEntry(ROOT, 'projector/main.ts')], {
       cwd: ROOT,
