@@ -93,6 +93,12 @@ describe('loadWriteApiConfig', () => {
     expect(problems.join('\n').includes('too-short-a-key')).toBe(false);
   });
 
+  it('refuses to trust every address as a proxy', () => {
+    expect(problemsOf({ ...valid, HTTP_TRUSTED_PROXIES: '10.0.0.1,::/0' })).toEqual([
+      'HTTP_TRUSTED_PROXIES: ::/0 would trust every address',
+    ]);
+  });
+
   it('lists every bad or missing setting at once, each by name', () => {
     const problems = problemsOf({
       JWT_SECRET: 'short',

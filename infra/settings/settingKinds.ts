@@ -186,7 +186,10 @@ export function addressList(): Setting<readonly string[]> {
           (bits !== undefined && !(/^\d+$/.test(bits) && Number(bits) <= (version === 4 ? 32 : 128)))
         );
       });
-      return bad.length === 0 ? accepted(entries) : refused([], `${label.name}: ${bad.join(', ')} must be IP addresses or CIDR ranges`);
+      if (bad.length > 0) return refused([], `${label.name}: ${bad.join(', ')} must be IP addresses or CIDR ranges`);
+      // Trusting every address would let any client name itself in X-Forwarded-For.
+      const everyone = entries.filter((entry) => entry.endsWith('/0'));
+      return everyone.length === 0 ? accepted(entries) : refused([], `${label.name}: ${everyone.join(', ')} would trust every address`);
     },
     { default: [] },
     [],

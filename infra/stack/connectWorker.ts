@@ -73,9 +73,10 @@ export function createConnectWorker(config: StackConfig, log: Logger) {
     PGPASSFILE: writeCdcPasswordFile(),
   });
 
+  const cdcPasswordFile = path.join(config.stateDir, 'connect', 'pgpass');
   /** The CDC role's line of a PostgreSQL password file (any database: test connectors use their own), mode 0600. */
   function writeCdcPasswordFile(): string {
-    const file = path.join(config.stateDir, 'connect', 'pgpass');
+    const file = cdcPasswordFile;
     fs.mkdirSync(path.dirname(file), { recursive: true });
     const escape = (field: string) => field.replace(/[\\:]/g, (c) => `\\${c}`);
     const { host, port } = config.postgres;
@@ -101,6 +102,12 @@ export function createConnectWorker(config: StackConfig, log: Logger) {
 
     async start(jvm: JvmArtifacts): Promise<'started' | 'reused'> {
       let outcome: 'started' | 'reused' = 'reused';
+      // A worker started by an earlier release has no password file to read: the connector as
+      // registered now would fail to log in, so it starts again with one.
+      if (runningPid(proc) !== undefined && !fs.existsSync(cdcPasswordFile)) {
+        log.warn({ file: cdcPasswordFile }, 'connect restarts to read the CDC password from its file');
+        await stopDaemon(proc, 30_000);
+      }
       if (runningPid(proc) === undefined) {
         if (await portInUse(c.host, c.port)) {
           throw new Error(`port ${c.port} is taken by a process that is not this stack's Connect worker; set STACK_CONNECT_PORT`);

@@ -104,6 +104,10 @@ export function createPipelineApps(config: StackConfig, logger: Logger) {
           HTTP_HOST: '127.0.0.1',
           JWT_SECRET: jwtSecret(),
           ID_WORKER_ID: '1',
+          // Every local client (the workload, chaos, a browser) comes from 127.0.0.1: limits per
+          // address sized for that, unless this shell sets them.
+          RATE_LIMIT_SIGNUPS_PER_MINUTE: config.inheritedEnv.RATE_LIMIT_SIGNUPS_PER_MINUTE ?? '100000',
+          RATE_LIMIT_ADDRESS_COMMANDS_PER_MINUTE: config.inheritedEnv.RATE_LIMIT_ADDRESS_COMMANDS_PER_MINUTE ?? '1000000',
         },
         `${apiUrl}/health`,
         compileFirst,

@@ -43,14 +43,24 @@ export async function registerRequestGuards(app: FastifyInstance, guards: Reques
   await app.register(fastifyHelmet, {
     // A JSON API: no page of its own, so nothing may be loaded or framed on its behalf.
     contentSecurityPolicy: { directives: { defaultSrc: ["'none'"], frameAncestors: ["'none'"] } },
+    frameguard: { action: 'deny' },
   });
   if (guards.corsOrigins.length > 0) {
-    await app.register(fastifyCors, { origin: [...guards.corsOrigins], methods: ['GET', 'POST', 'PUT', 'PATCH', 'DELETE'], maxAge: 600 });
+    await app.register(fastifyCors, {
+      origin: [...guards.corsOrigins],
+      methods: ['GET', 'POST', 'PUT', 'PATCH', 'DELETE'],
+      // A browser client may read when to retry after a 429.
+      exposedHeaders: ['retry-after'],
+      maxAge: 600,
+    });
   }
   await app.register(fastifyRateLimit, { global: false });
 
-  const limit = (key: (request: FastifyRequest) => string, max: number, what: string): Guard => {
-    const count = app.createRateLimit({ max, timeWindow: MINUTE, keyGenerator: key });
+  // Without a key of its own, a limit counts by client address as the plugin normalizes it (an
+  // IPv6 client by its /64: one host's many addresses are one client). Each limit keeps the
+  // counters of its 5000 most recent callers (the plugin's in-process store).
+  const limit = (key: ((request: FastifyRequest) => string) | undefined, max: number, what: string): Guard => {
+    const count = app.createRateLimit({ max, timeWindow: MINUTE, ...(key === undefined ? {} : { keyGenerator: key }) });
     return async (request, reply) => {
       const counted = await count(request);
       if (counted.isAllowed || !counted.isExceeded) return;
@@ -58,7 +68,7 @@ export async function registerRequestGuards(app: FastifyInstance, guards: Reques
       throw new RateLimitedError(what, counted.ttlInSeconds);
     };
   };
-  const byAddress = (request: FastifyRequest) => request.ip;
+  const byAddress = undefined;
   const byUser = (request: FastifyRequest) => request.actorId.toString();
 
   return {

@@ -51,10 +51,6 @@ async function main(argv: readonly string[]): Promise<number> {
   const rng = createSeededRandom(seed);
   const random = () => rng.next();
   const logger = pino({ level: 'warn' });
-  // Every workload user signs up and acts from 127.0.0.1: the services this starts (not ones
-  // already running) count them against limits sized for that, unless set otherwise.
-  process.env.RATE_LIMIT_SIGNUPS_PER_MINUTE ??= '100000';
-  process.env.RATE_LIMIT_ADDRESS_COMMANDS_PER_MINUTE ??= '1000000';
   const config = loadStackConfig();
   const stack = createLocalStack({ config, logger });
   const urls = await stack.start();

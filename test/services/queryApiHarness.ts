@@ -131,7 +131,7 @@ export async function createQueryApiHarness() {
   const get = async (url: string, token?: string): Promise<ApiReply> => {
     const response = await fetch(`${baseUrl}${url}`, token === undefined ? {} : { headers: { authorization: `Bearer ${token}` } });
     const text = await response.text();
-    return { status: response.status, body: text === '' ? undefined : JSON.parse(text), headers: response.headers };
+    return { status: response.status, body: text === '' ? undefined : JSON.parse(text) };
   };
 
   return {

@@ -2,7 +2,7 @@ import { createSigner } from 'fast-jwt';
 import { signingKeyId } from '../../services/http/authentication';
 import type { RequestGuards } from '../../services/http/requestGuards';
 import { stackEnv } from '../support/stackEnv';
-import { createWriteApiHarness, TEST_GUARDS, TEST_JWT, type ApiReply } from './writeApiHarness';
+import { createWriteApiHarness, TEST_GUARDS, TEST_JWT, type ApiReplyWithHeaders } from './writeApiHarness';
 
 /**
  * The API's guards on the stack's im_write: rate limits on sign-up and on commands (per address,
@@ -14,7 +14,7 @@ import { createWriteApiHarness, TEST_GUARDS, TEST_JWT, type ApiReply } from './w
 const guarded = (overrides: Partial<RequestGuards>) => createWriteApiHarness({ guards: { ...TEST_GUARDS, ...overrides } });
 type Harness = Awaited<ReturnType<typeof createWriteApiHarness>>;
 
-const expectRateLimited = (reply: ApiReply, limit: RegExp) => {
+const expectRateLimited = (reply: ApiReplyWithHeaders, limit: RegExp) => {
   expect(reply.status).toBe(429);
   expect(reply.body).toEqual({ error: 'rate_limited', message: expect.stringMatching(limit) });
   expect(Number(reply.headers.get('retry-after'))).toBeGreaterThanOrEqual(1);
@@ -32,7 +32,7 @@ describe('rate limits', () => {
     api = await guarded({ signupsPerAddressPerMinute: 3 });
     const nickname = `limited-${Date.now()}`;
     for (let i = 0; i < 3; i += 1) expect((await api.request('POST', '/users', { body: { nickname } })).status).toBe(201);
-    const fourth = await api.request('POST', '/users', { body: { nickname } });
+    const fourth = await api.requestWithHeaders('POST', '/users', { body: { nickname } });
     expectRateLimited(fourth, /sign-ups from this address/);
     expect(await api.query('select count(*)::int as n from users where nickname = $1', [nickname])).toEqual([{ n: 3 }]);
   });
@@ -41,7 +41,7 @@ describe('rate limits', () => {
     api = await guarded({ commandsPerUserPerMinute: 5 });
     const [ann, bob] = [await api.createUser('ann'), await api.createUser('bob')];
     for (let i = 0; i < 5; i += 1) expect((await api.as(ann).patch(`/users/${ann.id}`, { nickname: `ann${i}` })).status).toBe(200);
-    const sixth = await api.as(ann).patch(`/users/${ann.id}`, { nickname: 'ann-too-many' });
+    const sixth = await api.requestWithHeaders('PATCH', `/users/${ann.id}`, { token: ann.token, body: { nickname: 'ann-too-many' } });
     expectRateLimited(sixth, /commands from this user/);
     expect((await api.as(bob).patch(`/users/${bob.id}`, { nickname: 'bob2' })).status).toBe(200);
     expect(await api.query('select nickname from users where id = $1', [ann.id])).toEqual([{ nickname: 'ann4' }]);
@@ -52,9 +52,12 @@ describe('rate limits', () => {
     const users = [await api.createUser('a'), await api.createUser('b')];
     for (let i = 0; i < 4; i += 1)
       expect((await api.as(users[i % 2]!).patch(`/users/${users[i % 2]!.id}`, { nickname: `n${i}` })).status).toBe(200);
-    expectRateLimited(await api.as(users[1]!).patch(`/users/${users[1]!.id}`, { nickname: 'late' }), /commands from this address/);
     expectRateLimited(
-      await api.request('PATCH', `/users/${users[0]!.id}`, { body: { nickname: 'no-token' } }),
+      await api.requestWithHeaders('PATCH', `/users/${users[1]!.id}`, { token: users[1]!.token, body: { nickname: 'late' } }),
+      /commands from this address/,
+    );
+    expectRateLimited(
+      await api.requestWithHeaders('PATCH', `/users/${users[0]!.id}`, { body: { nickname: 'no-token' } }),
       /commands from this address/,
     );
   });
@@ -69,17 +72,17 @@ describe('headers', () => {
 
   it('given any answer, then it carries the security headers and does not name the server', async () => {
     api = await guarded({});
-    const reply = await api.request('POST', '/users', { body: { nickname: 'headers' } });
+    const reply = await api.requestWithHeaders('POST', '/users', { body: { nickname: 'headers' } });
     expect(reply.headers.get('x-content-type-options')).toBe('nosniff');
     expect(reply.headers.get('content-security-policy')).toContain("default-src 'none'");
-    expect(reply.headers.get('x-frame-options')).toBe('SAMEORIGIN');
+    expect(reply.headers.get('x-frame-options')).toBe('DENY');
     expect(reply.headers.get('strict-transport-security')).toMatch(/max-age=\d+/);
     expect(reply.headers.get('x-powered-by')).toBeNull();
   });
 
   it('given no CORS origins, when a browser asks from another origin, then no CORS header allows it', async () => {
     api = await guarded({});
-    const preflight = await api.request('OPTIONS' as 'GET', '/users', {
+    const preflight = await api.requestWithHeaders('OPTIONS', '/users', {
       headers: { origin: 'https://evil.example', 'access-control-request-method': 'POST' },
     });
     expect(preflight.headers.get('access-control-allow-origin')).toBeNull();
@@ -87,11 +90,11 @@ describe('headers', () => {
 
   it('given a configured origin, then that origin is allowed and another is not', async () => {
     api = await guarded({ corsOrigins: ['https://app.example.com'] });
-    const allowed = await api.request('OPTIONS' as 'GET', '/users', {
+    const allowed = await api.requestWithHeaders('OPTIONS', '/users', {
       headers: { origin: 'https://app.example.com', 'access-control-request-method': 'POST' },
     });
     expect(allowed.headers.get('access-control-allow-origin')).toBe('https://app.example.com');
-    const other = await api.request('OPTIONS' as 'GET', '/users', {
+    const other = await api.requestWithHeaders('OPTIONS', '/users', {
       headers: { origin: 'https://evil.example', 'access-control-request-method': 'POST' },
     });
     expect(other.headers.get('access-control-allow-origin')).toBeNull();

@@ -28,6 +28,10 @@ export interface ApiReply {
   readonly status: number;
   /** Parsed JSON, or undefined for an empty body. */
   readonly body: any;
+}
+
+/** A reply with its headers, for the tests about them (compared whole, a reply is status and body). */
+export interface ApiReplyWithHeaders extends ApiReply {
   readonly headers: Headers;
 }
 
@@ -58,11 +62,11 @@ export async function createWriteApiHarness({
   // dependency the jest transform (ts files only) cannot load.
   const baseUrl = await app.listen({ host: '127.0.0.1', port: 0 });
 
-  const request = async (
-    method: Method,
+  const requestWithHeaders = async (
+    method: Method | 'OPTIONS',
     url: string,
     options: { token?: string; body?: unknown; headers?: Record<string, string> } = {},
-  ): Promise<ApiReply> => {
+  ): Promise<ApiReplyWithHeaders> => {
     const headers: Record<string, string> = { ...options.headers };
     if (options.token !== undefined) headers.authorization = `Bearer ${options.token}`;
     if (options.body !== undefined) headers['content-type'] ??= 'application/json';
@@ -73,6 +77,14 @@ export async function createWriteApiHarness({
     });
     const text = await response.text();
     return { status: response.status, body: text === '' ? undefined : JSON.parse(text), headers: response.headers };
+  };
+  const request = async (
+    method: Method,
+    url: string,
+    options: { token?: string; body?: unknown; headers?: Record<string, string> } = {},
+  ): Promise<ApiReply> => {
+    const { status, body } = await requestWithHeaders(method, url, options);
+    return { status, body };
   };
 
   const createUser = async (nickname = 'user'): Promise<TestUser> => {
@@ -104,6 +116,7 @@ export async function createWriteApiHarness({
     pool,
     baseUrl,
     request,
+    requestWithHeaders,
     createUser,
     as,
     befriend,

@@ -1,7 +1,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
+import { loadStackConfig } from '../../infra/stack/config';
 import { nodeEntryArgs } from '../../infra/stack/nodeEntry';
 
 const ROOT = path.resolve(__dirname, '..', '..');
@@ -17,7 +17,10 @@ export function startProjectorProcess(env: Record<string, string>): {
   logFile: string;
   exited: Promise<number | null>;
 } {
-  const logFile = path.join(os.tmpdir(), `projector-${env.PROJECTOR_GROUP_ID ?? 'test'}-${Date.now()}.log`);
+  // Beside the stack's logs, which the run's scan for secrets reads (test/security/secretsInLogs).
+  const logDir = path.join(loadStackConfig().logDir, 'tests');
+  fs.mkdirSync(logDir, { recursive: true });
+  const logFile = path.join(logDir, `projector-${env.PROJECTOR_GROUP_ID ?? 'test'}-${Date.now()}.log`);
   const out = fs.openSync(logFile, 'a');
   // One process, so SIGKILL kills the projector itself (the tsx CLI would leave its child running).
   const child = spawn(process.execPath, nodeEntryArgs(ROOT, path.join('projector', 'main.ts')), {
