@@ -53,6 +53,13 @@ export interface RoleSetup {
 export function loadMigrationsConfig(env: Environment = process.env) {
   const reader = createSettingsReader('migration settings');
   const s = reader.read(fromEnvironment(env), MIGRATION_SETTINGS);
+  // Both migrator URLs are one role's: the same user and password, on the two databases.
+  if (s.MIGRATOR_WRITE_DATABASE_URL !== '' && s.MIGRATOR_READ_DATABASE_URL !== '') {
+    const [write, read] = [new URL(s.MIGRATOR_WRITE_DATABASE_URL), new URL(s.MIGRATOR_READ_DATABASE_URL)];
+    if (write.username !== read.username || write.password !== read.password) {
+      reader.problem('MIGRATOR_WRITE_DATABASE_URL and MIGRATOR_READ_DATABASE_URL must name the same role with the same password');
+    }
+  }
   let roles: RoleSetup | null = null;
   if (s.ADMIN_DATABASE_URL !== undefined) {
     const passwords: Partial<Record<PipelineRole, string>> = {};
