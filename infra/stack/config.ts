@@ -58,6 +58,8 @@ export interface StackConfig {
   };
   /** Debian's prometheus-postgres-exporter: PostgreSQL's and the replication slot's metrics. */
   readonly postgresExporter: { readonly binary: string; readonly host: string; readonly port: number };
+  /** Apicurio Registry, its schemas kept in its own database on the stack's PostgreSQL. */
+  readonly schemaRegistry: { readonly host: string; readonly port: number; readonly heap: string; readonly database: string };
   /** Debian's Prometheus: scrapes the stack and evaluates infra/prometheus/rules. */
   readonly prometheus: { readonly binary: string; readonly promtool: string; readonly host: string; readonly port: number };
   /** Hash partitions of the read side's contract tables (the projector's READ_PARTITIONS). */
@@ -91,6 +93,8 @@ export interface StackUrls {
   readonly MONITOR_DATABASE_URL: string;
   readonly KAFKA_BROKERS: string;
   readonly CONNECT_URL: string;
+  /** The registry's Confluent-compatible API, as Avro clients and the Connect converter use it. */
+  readonly SCHEMA_REGISTRY_URL: string;
 }
 
 const rootDir = path.resolve(__dirname, '..', '..');
@@ -117,6 +121,8 @@ const SETTINGS = {
   STACK_CONNECT_METRICS_PORT: port(58084),
   STACK_PG_EXPORTER_BIN: text({ default: '/usr/bin/prometheus-postgres-exporter' }),
   STACK_PG_EXPORTER_PORT: port(59187),
+  STACK_REGISTRY_PORT: port(58081),
+  STACK_REGISTRY_HEAP: heap('384m'),
   STACK_PROMETHEUS_BIN: text({ default: '/usr/bin/prometheus' }),
   STACK_PROMETHEUS_PORT: port(59090),
   READ_PARTITIONS: count(16),
@@ -162,6 +168,7 @@ export function loadStackConfig(env: Environment = process.env): StackConfig {
       metricsPort: s.STACK_CONNECT_METRICS_PORT,
     },
     postgresExporter: { binary: s.STACK_PG_EXPORTER_BIN, host: '127.0.0.1', port: s.STACK_PG_EXPORTER_PORT },
+    schemaRegistry: { host: '127.0.0.1', port: s.STACK_REGISTRY_PORT, heap: s.STACK_REGISTRY_HEAP, database: 'im_registry' },
     prometheus: {
       binary: s.STACK_PROMETHEUS_BIN,
       promtool: path.join(path.dirname(s.STACK_PROMETHEUS_BIN), 'promtool'),
@@ -184,6 +191,7 @@ export function loadStackConfig(env: Environment = process.env): StackConfig {
     config.kafka.metricsPort,
     config.connect.metricsPort,
     config.postgresExporter.port,
+    config.schemaRegistry.port,
     config.prometheus.port,
     config.apps.apiPort,
     config.apps.metricsPort,
@@ -209,5 +217,6 @@ export function stackUrls(config: StackConfig, secrets: StackSecrets = loadStack
     MONITOR_DATABASE_URL: dbUrl('monitor', pg.writeDatabase),
     KAFKA_BROKERS: `${config.kafka.host}:${config.kafka.port}`,
     CONNECT_URL: `http://${config.connect.host}:${config.connect.port}`,
+    SCHEMA_REGISTRY_URL: `http://${config.schemaRegistry.host}:${config.schemaRegistry.port}/apis/ccompat/v7`,
   };
 }

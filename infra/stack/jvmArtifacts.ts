@@ -1,4 +1,5 @@
 import { spawnSync } from 'node:child_process';
+import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import type { Logger } from 'pino';
@@ -12,7 +13,11 @@ export interface JvmArtifacts {
   readonly pluginPath: string;
   /** The Prometheus JMX exporter Java agent (Kafka's, Connect's and Debezium's metrics). */
   readonly metricsAgent: string;
+  /** The schema registry's runnable jar (Apicurio Registry, with its lib/ beside it). */
+  readonly registryJar: string;
 }
+
+const MAVEN_CENTRAL = 'https://repo1.maven.org/maven2';
 
 /**
  * Fetches Kafka, Connect and the Debezium plugin from Maven Central through infra/jvm/pom.xml,
@@ -29,7 +34,11 @@ export function ensureJvmArtifacts(config: StackConfig, log: Logger): JvmArtifac
     slf4j: versions.slf4j,
     debezium: versions.debezium,
     jmxPrometheusJavaagent: versions.jmxPrometheusJavaagent,
+    apicurioRegistry: versions.apicurioRegistry,
+    apicurioConverter: versions.apicurioConverter,
   });
+  const registryDir = path.join(cache, 'registry');
+  const registryJar = path.join(registryDir, `apicurio-registry-app-${versions.apicurioRegistry}-runner.jar`);
   const metricsAgent = path.join(cache, 'agents', `jmx_prometheus_javaagent-${versions.jmxPrometheusJavaagent}.jar`);
 
   const expected = [
@@ -37,6 +46,8 @@ export function ensureJvmArtifacts(config: StackConfig, log: Logger): JvmArtifac
     path.join(libs, `connect-runtime-${versions.kafka}.jar`),
     path.join(plugins, 'debezium-connector-postgres', `debezium-connector-postgres-${versions.debezium}.jar`),
     metricsAgent,
+    path.join(plugins, 'apicurio-converter', `apicurio-registry-utils-converter-${versions.apicurioConverter}.jar`),
+    registryJar,
   ];
   const cached = fs.existsSync(stamp) && fs.readFileSync(stamp, 'utf8') === wanted && expected.every((f) => fs.existsSync(f));
   if (!cached) {
@@ -63,6 +74,25 @@ export function ensureJvmArtifacts(config: StackConfig, log: Logger): JvmArtifac
     if (mvn.status !== 0) {
       throw new Error(`maven could not fetch the JVM artifacts (exit ${mvn.status}):\n${mvn.stdout}\n${mvn.stderr}`);
     }
+    const converter = spawnSync(
+      'mvn',
+      [
+        '-B',
+        '-q',
+        '-s',
+        path.join(config.rootDir, 'infra', 'jvm', 'central-only.xml'),
+        '-f',
+        path.join(config.rootDir, 'infra', 'jvm', 'avro-converter', 'pom.xml'),
+        'generate-resources',
+        `-Dstack.cache=${cache}`,
+        `-Dapicurio.converter.version=${versions.apicurioConverter}`,
+      ],
+      { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] },
+    );
+    if (converter.status !== 0) {
+      throw new Error(`maven could not fetch the Avro converter (exit ${converter.status}):\n${converter.stdout}\n${converter.stderr}`);
+    }
+    fetchRegistry(registryDir);
     const missing = expected.filter((f) => !fs.existsSync(f));
     if (missing.length > 0) throw new Error(`maven ran but these are missing: ${missing.join(', ')}`);
     fs.writeFileSync(stamp, wanted);
@@ -70,5 +100,30 @@ export function ensureJvmArtifacts(config: StackConfig, log: Logger): JvmArtifac
   }
 
   const jars = fs.readdirSync(libs).filter((f) => f.endsWith('.jar'));
-  return { classpath: jars.map((j) => path.join(libs, j)).join(':'), pluginPath: plugins, metricsAgent };
+  return { classpath: jars.map((j) => path.join(libs, j)).join(':'), pluginPath: plugins, metricsAgent, registryJar };
+}
+
+/**
+ * The registry's Quarkus distribution from Maven Central, checked against Central's SHA-1 and
+ * unpacked. Fetched directly, not through Maven: the parent POM of this version is not on
+ * Central, so Maven cannot resolve the artifact although the archive is there.
+ */
+function fetchRegistry(dir: string): void {
+  const v = versions.apicurioRegistry;
+  const url = `${MAVEN_CENTRAL}/io/apicurio/apicurio-registry-app/${v}/apicurio-registry-app-${v}-all.tar.gz`;
+  fs.mkdirSync(dir, { recursive: true });
+  const archive = path.join(dir, 'registry.tar.gz');
+  const download = (target: string, from: string) => {
+    const curl = spawnSync('curl', ['-fsSL', '--retry', '3', '-o', target, from], { encoding: 'utf8' });
+    if (curl.status !== 0) throw new Error(`could not download ${from} (curl exit ${curl.status}): ${curl.stderr}`);
+  };
+  download(archive, url);
+  download(`${archive}.sha1`, `${url}.sha1`);
+  const expected = fs.readFileSync(`${archive}.sha1`, 'utf8').trim().split(/\s+/)[0];
+  const actual = crypto.createHash('sha1').update(fs.readFileSync(archive)).digest('hex');
+  if (actual !== expected) throw new Error(`${url}: SHA-1 ${actual}, Maven Central says ${expected}`);
+  const tar = spawnSync('tar', ['-xzf', archive, '-C', dir], { encoding: 'utf8' });
+  if (tar.status !== 0) throw new Error(`could not unpack ${archive}: ${tar.stderr}`);
+  fs.rmSync(archive);
+  fs.rmSync(`${archive}.sha1`);
 }

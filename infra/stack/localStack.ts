@@ -17,6 +17,7 @@ import { createPipelineApps } from './pipelineApps';
 import { createPostgresCluster } from './postgres';
 import { createPostgresExporter } from './postgresExporter';
 import { createPrometheusServer } from './prometheusServer';
+import { createSchemaRegistry } from './schemaRegistry';
 import { checkPrerequisites } from './prerequisites';
 
 /** The embedded local stack: PostgreSQL, Kafka (KRaft), Kafka Connect + Debezium, the CDC connector. */
@@ -27,6 +28,7 @@ export function createLocalStack({ config, logger }: { config: StackConfig; logg
   const connect = createConnectWorker(config, log.child({ part: 'connect' }));
   const postgresExporter = createPostgresExporter(config, log.child({ part: 'postgres-exporter' }));
   const prometheus = createPrometheusServer(config, log.child({ part: 'prometheus' }));
+  const schemaRegistry = createSchemaRegistry(config, log.child({ part: 'schema-registry' }));
   const urls = stackUrls(config);
   const apps = createPipelineApps(config, log);
   const supervisor = createDaemon('supervisor', config.runDir, config.logDir, path.join(config.rootDir, SUPERVISOR_MAIN));
@@ -40,10 +42,22 @@ export function createLocalStack({ config, logger }: { config: StackConfig; logg
   let jvm: JvmArtifacts | undefined;
   const jvmArtifacts = () => (jvm ??= ensureJvmArtifacts(config, log));
 
+  /** Its database first (made by the superuser), then the registry on it. */
+  async function startSchemaRegistry(artifacts: JvmArtifacts): Promise<void> {
+    const admin = await postgres.superClient();
+    try {
+      await schemaRegistry.ensureDatabase(admin);
+    } finally {
+      await admin.end();
+    }
+    await schemaRegistry.start(artifacts);
+  }
+
   function logFiles(): Record<string, string> {
     return {
       postgres: path.join(config.logDir, 'postgres.log'),
       'postgres-exporter': postgresExporter.daemon.logFile,
+      'schema-registry': schemaRegistry.daemon.logFile,
       prometheus: prometheus.daemon.logFile,
       kafka: kafka.daemon.logFile,
       connect: connect.daemon.logFile,
@@ -64,6 +78,7 @@ export function createLocalStack({ config, logger }: { config: StackConfig; logg
     connect,
     postgresExporter,
     prometheus,
+    schemaRegistry,
     apps,
     supervisor,
 
@@ -103,6 +118,7 @@ export function createLocalStack({ config, logger }: { config: StackConfig; logg
           await migrateReadSide(urls.MIGRATOR_READ_DATABASE_URL, config.readPartitions);
           log.info({ host: config.postgres.host, port: config.postgres.port }, 'postgres ready');
           await postgresExporter.start();
+          await startSchemaRegistry(jvm);
         })(),
         kafka.start(jvm),
         prometheus.start(),
@@ -130,6 +146,7 @@ export function createLocalStack({ config, logger }: { config: StackConfig; logg
       if (await connect.stop()) log.info('connect stopped');
       if (await kafka.stop()) log.info('kafka stopped');
       if (await postgresExporter.stop()) log.info('postgres-exporter stopped');
+      if (await schemaRegistry.stop()) log.info('schema registry stopped');
       if (await prometheus.stop()) log.info('prometheus stopped');
       if (postgres.stop()) log.info('postgres stopped');
     },
@@ -152,6 +169,7 @@ export function createLocalStack({ config, logger }: { config: StackConfig; logg
         kafka,
         connect,
         postgresExporter,
+        schemaRegistry,
         prometheus,
         cdc,
         connectorName: connectorDefinition.name,
@@ -174,6 +192,9 @@ export function createLocalStack({ config, logger }: { config: StackConfig; logg
           return;
         case 'postgres-exporter':
           await postgresExporter.start();
+          return;
+        case 'schema-registry':
+          await startSchemaRegistry(jvmArtifacts());
           return;
         case 'prometheus':
           await prometheus.start();

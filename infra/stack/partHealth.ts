@@ -6,6 +6,7 @@ export const PART_NAMES = [
   'connect',
   'connector',
   'postgres-exporter',
+  'schema-registry',
   'prometheus',
   'projector',
   'services',

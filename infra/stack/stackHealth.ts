@@ -10,6 +10,7 @@ import type { PipelineApps } from './pipelineApps';
 import type { PostgresCluster } from './postgres';
 import type { PostgresExporter } from './postgresExporter';
 import type { PrometheusServer } from './prometheusServer';
+import type { SchemaRegistry } from './schemaRegistry';
 
 export interface StackParts {
   readonly config: StackConfig;
@@ -18,6 +19,7 @@ export interface StackParts {
   readonly kafka: KafkaBroker;
   readonly connect: ConnectWorker;
   readonly postgresExporter: PostgresExporter;
+  readonly schemaRegistry: SchemaRegistry;
   readonly prometheus: PrometheusServer;
   readonly cdc: ConnectorHealthProbe;
   readonly connectorName: string;
@@ -34,6 +36,7 @@ export async function probeStackHealth({
   kafka,
   connect,
   postgresExporter,
+  schemaRegistry,
   prometheus,
   cdc,
   connectorName,
@@ -99,6 +102,7 @@ export async function probeStackHealth({
     connectHealth,
     connectorHealthPart,
     await exporterHealth(postgresExporter, logFiles['postgres-exporter'] ?? ''),
+    await registryHealth(schemaRegistry, logFiles['schema-registry'] ?? ''),
     await prometheusHealth(prometheus, logFiles.prometheus ?? ''),
     await appHealth('projector', apps.projector, apps.metricsUrl.replace(/\/metrics$/, '/healthz'), apps.metricsUrl),
     await appHealth('services', apps.services, `${apps.apiUrl}/health`, apps.apiUrl),
@@ -136,6 +140,16 @@ async function exporterHealth(exporter: PostgresExporter, log: string): Promise<
   const answer = await exporter.answers();
   return answer === true
     ? { ...base, state: 'RUNNING', reason: 'answers, pg_up 1', pid }
+    : { ...base, state: 'STALLED', reason: answer, pid };
+}
+
+async function registryHealth(registry: SchemaRegistry, log: string): Promise<PartHealth> {
+  const pid = runningPid(registry.daemon);
+  const base = { name: 'schema-registry' as const, listens: registry.apiUrl, log };
+  if (pid === undefined) return { ...base, state: 'DOWN', reason: 'process not running' };
+  const answer = await registry.answers();
+  return answer === true
+    ? { ...base, state: 'RUNNING', reason: 'ready, its database reachable', pid }
     : { ...base, state: 'STALLED', reason: answer, pid };
 }
 

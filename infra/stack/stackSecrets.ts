@@ -5,12 +5,14 @@ import { PIPELINE_ROLE_KEYS, type PipelineRole } from '../db/pipelineRoles';
 
 /**
  * The stack's secrets, made once per stack and kept in its state folder (secrets.json, mode 0600):
- * the PostgreSQL superuser's password, one password per pipeline role, and the services' token
+ * the PostgreSQL superuser's password, one password per pipeline role, the schema registry's, and the services' token
  * signing key. Nothing else writes them, and no log prints them.
  */
 export interface StackSecrets {
   readonly superuser: string;
   readonly roles: Readonly<Record<PipelineRole, string>>;
+  /** The schema registry's own role, owner of its database. */
+  readonly registry: string;
   readonly jwtSecret: string;
 }
 
@@ -26,13 +28,17 @@ export function loadStackSecrets(stateDir: string): StackSecrets {
   const file = stackSecretsFile(stateDir);
   const stored = fs.existsSync(file) ? (JSON.parse(fs.readFileSync(file, 'utf8')) as Partial<StackSecrets>) : {};
   const complete =
-    stored.superuser !== undefined && stored.jwtSecret !== undefined && PIPELINE_ROLE_KEYS.every((k) => stored.roles?.[k] !== undefined);
+    stored.superuser !== undefined &&
+    stored.jwtSecret !== undefined &&
+    stored.registry !== undefined &&
+    PIPELINE_ROLE_KEYS.every((k) => stored.roles?.[k] !== undefined);
   if (complete) return stored as StackSecrets;
   // A stack made before secrets.json kept its signing key alone; tokens it issued stay valid.
   const legacyJwt = path.join(stateDir, 'jwt-secret');
   const secrets: StackSecrets = {
     superuser: stored.superuser ?? randomSecret(24),
     roles: Object.fromEntries(PIPELINE_ROLE_KEYS.map((k) => [k, stored.roles?.[k] ?? randomSecret(24)])) as Record<PipelineRole, string>,
+    registry: stored.registry ?? randomSecret(24),
     jwtSecret: stored.jwtSecret ?? (fs.existsSync(legacyJwt) ? fs.readFileSync(legacyJwt, 'utf8').trim() : randomSecret(32)),
   };
   fs.mkdirSync(stateDir, { recursive: true });

@@ -9,6 +9,10 @@ export interface Versions {
   readonly postgresql: string;
   readonly node: string;
   readonly jmxPrometheusJavaagent: string;
+  /** Apicurio Registry (Java 17 up to 3.0.x), the schema registry of the Avro format. */
+  readonly apicurioRegistry: string;
+  /** Apicurio's Connect converter (the Avro converter Connect runs), in Connect's plugin path. */
+  readonly apicurioConverter: string;
 }
 
 export const versions: Versions = Object.freeze({
@@ -19,4 +23,6 @@ export const versions: Versions = Object.freeze({
   postgresql: versionsJson.postgresql,
   node: versionsJson.node,
   jmxPrometheusJavaagent: versionsJson.jmxPrometheusJavaagent,
+  apicurioRegistry: versionsJson.apicurioRegistry,
+  apicurioConverter: versionsJson.apicurioConverter,
 });

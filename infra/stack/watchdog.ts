@@ -15,10 +15,20 @@ export interface WatchdogOptions {
 }
 
 /** The parts a dead process is restarted for, in the order they depend on each other. */
-const PROCESSES: readonly PartName[] = ['postgres', 'kafka', 'connect', 'postgres-exporter', 'prometheus', 'projector', 'services'];
+const PROCESSES: readonly PartName[] = [
+  'postgres',
+  'kafka',
+  'schema-registry',
+  'connect',
+  'postgres-exporter',
+  'prometheus',
+  'projector',
+  'services',
+];
 const NEEDS: Partial<Record<PartName, readonly PartName[]>> = {
   connect: ['kafka'],
   'postgres-exporter': ['postgres'],
+  'schema-registry': ['postgres'],
   connector: ['postgres', 'kafka', 'connect'],
   projector: ['postgres', 'kafka'],
   services: ['postgres'],

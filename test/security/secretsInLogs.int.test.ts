@@ -18,6 +18,7 @@ it('given the logs of this test run, then no password, signing key or token is i
   const named: Record<string, string> = {
     "the superuser's password": secrets.superuser,
     "the services' signing key": secrets.jwtSecret,
+    "the schema registry's password": secrets.registry,
     "the tests' signing key": TEST_JWT.secret,
     ...Object.fromEntries(PIPELINE_ROLE_KEYS.map((key) => [`${PIPELINE_ROLES[key].name}'s password`, secrets.roles[key]])),
   };
