@@ -7,17 +7,20 @@ export interface ConnectorDefinition {
   readonly config: Readonly<Record<string, string>>;
 }
 
-export function loadConnectorDefinition(file = path.join(__dirname, 'im-write.json')): ConnectorDefinition {
+export function loadConnectorDefinition(
+  file = path.join(__dirname, 'im-write.json'),
+  { nameless = false }: { nameless?: boolean } = {},
+): ConnectorDefinition {
   const parsed = JSON.parse(fs.readFileSync(file, 'utf8')) as { name?: unknown; config?: unknown };
-  if (typeof parsed.name !== 'string' || typeof parsed.config !== 'object' || parsed.config === null) {
-    throw new Error(`${file}: expected {"name": string, "config": {...}}`);
+  if ((!nameless && typeof parsed.name !== 'string') || typeof parsed.config !== 'object' || parsed.config === null) {
+    throw new Error(`${file}: expected {${nameless ? '' : '"name": string, '}"config": {...}}`);
   }
   const config: Record<string, string> = {};
   for (const [key, value] of Object.entries(parsed.config)) {
     if (typeof value !== 'string') throw new Error(`${file}: config.${key} must be a string (Connect configs are strings)`);
     config[key] = value;
   }
-  return { name: parsed.name, config };
+  return { name: typeof parsed.name === 'string' ? parsed.name : '', config };
 }
 
 /** The same connector under another name (a test's own slot, publication and topics). */
@@ -27,4 +30,19 @@ export function withOverrides(
   overrides: Readonly<Record<string, string>>,
 ): ConnectorDefinition {
   return { name, config: { ...definition.config, ...overrides } };
+}
+
+/** The record formats the pipeline runs in: JSON (Connect's JsonConverter, no schemas) or Avro through the registry. */
+export type CdcFormat = 'json' | 'avro';
+export const CDC_FORMATS: readonly CdcFormat[] = ['json', 'avro'];
+
+/** The connector in a format: JSON is the definition as it is; Avro lays connectors/avro-format.json over it. */
+export function inFormat(
+  definition: ConnectorDefinition,
+  format: CdcFormat,
+  file = path.join(__dirname, 'avro-format.json'),
+): ConnectorDefinition {
+  if (format === 'json') return definition;
+  const overlay = loadConnectorDefinition(file, { nameless: true });
+  return { name: definition.name, config: { ...definition.config, ...overlay.config } };
 }

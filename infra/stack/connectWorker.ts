@@ -71,6 +71,8 @@ export function createConnectWorker(config: StackConfig, log: Logger) {
     CDC_DATABASE_USER: PIPELINE_ROLES.cdc.name,
     CDC_DATABASE_NAME: config.postgres.writeDatabase,
     PGPASSFILE: writeCdcPasswordFile(),
+    // The Avro format's converter (connectors/avro-format.json) talks to the registry's own API.
+    CDC_REGISTRY_URL: `http://${config.schemaRegistry.host}:${config.schemaRegistry.port}/apis/registry/v2`,
   });
 
   const cdcPasswordFile = path.join(config.stateDir, 'connect', 'pgpass');
