@@ -3,6 +3,13 @@ import { accepted, refused, withPresence, type Presence, type Setting } from './
 
 /** The kinds of setting the project's programs read; each problem names the setting. */
 
+/** The entries of a comma list, trimmed, empty ones dropped. */
+const commaList = (raw: string): string[] =>
+  raw
+    .split(',')
+    .map((entry) => entry.trim())
+    .filter((entry) => entry !== '');
+
 export interface TextOptions extends Presence<string> {
   /** What a present value must match, and how a problem says it does not. */
   readonly pattern?: RegExp;
@@ -87,10 +94,7 @@ export function choiceList<const T extends string>(values: readonly T[], presenc
 export function hostPortList(presence: Presence<readonly string[]> = {}): Setting<readonly string[]> {
   return withPresence(
     (raw, label) => {
-      const entries = raw
-        .split(',')
-        .map((entry) => entry.trim())
-        .filter((entry) => entry !== '');
+      const entries = commaList(raw);
       const bad = entries.filter((entry) => !/^[^:\s]+:\d+$/.test(entry));
       if (bad.length > 0)
         return refused(entries, `${label.name} ${bad.length === 1 ? 'entry' : 'entries'} ${bad.join(', ')} must be host:port`);
@@ -137,10 +141,7 @@ export function secret({ minLength, purpose }: { minLength: number; purpose: str
 export function secretList({ minLength, purpose }: { minLength: number; purpose: string }): Setting<readonly string[]> {
   return withPresence(
     (raw, label) => {
-      const keys = raw
-        .split(',')
-        .map((key) => key.trim())
-        .filter((key) => key !== '');
+      const keys = commaList(raw);
       const short = keys.filter((key) => key.length < minLength).length;
       return short === 0
         ? accepted(keys)
@@ -155,10 +156,7 @@ export function secretList({ minLength, purpose }: { minLength: number; purpose:
 export function originList(): Setting<readonly string[]> {
   return withPresence(
     (raw, label) => {
-      const origins = raw
-        .split(',')
-        .map((origin) => origin.trim())
-        .filter((origin) => origin !== '');
+      const origins = commaList(raw);
       const bad = origins.filter((origin) => !URL.canParse(origin) || new URL(origin).origin !== origin);
       return bad.length === 0
         ? accepted(origins)
@@ -173,10 +171,7 @@ export function originList(): Setting<readonly string[]> {
 export function addressList(): Setting<readonly string[]> {
   return withPresence(
     (raw, label) => {
-      const entries = raw
-        .split(',')
-        .map((entry) => entry.trim())
-        .filter((entry) => entry !== '');
+      const entries = commaList(raw);
       const bad = entries.filter((entry) => {
         const [address = '', bits, extra] = entry.split('/');
         const version = isIP(address);
