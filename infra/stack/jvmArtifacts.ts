@@ -54,44 +54,25 @@ export function ensureJvmArtifacts(config: StackConfig, log: Logger): JvmArtifac
     log.info({ kafka: versions.kafka, debezium: versions.debezium }, 'fetching JVM artifacts with maven');
     fs.rmSync(cache, { recursive: true, force: true });
     const started = Date.now();
-    const mvn = spawnSync(
-      'mvn',
-      [
-        '-B',
-        '-q',
-        '-f',
-        path.join(config.rootDir, 'infra', 'jvm', 'pom.xml'),
-        'generate-resources',
-        `-Dstack.cache=${cache}`,
-        `-Dkafka.version=${versions.kafka}`,
-        `-Dscala.version=${versions.scala}`,
-        `-Dslf4j.version=${versions.slf4j}`,
-        `-Ddebezium.version=${versions.debezium}`,
-        `-Djmx.exporter.version=${versions.jmxPrometheusJavaagent}`,
-      ],
-      { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] },
-    );
-    if (mvn.status !== 0) {
-      throw new Error(`maven could not fetch the JVM artifacts (exit ${mvn.status}):\n${mvn.stdout}\n${mvn.stderr}`);
-    }
-    const converter = spawnSync(
-      'mvn',
-      [
-        '-B',
-        '-q',
-        '-s',
-        path.join(config.rootDir, 'infra', 'jvm', 'central-only.xml'),
-        '-f',
-        path.join(config.rootDir, 'infra', 'jvm', 'avro-converter', 'pom.xml'),
-        'generate-resources',
-        `-Dstack.cache=${cache}`,
-        `-Dapicurio.converter.version=${versions.apicurioConverter}`,
-      ],
-      { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] },
-    );
-    if (converter.status !== 0) {
-      throw new Error(`maven could not fetch the Avro converter (exit ${converter.status}):\n${converter.stdout}\n${converter.stderr}`);
-    }
+    const jvmDir = path.join(config.rootDir, 'infra', 'jvm');
+    runMaven('the JVM artifacts', [
+      '-f',
+      path.join(jvmDir, 'pom.xml'),
+      `-Dstack.cache=${cache}`,
+      `-Dkafka.version=${versions.kafka}`,
+      `-Dscala.version=${versions.scala}`,
+      `-Dslf4j.version=${versions.slf4j}`,
+      `-Ddebezium.version=${versions.debezium}`,
+      `-Djmx.exporter.version=${versions.jmxPrometheusJavaagent}`,
+    ]);
+    runMaven('the Avro converter', [
+      '-s',
+      path.join(jvmDir, 'central-only.xml'),
+      '-f',
+      path.join(jvmDir, 'avro-converter', 'pom.xml'),
+      `-Dstack.cache=${cache}`,
+      `-Dapicurio.converter.version=${versions.apicurioConverter}`,
+    ]);
     fetchRegistry(registryDir);
     const missing = expected.filter((f) => !fs.existsSync(f));
     if (missing.length > 0) throw new Error(`maven ran but these are missing: ${missing.join(', ')}`);
@@ -101,6 +82,12 @@ export function ensureJvmArtifacts(config: StackConfig, log: Logger): JvmArtifac
 
   const jars = fs.readdirSync(libs).filter((f) => f.endsWith('.jar'));
   return { classpath: jars.map((j) => path.join(libs, j)).join(':'), pluginPath: plugins, metricsAgent, registryJar };
+}
+
+/** One `mvn generate-resources` of the project's JVM files; a failure says what it was fetching, with Maven's output. */
+function runMaven(what: string, args: readonly string[]): void {
+  const mvn = spawnSync('mvn', ['-B', '-q', ...args, 'generate-resources'], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
+  if (mvn.status !== 0) throw new Error(`maven could not fetch ${what} (exit ${mvn.status}):\n${mvn.stdout}\n${mvn.stderr}`);
 }
 
 /**
