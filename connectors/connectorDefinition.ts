@@ -1,5 +1,6 @@
 import fs from 'node:fs';
 import path from 'node:path';
+import type { CdcFormat } from '../infra/settings/cdcFormatSettings';
 
 /** A connector as stored in connectors/*.json: its name and its Connect config. */
 export interface ConnectorDefinition {
@@ -31,10 +32,6 @@ export function withOverrides(
 ): ConnectorDefinition {
   return { name, config: { ...definition.config, ...overrides } };
 }
-
-/** The record formats the pipeline runs in: JSON (Connect's JsonConverter, no schemas) or Avro through the registry. */
-export type CdcFormat = 'json' | 'avro';
-export const CDC_FORMATS: readonly CdcFormat[] = ['json', 'avro'];
 
 /** The connector in a format: JSON is the definition as it is; Avro lays connectors/avro-format.json over it. */
 export function inFormat(

@@ -12,7 +12,8 @@ import {
   type LogLevel,
 } from '../infra/settings/settingKinds';
 import { optional } from '../infra/settings/setting';
-import { readSettings } from '../infra/settings/settingsReader';
+import { createSettingsReader, readSettings } from '../infra/settings/settingsReader';
+import { CDC_FORMAT_SETTING_NAMES, isAvroName, readCdcFormat, type CdcFormatSettings } from '../infra/settings/cdcFormatSettings';
 import { fromEnvironment, type Environment } from '../infra/settings/settingSources';
 import { PROJECTED_TABLES } from './decode/changeEvent';
 
@@ -39,6 +40,8 @@ export interface ProjectorConfig {
   readonly builderWorkers: number;
   /** Benchmark baseline only: one event per transaction, views built after each. */
   readonly oneEventPerTransaction: boolean;
+  /** The CDC records' format, and for Avro where their schemas are. */
+  readonly cdc: CdcFormatSettings;
 }
 
 const SETTINGS = {
@@ -61,11 +64,21 @@ const SETTINGS = {
 };
 
 /** Every variable `projector/main.ts` reads (deployment files are checked against it). */
-export const PROJECTOR_SETTING_NAMES: readonly string[] = Object.keys(SETTINGS);
+export const PROJECTOR_SETTING_NAMES: readonly string[] = [...Object.keys(SETTINGS), ...CDC_FORMAT_SETTING_NAMES];
 
 export function loadProjectorConfig(env: Environment = process.env): ProjectorConfig {
-  const s = readSettings(fromEnvironment(env), SETTINGS, 'projector settings');
+  const reader = createSettingsReader('projector settings');
+  const source = fromEnvironment(env);
+  const s = reader.read(source, SETTINGS);
+  const cdc = readCdcFormat(reader, source);
+  if (cdc.format === 'avro' && !isAvroName(s.TOPIC_PREFIX)) {
+    reader.problem(
+      `TOPIC_PREFIX=${s.TOPIC_PREFIX} must be an Avro name (letters, digits, '_') when CDC_FORMAT is avro: Debezium names the record schemas after it`,
+    );
+  }
+  reader.check();
   return Object.freeze({
+    cdc,
     readDatabaseUrl: s.PROJECTOR_DATABASE_URL,
     kafkaBrokers: s.KAFKA_BROKERS,
     groupId: s.PROJECTOR_GROUP_ID,

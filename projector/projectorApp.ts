@@ -3,6 +3,7 @@ import { Kafka, Partitioners, type Producer } from 'kafkajs';
 import type { Logger } from 'pino';
 import { sourceTopics, type ProjectorConfig } from './config';
 import { createProjectorRunner } from './consumer/projectorRunner';
+import { changeRecordDecoderFor } from './decode/decoderForFormat';
 import { createSlowViewLog } from './consumer/slowViewLog';
 import { createViewBuilderLoop } from './consumer/viewBuilderLoop';
 import { migrateReadDatabase } from './db/migrateReadDatabase';
@@ -146,6 +147,7 @@ export async function createProjector({
     groupId: config.groupId,
     memberName: config.memberName,
     unappliable,
+    decoder: changeRecordDecoderFor(config.cdc),
     logger,
     metrics,
     onCommitted: () => builder.wake(),

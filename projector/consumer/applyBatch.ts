@@ -1,6 +1,6 @@
 import type { Pool } from 'pg';
 import type { ChangeEvent } from '../decode/changeEvent';
-import { decodeChangeRecord } from '../decode/decodeChangeRecord';
+import { jsonChangeRecords, type ChangeRecordDecoder } from '../decode/changeRecordDecoder';
 import { DecodeError } from '../decode/decodeError';
 import { refChangesForBatch } from '../projection/refChangesForBatch';
 import { applyRefChanges } from '../store/applyRefChanges';
@@ -51,21 +51,24 @@ interface Decoded {
 
 /**
  * Applies one partition's batch in one transaction: reference rows, dirty marks, dead letters
- * and the checkpoint commit together or not at all. Transient database errors are thrown for the
- * caller to retry; an event the store refuses is isolated and dead-lettered.
+ * and the checkpoint commit together or not at all. Transient errors (the database's, a schema
+ * registry that does not answer) are thrown for the caller to retry; an event the store refuses
+ * is isolated and dead-lettered.
  */
 export async function applyBatch(
   pool: Pool,
   group: string,
   claim: PartitionClaim,
   batch: PartitionBatch,
-  unappliable: UnappliablePolicy = 'dead-letter',
+  { unappliable = 'dead-letter', decoder = jsonChangeRecords }: { unappliable?: UnappliablePolicy; decoder?: ChangeRecordDecoder } = {},
 ): Promise<BatchOutcome> {
   const fresh = batch.records.filter((r) => r.offset >= claim.nextOffset);
   const alreadyApplied = batch.records.length - fresh.length;
   const last = fresh[fresh.length - 1];
   if (last === undefined) return { kind: 'nothing-new', alreadyApplied };
 
+  // Before any transaction: a registry that does not answer throws a retriable error here.
+  const decodeChangeRecord = await decoder.forRecords(fresh);
   const decoded: Decoded[] = [];
   const deadLetters: DeadLetter[] = [];
   let skipped = 0;

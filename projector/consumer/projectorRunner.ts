@@ -6,6 +6,7 @@ import { createPartitionClaims } from './partitionClaims';
 import type { DeadLetter } from '../store/deadLetters';
 import { applyBatch, UnappliableEventError, type UnappliablePolicy } from './applyBatch';
 import { retryWithBackoff } from './retryWithBackoff';
+import type { ChangeRecordDecoder } from '../decode/changeRecordDecoder';
 
 export interface ProjectorRunnerOptions {
   readonly pool: Pool;
@@ -26,6 +27,8 @@ export interface ProjectorRunnerOptions {
   readonly oneEventPerTransaction?: { readonly buildViewsNow: () => Promise<void> };
   /** What an event the store refuses does (applyBatch.ts); dead-lettered by default. */
   readonly unappliable?: UnappliablePolicy;
+  /** How the CDC records are read (their format); JSON by default. */
+  readonly decoder?: ChangeRecordDecoder;
   /** How often claimed checkpoints are checked for an operator's move (replay). */
   readonly checkpointRefreshMs?: number;
   /** The source stopped for good; the process should exit so that its supervisor restarts it. */
@@ -53,7 +56,7 @@ export function createProjectorRunner(options: ProjectorRunnerOptions) {
   const retry = {
     signal: stopped.signal,
     onRetry: (error: unknown, attempt: number, delayMs: number) =>
-      log.warn({ err: error, attempt, delayMs: Math.round(delayMs) }, 'database call retried'),
+      log.warn({ err: error, attempt, delayMs: Math.round(delayMs) }, 'retrying after a transient error'),
   };
   const claims = createPartitionClaims({
     pool,
@@ -91,7 +94,11 @@ export function createProjectorRunner(options: ProjectorRunnerOptions) {
     const current = claim;
     let outcome;
     try {
-      outcome = await retryWithBackoff(() => applyBatch(pool, groupId, current, batch, options.unappliable), retry);
+      const batchOptions = {
+        ...(options.unappliable === undefined ? {} : { unappliable: options.unappliable }),
+        ...(options.decoder === undefined ? {} : { decoder: options.decoder }),
+      };
+      outcome = await retryWithBackoff(() => applyBatch(pool, groupId, current, batch, batchOptions), retry);
     } catch (error) {
       // Retrying cannot help an event that cannot be applied: the owner (a rebuild) stops.
       if (error instanceof UnappliableEventError) options.onFatal?.(error);

@@ -11,6 +11,9 @@ export interface RawRecord {
 
 const PROJECTED = new Set<string>(PROJECTED_TABLES);
 
+/** What a record without a value decodes to, in every format. */
+export const TOMBSTONE: DecodedRecord = { kind: 'skip', reason: 'tombstone' };
+
 /**
  * Decodes one Debezium record (JsonConverter, no embedded schema) into a typed change event.
  * Throws DecodeError, naming the record's position, for anything that cannot be applied.
@@ -18,7 +21,7 @@ const PROJECTED = new Set<string>(PROJECTED_TABLES);
 export function decodeChangeRecord(position: RecordPosition, record: RawRecord): DecodedRecord {
   // tombstones.on.delete=false means the connector writes none; one produced by anyone else
   // carries no row, so there is nothing to apply.
-  if (record.value === null || record.value.length === 0) return { kind: 'skip', reason: 'tombstone' };
+  if (record.value === null || record.value.length === 0) return TOMBSTONE;
 
   let envelope: unknown;
   try {
@@ -28,8 +31,15 @@ export function decodeChangeRecord(position: RecordPosition, record: RawRecord):
   }
   if (!isRawRow(envelope)) throw new DecodeError('value is not a JSON object', position);
   // A record produced with embedded schemas wraps the envelope in {schema, payload}.
-  const body = isRawRow(envelope.payload) && 'schema' in envelope ? envelope.payload : envelope;
+  return decodeEnvelope(position, isRawRow(envelope.payload) && 'schema' in envelope ? envelope.payload : envelope);
+}
 
+/**
+ * Decodes a Debezium change envelope ({before, after, source, op}), however it was read (JSON,
+ * Avro), into a typed change event. Integers come as numbers, bigints or int64Value's marked
+ * strings; timestamps as Debezium's ISO strings in both formats.
+ */
+export function decodeEnvelope(position: RecordPosition, body: RawRow): DecodedRecord {
   const source = body.source;
   if (!isRawRow(source)) throw new DecodeError('no source block: not a Debezium change event', position);
   const table = source.table;

@@ -11,6 +11,7 @@ import { showChain } from './chainCommand';
 import { createOpsAdmin } from './opsAdmin';
 import { formatPartitionLag, partitionLagJson } from './partitionLag';
 import { replayDeadLetters } from './replayDeadLetters';
+import { changeRecordDecoderFor } from '../decode/decoderForFormat';
 import { runRebuildCommand } from './rebuildCommand';
 import { parseReplayOptions, runReplay, type ReplayOptions } from './replayCommand';
 
@@ -134,7 +135,7 @@ async function main(argv: string[]): Promise<number> {
             console.error('name the dead letters to replay (ids from `npm run projector -- dead-letters`) or --all');
             return 2;
           }
-          const outcomes = await replayDeadLetters(pool, ids);
+          const outcomes = await replayDeadLetters(pool, ids, changeRecordDecoderFor(config.cdc));
           for (const o of outcomes)
             console.log(`${String(o.id).padStart(6)} ${o.position.padEnd(40)} ${o.result}${o.error === undefined ? '' : `: ${o.error}`}`);
           console.log(

@@ -1,7 +1,8 @@
 import { SchemaRegistry, SchemaType } from '@kafkajs/confluent-schema-registry';
 import { Kafka, logLevel } from 'kafkajs';
 import { Client } from 'pg';
-import { CDC_FORMATS, inFormat, loadConnectorDefinition, withOverrides } from '../../connectors/connectorDefinition';
+import { inFormat, loadConnectorDefinition, withOverrides } from '../../connectors/connectorDefinition';
+import { CDC_FORMATS } from '../../infra/settings/cdcFormatSettings';
 import { createConnectorRegistry } from '../../connectors/connectorRegistry';
 import { ensurePublication } from '../../infra/db/pipelineRoles';
 import { cdcTablesOf } from '../../infra/jobs/pipelineMigrations';

@@ -3,6 +3,7 @@ import { Client } from 'pg';
 import { loadStackConfig } from '../../infra/stack/config';
 import { createLocalStack } from '../../infra/stack/localStack';
 import { stackEnv, uniqueName } from '../support/stackEnv';
+import { createRegistrySchemas, SchemaRefusedError, SchemaRegistryUnavailableError } from '../../projector/decode/registrySchemas';
 
 /**
  * The schema registry of the Avro format in the local stack: Connect has its converter, it answers
@@ -38,11 +39,37 @@ it('given a schema registered, when the registry restarts, then the same id stil
 
   const stack = createLocalStack({ config: loadStackConfig(), logger: pino({ level: 'warn' }) });
   expect(await stack.schemaRegistry.stop()).toBe(true);
+  // What the projector's schema lookup says meanwhile: the registry's fault, to be retried.
+  const whileDown = await createRegistrySchemas({ url: registryUrl(), timeoutMs: 2_000 })
+    .get(id)
+    .catch((error: unknown) => error);
+  expect(whileDown).toBeInstanceOf(SchemaRegistryUnavailableError);
+  expect((whileDown as SchemaRegistryUnavailableError).retriable).toBe(true);
   await stack.startPart('schema-registry');
 
   const found = await fetch(`${registryUrl()}/schemas/ids/${id}`);
   expect(found.status).toBe(200);
   expect(JSON.parse(((await found.json()) as { schema: string }).schema)).toEqual(schema);
+  const type = await createRegistrySchemas({ url: registryUrl() }).get(id);
+  expect(type.fromBuffer(type.toBuffer({ id: 2n ** 62n + 1n }))).toEqual(expect.objectContaining({ id: 2n ** 62n + 1n }));
+});
+
+it('given an id the registry does not have, or a schema that is not Avro, then the lookup refuses it (not retriable), naming the id', async () => {
+  const schemas = createRegistrySchemas({ url: registryUrl() });
+  const unknown = await schemas.get(2_000_000_000).catch((error: unknown) => error);
+  expect(unknown).toBeInstanceOf(SchemaRefusedError);
+  expect((unknown as SchemaRefusedError).retriable).toBe(false);
+  expect((unknown as Error).message).toContain('schema id 2000000000 is not in the registry');
+
+  const subject = `${uniqueName('registry_json')}-value`;
+  const registered = await fetch(`${registryUrl()}/subjects/${subject}/versions`, {
+    method: 'POST',
+    headers: json,
+    body: JSON.stringify({ schemaType: 'JSON', schema: JSON.stringify({ type: 'object', properties: { id: { type: 'integer' } } }) }),
+  });
+  expect(registered.status).toBe(200);
+  const { id } = (await registered.json()) as { id: number };
+  await expect(schemas.get(id)).rejects.toThrow(`schema id ${id} is a JSON schema, not Avro`);
 });
 
 it('given its database, then it is the registry’s own: no pipeline role may connect to it', async () => {
