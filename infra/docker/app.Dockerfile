@@ -29,10 +29,10 @@ ENV NODE_ENV=production
 COPY --from=production-dependencies /app/node_modules node_modules
 COPY --from=build /app/dist dist
 COPY package.json ./
-# What the compiled code reads beside itself: SQL migrations and the connector's definition.
+# What the compiled code reads beside itself: SQL migrations and the connector's definition (and its Avro format).
 COPY services/db/migrations dist/services/db/migrations
 COPY projector/db/migrations dist/projector/db/migrations
-COPY connectors/im-write.json dist/connectors/im-write.json
+COPY connectors/im-write.json connectors/avro-format.json dist/connectors/
 USER node
 ENTRYPOINT ["/usr/bin/tini", "--"]
 CMD ["node", "dist/projector/main.js"]

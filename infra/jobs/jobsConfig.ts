@@ -3,6 +3,7 @@ import { hostPortList, httpUrl, integer, postgresUrl } from '../settings/setting
 import { createSettingsReader, readSettings } from '../settings/settingsReader';
 import { fromEnvironment, type Environment } from '../settings/settingSources';
 import { PIPELINE_ROLES, type PipelineRole } from '../db/pipelineRoles';
+import { CDC_FORMAT_SETTING_NAMES, readCdcFormat } from '../settings/cdcFormatSettings';
 
 /** The one-shot jobs' settings (migrations, connector registration), read once; names as `npm run stack -- env`. */
 
@@ -43,7 +44,7 @@ const REGISTRATION_SETTINGS = {
 
 /** Every variable each job reads (deployment files are checked against them). */
 export const MIGRATION_SETTING_NAMES: readonly string[] = Object.keys(MIGRATION_SETTINGS);
-export const REGISTRATION_SETTING_NAMES: readonly string[] = Object.keys(REGISTRATION_SETTINGS);
+export const REGISTRATION_SETTING_NAMES: readonly string[] = [...Object.keys(REGISTRATION_SETTINGS), ...CDC_FORMAT_SETTING_NAMES];
 
 export interface RoleSetup {
   readonly adminDatabaseUrl: string;
@@ -87,7 +88,12 @@ export function loadMigrationsConfig(env: Environment = process.env) {
   });
 }
 
+/** What the registration job reads; CDC_FORMAT picks the converters the connector is registered with. */
 export function loadRegistrationConfig(env: Environment = process.env) {
-  const s = readSettings(fromEnvironment(env), REGISTRATION_SETTINGS, 'connector settings');
-  return Object.freeze({ connectUrl: s.CONNECT_URL, kafkaBrokers: [...s.KAFKA_BROKERS] });
+  const reader = createSettingsReader('connector settings');
+  const source = fromEnvironment(env);
+  const s = reader.read(source, REGISTRATION_SETTINGS);
+  const { format } = readCdcFormat(reader, source);
+  reader.check();
+  return Object.freeze({ connectUrl: s.CONNECT_URL, kafkaBrokers: [...s.KAFKA_BROKERS], format });
 }

@@ -1,6 +1,6 @@
 /**
  * One-shot job: makes the CDC topics that do not exist yet, registers connectors/im-write.json
- * with Connect by the same idempotent `PUT /connectors/<name>/config` as the local stack, restarts
+ * (with connectors/avro-format.json laid over it when CDC_FORMAT=avro) with Connect by the same idempotent `PUT /connectors/<name>/config` as the local stack, restarts
  * it if an earlier attempt left it FAILED (a PUT of the same config changes nothing), waits until
  * it runs, then exits 0. The database address and password reach Connect as its own environment
  * (`${env:CDC_DATABASE_*}`).
@@ -9,14 +9,14 @@ import { inspect } from 'node:util';
 import { Kafka, logLevel } from 'kafkajs';
 import pino from 'pino';
 import { ensureCdcTopics } from '../../connectors/cdcTopics';
-import { loadConnectorDefinition } from '../../connectors/connectorDefinition';
+import { inFormat, loadConnectorDefinition } from '../../connectors/connectorDefinition';
 import { createConnectorRegistry } from '../../connectors/connectorRegistry';
 import { loadRegistrationConfig } from './jobsConfig';
 
 async function main(): Promise<void> {
   const log = pino({ base: { job: 'register-connector' } });
-  const { connectUrl, kafkaBrokers } = loadRegistrationConfig();
-  const definition = loadConnectorDefinition();
+  const { connectUrl, kafkaBrokers, format } = loadRegistrationConfig();
+  const definition = inFormat(loadConnectorDefinition(), format);
   const admin = new Kafka({ clientId: 'register-connector', brokers: kafkaBrokers, logLevel: logLevel.NOTHING }).admin();
   await admin.connect();
   try {

@@ -7,26 +7,31 @@ import type { SettingSource } from './settingSources';
 export type CdcFormat = 'json' | 'avro';
 export const CDC_FORMATS: readonly CdcFormat[] = ['json', 'avro'];
 
-/** The format, with where Avro's schemas are read (a Confluent-compatible API such as Apicurio's `/apis/ccompat/v7`). */
-export type CdcFormatSettings = { readonly format: 'json' } | { readonly format: 'avro'; readonly schemaRegistryUrl: string };
+/**
+ * The format the connector writes, and where Avro's schemas are read (a Confluent-compatible API such
+ * as Apicurio's `/apis/ccompat/v7`): required for Avro, optional for JSON (a reader that knows it
+ * still reads the Avro records a topic kept from before a switch back to JSON).
+ */
+export interface CdcFormatSettings {
+  readonly format: CdcFormat;
+  readonly schemaRegistryUrl: string | undefined;
+}
 
 /** The settings that pick the format, for every part that reads CDC records or registers the connector. */
 export const CDC_FORMAT_SETTING_NAMES = ['CDC_FORMAT', 'SCHEMA_REGISTRY_URL'] as const;
 
-/** CDC_FORMAT (json by default) and, for avro, SCHEMA_REGISTRY_URL, which it then requires. */
+/** CDC_FORMAT (json by default) and SCHEMA_REGISTRY_URL, which avro requires. */
 export function readCdcFormat(reader: SettingsReader, source: SettingSource): CdcFormatSettings {
   const s = reader.read(source, {
     CDC_FORMAT: oneOf(CDC_FORMATS, { default: 'json' }),
     SCHEMA_REGISTRY_URL: optional(httpUrl()),
   });
-  if (s.CDC_FORMAT === 'json') return Object.freeze({ format: 'json' });
-  if (s.SCHEMA_REGISTRY_URL === undefined) {
+  if (s.CDC_FORMAT === 'avro' && s.SCHEMA_REGISTRY_URL === undefined) {
     reader.problem(
       `${source.label('SCHEMA_REGISTRY_URL').name} is required when CDC_FORMAT is avro (the registry's Confluent-compatible API)`,
     );
-    return Object.freeze({ format: 'avro', schemaRegistryUrl: '' });
   }
-  return Object.freeze({ format: 'avro', schemaRegistryUrl: s.SCHEMA_REGISTRY_URL.replace(/\/+$/, '') });
+  return Object.freeze({ format: s.CDC_FORMAT, schemaRegistryUrl: s.SCHEMA_REGISTRY_URL?.replace(/\/+$/, '') });
 }
 
 /** Debezium names Avro record schemas after the topic prefix: Avro names allow letters, digits and '_' only. */

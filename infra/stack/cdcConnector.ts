@@ -1,7 +1,7 @@
 import type { Logger } from 'pino';
 import { Client } from 'pg';
 import { ensureCdcTopics } from '../../connectors/cdcTopics';
-import { loadConnectorDefinition } from '../../connectors/connectorDefinition';
+import { inFormat, loadConnectorDefinition } from '../../connectors/connectorDefinition';
 import { createConnectorRegistry } from '../../connectors/connectorRegistry';
 import { readCdcRecovery } from './cdcRecoveryState';
 import type { StackUrls } from './config';
@@ -14,7 +14,8 @@ import { withKafkaAdmin } from './withKafkaAdmin';
  */
 export function createCdcConnector(urls: StackUrls, stateDir: string, log: Logger) {
   const registry = createConnectorRegistry({ connectUrl: urls.CONNECT_URL });
-  const definition = loadConnectorDefinition();
+  // The format's converters laid over connectors/im-write.json (connectors/avro-format.json for Avro).
+  const definition = inFormat(loadConnectorDefinition(), urls.CDC_FORMAT);
   /** A client on the connector's database, made for one piece of work and closed after it. */
   async function writeClient(): Promise<Client> {
     const client = new Client({ connectionString: urls.CDC_DATABASE_URL, connectionTimeoutMillis: 5000 });

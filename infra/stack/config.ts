@@ -3,7 +3,9 @@ import { chooseStateDir, type StateDirChoice } from './stateDir';
 import { PIPELINE_ROLES, type PipelineRole } from '../db/pipelineRoles';
 import { loadStackSecrets, type StackSecrets } from './stackSecrets';
 import { optional } from '../settings/setting';
-import { integer, logLevel, text, type LogLevel } from '../settings/settingKinds';
+import { integer, logLevel, oneOf, text, type LogLevel } from '../settings/settingKinds';
+import { CDC_FORMATS, type CdcFormat } from '../settings/cdcFormatSettings';
+import { stackCdcFormat } from './stackFormat';
 import { createSettingsReader } from '../settings/settingsReader';
 import { fromEnvironment, type Environment } from '../settings/settingSources';
 import { versions } from './versions';
@@ -23,6 +25,8 @@ export interface StackConfig {
    */
   readonly stateDir: string;
   readonly stateDirWhy: StateDirChoice['why'];
+  /** The format the connector writes and the projector reads (stackFormat.ts). */
+  readonly cdcFormat: CdcFormat;
   readonly jvmCacheDir: string;
   readonly logDir: string;
   readonly runDir: string;
@@ -95,6 +99,8 @@ export interface StackUrls {
   readonly CONNECT_URL: string;
   /** The registry's Confluent-compatible API, as Avro clients and the Connect converter use it. */
   readonly SCHEMA_REGISTRY_URL: string;
+  /** Not a URL, but read beside them by every part that reads CDC records. */
+  readonly CDC_FORMAT: CdcFormat;
 }
 
 const rootDir = path.resolve(__dirname, '..', '..');
@@ -130,6 +136,7 @@ const SETTINGS = {
   STACK_METRICS_PORT: port(9464),
   STACK_SUPERVISE_SECONDS: count(5),
   LOG_LEVEL: logLevel(),
+  CDC_FORMAT: optional(oneOf(CDC_FORMATS)),
 };
 
 export function loadStackConfig(env: Environment = process.env): StackConfig {
@@ -140,6 +147,7 @@ export function loadStackConfig(env: Environment = process.env): StackConfig {
     rootDir,
     stateDir,
     stateDirWhy,
+    cdcFormat: stackCdcFormat(stateDir, s.CDC_FORMAT),
     jvmCacheDir: path.join(stateDir, 'jvm'),
     logDir: path.join(stateDir, 'logs'),
     runDir: path.join(stateDir, 'run'),
@@ -218,5 +226,6 @@ export function stackUrls(config: StackConfig, secrets: StackSecrets = loadStack
     KAFKA_BROKERS: `${config.kafka.host}:${config.kafka.port}`,
     CONNECT_URL: `http://${config.connect.host}:${config.connect.port}`,
     SCHEMA_REGISTRY_URL: `http://${config.schemaRegistry.host}:${config.schemaRegistry.port}/apis/ccompat/v7`,
+    CDC_FORMAT: config.cdcFormat,
   };
 }

@@ -14,6 +14,8 @@ import { probeStackHealth } from './stackHealth';
 import { ensureJvmArtifacts, type JvmArtifacts } from './jvmArtifacts';
 import { createKafkaBroker } from './kafkaBroker';
 import { createPipelineApps } from './pipelineApps';
+import { recordStackCdcFormat } from './stackFormat';
+import { createRecordValueReader } from '../../connectors/recordValues';
 import { createPostgresCluster } from './postgres';
 import { createPostgresExporter } from './postgresExporter';
 import { createPrometheusServer } from './prometheusServer';
@@ -125,6 +127,7 @@ export function createLocalStack({ config, logger }: { config: StackConfig; logg
       ]);
       await connect.start(jvm);
       await registerConnector();
+      recordStackCdcFormat(config.stateDir, config.cdcFormat);
       log.info(
         { connector: connectorDefinition.name, stateDir: config.stateDir, why: config.stateDirWhy, ms: Date.now() - started },
         'stack up',
@@ -241,6 +244,7 @@ export function createLocalStack({ config, logger }: { config: StackConfig; logg
         readDatabaseUrl: urls.PROJECTOR_DATABASE_URL,
         writeClient,
         terminateSlotHolder: (pid) => this.terminateSlotHolder(pid),
+        values: createRecordValueReader({ schemaRegistryUrl: urls.SCHEMA_REGISTRY_URL }),
       });
     },
 

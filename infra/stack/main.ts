@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import { parseArgs } from 'node:util';
 import pino from 'pino';
 import pretty from 'pino-pretty';
-import { loadConnectorDefinition } from '../../connectors/connectorDefinition';
+import { createRecordValueReader } from '../../connectors/recordValues';
 import { loadProjectorConfig, sourceTopics } from '../../projector/config';
 import { createReadPool } from '../../projector/db/readPool';
 import { showChain } from '../../projector/operations/chainCommand';
@@ -120,7 +120,7 @@ async function main(argv: readonly string[]): Promise<number> {
         args: [...rest],
         options: { tables: { type: 'string' }, timeout: { type: 'string', default: '3600' } },
       });
-      const definition = loadConnectorDefinition();
+      const definition = stack.connectorDefinition;
       let tables: string[];
       try {
         if (!/^[1-9]\d{0,6}$/.test(values.timeout ?? '')) throw new Error(`--timeout ${values.timeout}: a number of seconds`);
@@ -136,6 +136,7 @@ async function main(argv: readonly string[]): Promise<number> {
           kafkaBrokers: stack.urls.KAFKA_BROKERS,
           log: (line) => console.log(line),
           timeoutMs: Number(values.timeout) * 1000,
+          values: createRecordValueReader({ schemaRegistryUrl: stack.urls.SCHEMA_REGISTRY_URL }),
         },
         tables,
       );

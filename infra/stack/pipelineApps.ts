@@ -86,7 +86,14 @@ export function createPipelineApps(config: StackConfig, logger: Logger) {
           projector,
           projectorMain,
           config.apps.metricsPort,
-          { ...common, PROJECTOR_DATABASE_URL: urls.PROJECTOR_DATABASE_URL, METRICS_PORT: String(config.apps.metricsPort) },
+          {
+            ...common,
+            PROJECTOR_DATABASE_URL: urls.PROJECTOR_DATABASE_URL,
+            METRICS_PORT: String(config.apps.metricsPort),
+            CDC_FORMAT: urls.CDC_FORMAT,
+            // In JSON too: a topic keeps the Avro records of a time the stack ran in Avro.
+            SCHEMA_REGISTRY_URL: urls.SCHEMA_REGISTRY_URL,
+          },
           `http://127.0.0.1:${config.apps.metricsPort}/healthz`,
           compileFirst,
         );

@@ -4,7 +4,7 @@ import type { Client } from 'pg';
 import { cdcTopics } from '../../connectors/cdcTopics';
 import type { ConnectorDefinition } from '../../connectors/connectorDefinition';
 import type { ConnectorRegistry } from '../../connectors/connectorRegistry';
-import { parseLosslessJson } from '../../projector/decode/parseLosslessJson';
+import type { RecordValueReader } from '../../connectors/recordValues';
 import { createReadPool } from '../../projector/db/readPool';
 import { readCheckpoints } from '../../projector/store/checkpoints';
 import { recordCdcRecovery } from '../../projector/store/cdcRecoveryLog';
@@ -28,6 +28,8 @@ export interface RecoverCdcDeps {
   readonly projectorGroup: string;
   readonly log: (line: string) => void;
   readonly timeoutMs: number;
+  /** Reads notifications and change records in the format the connector writes. */
+  readonly values: RecordValueReader;
   /** Recover even though the slot is not lost (a slot dropped by hand, a suspected gap). */
   readonly force?: boolean;
 }
@@ -88,10 +90,19 @@ export async function recoverCdc(deps: RecoverCdcDeps): Promise<number> {
       const snapshot =
         notificationTopic === undefined
           ? 'COMPLETED'
-          : await followInitialSnapshot(admin, kafka, notificationTopic, state.before[notificationTopic] ?? {}, deadline, log, async () => {
-              const now = await registry.status(name).catch(() => undefined);
-              return [...(now?.tasks ?? [])].some((t) => t.state === 'FAILED');
-            });
+          : await followInitialSnapshot(
+              admin,
+              kafka,
+              deps.values,
+              notificationTopic,
+              state.before[notificationTopic] ?? {},
+              deadline,
+              log,
+              async () => {
+                const now = await registry.status(name).catch(() => undefined);
+                return [...(now?.tasks ?? [])].some((t) => t.state === 'FAILED');
+              },
+            );
       if (snapshot === 'TIMEOUT') {
         log('the snapshot did not complete within the timeout; run recover-cdc again to go on waiting');
         return 1;
@@ -107,7 +118,7 @@ export async function recoverCdc(deps: RecoverCdcDeps): Promise<number> {
         writeCdcRecovery(stateDir, state);
         continue;
       }
-      const snapshotLsn = await snapshotReadLsn(admin, kafka, topics, state.before, deadline);
+      const snapshotLsn = await snapshotReadLsn(admin, kafka, deps.values, topics, state.before, deadline);
       if (snapshotLsn === null) {
         log('no snapshot read reached Kafka within the timeout; run recover-cdc again to go on waiting');
         return 1;
@@ -172,6 +183,7 @@ type SnapshotEnd = 'COMPLETED' | 'SKIPPED' | 'FAILED' | 'TIMEOUT';
 async function followInitialSnapshot(
   admin: Admin,
   kafka: Kafka,
+  values: RecordValueReader,
   topic: string,
   from: Readonly<Record<string, string>>,
   deadline: number,
@@ -192,7 +204,7 @@ async function followInitialSnapshot(
     }
     return drained();
   };
-  await readFrom(kafka, [topic], { [topic]: from }, deadline, stop, (message, partition) => {
+  await readFrom(kafka, [topic], { [topic]: from }, deadline, stop, values, (message, partition) => {
     read.set(String(partition), BigInt(message.offset) + 1n);
     const n = parseNotification(message.value);
     if (n !== null && n.aggregateType === 'Initial Snapshot') {
@@ -214,6 +226,7 @@ async function followInitialSnapshot(
 async function snapshotReadLsn(
   admin: Admin,
   kafka: Kafka,
+  values: RecordValueReader,
   topics: readonly string[],
   from: TopicOffsets,
   deadline: number,
@@ -226,7 +239,7 @@ async function snapshotReadLsn(
     );
     let highest: bigint | null = null;
     if (remaining.size > 0) {
-      await readFrom(kafka, [heartbeatTable], from, deadline, noStop, (message, partition) => {
+      await readFrom(kafka, [heartbeatTable], from, deadline, noStop, values, (message, partition) => {
         const lsn = readLsn(message.value);
         if (lsn !== null && (highest === null || lsn > highest)) highest = lsn;
         if (BigInt(message.offset) + 1n >= BigInt(remaining.get(String(partition)) ?? '0')) remaining.delete(String(partition));
@@ -236,7 +249,7 @@ async function snapshotReadLsn(
     if (highest !== null) return highest;
   }
   let first: bigint | null = null;
-  await readFrom(kafka, topics, from, deadline, noStop, (message) => {
+  await readFrom(kafka, topics, from, deadline, noStop, values, (message) => {
     first = readLsn(message.value);
     return first !== null;
   });
@@ -246,9 +259,9 @@ async function snapshotReadLsn(
 const noStop = async () => false;
 
 /** A snapshot read's LSN, or null for any other record. */
-function readLsn(value: Buffer | null): bigint | null {
-  if (value === null) return null;
-  const parsed = parseLosslessJson(value.toString('utf8')) as { payload?: ChangeValue } & ChangeValue;
+function readLsn(value: unknown): bigint | null {
+  if (typeof value !== 'object' || value === null) return null;
+  const parsed = value as { payload?: ChangeValue } & ChangeValue;
   const change = parsed.payload ?? parsed;
   return change.op === 'r' && typeof change.source?.lsn === 'bigint' ? change.source.lsn : null;
 }
@@ -268,7 +281,8 @@ async function readFrom(
   from: TopicOffsets,
   deadline: number,
   stop: () => Promise<boolean>,
-  found: (message: { readonly value: Buffer | null; readonly offset: string }, partition: number) => boolean,
+  values: RecordValueReader,
+  found: (message: { readonly value: unknown; readonly offset: string }, partition: number) => boolean,
 ): Promise<void> {
   const groupId = `stack-recover-cdc-${process.pid}-${Date.now()}`;
   const consumer = kafka.consumer({ groupId });
@@ -292,7 +306,7 @@ async function readFrom(
       eachMessage: async ({ topic, partition, message }) => {
         // Seeking is only a shortcut: whatever was fetched before it is skipped here.
         if (BigInt(message.offset) < BigInt(from[topic]?.[String(partition)] ?? '0')) return;
-        if (found(message, partition)) done();
+        if (found({ value: await values(message.value), offset: message.offset }, partition)) done();
       },
     });
     await finished;

@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { Kafka, logLevel } from 'kafkajs';
 import { Client } from 'pg';
 import type { ConnectorDefinition } from '../../connectors/connectorDefinition';
+import type { RecordValueReader } from '../../connectors/recordValues';
 
 /**
  * `npm run stack -- resnapshot [--tables a,b]`: an incremental snapshot through Debezium's
@@ -65,19 +66,15 @@ export function chooseTables(definition: ConnectorDefinition, asked: string | un
   return chosen;
 }
 
-/** One notification record's value (schemaless JSON), or null for anything else on the topic. */
-export function parseNotification(value: Buffer | null): SnapshotNotification | null {
-  if (value === null) return null;
-  try {
-    const parsed = JSON.parse(value.toString('utf8')) as Record<string, unknown>;
-    const body = (typeof parsed.payload === 'object' && parsed.payload !== null ? parsed.payload : parsed) as Record<string, unknown>;
-    if (typeof body.id !== 'string' || typeof body.type !== 'string') return null;
-    const data =
-      typeof body.additional_data === 'object' && body.additional_data !== null ? (body.additional_data as Record<string, string>) : {};
-    return { id: body.id, aggregateType: String(body.aggregate_type ?? ''), type: body.type, data };
-  } catch {
-    return null;
-  }
+/** One notification record's value (as createRecordValueReader gives it), or null for anything else on the topic. */
+export function parseNotification(value: unknown): SnapshotNotification | null {
+  if (typeof value !== 'object' || value === null) return null;
+  const parsed = value as Record<string, unknown>;
+  const body = (typeof parsed.payload === 'object' && parsed.payload !== null ? parsed.payload : parsed) as Record<string, unknown>;
+  if (typeof body.id !== 'string' || typeof body.type !== 'string') return null;
+  const data =
+    typeof body.additional_data === 'object' && body.additional_data !== null ? (body.additional_data as Record<string, string>) : {};
+  return { id: body.id, aggregateType: String(body.aggregate_type ?? ''), type: body.type, data };
 }
 
 /** A progress line for an operator, or null when the notification says nothing new. */
@@ -107,11 +104,13 @@ export interface ResnapshotDeps {
   readonly kafkaBrokers: string;
   readonly log: (line: string) => void;
   readonly timeoutMs: number;
+  /** Reads the notifications in the format the connector writes. */
+  readonly values: RecordValueReader;
 }
 
 /** Signals the snapshot and follows it to its end. Returns 0 when it completed, 1 when aborted or timed out. */
 export async function runResnapshot(
-  { definition, writeDatabaseUrl, kafkaBrokers, log, timeoutMs }: ResnapshotDeps,
+  { definition, writeDatabaseUrl, kafkaBrokers, log, timeoutMs, values }: ResnapshotDeps,
   tables: readonly string[],
 ): Promise<number> {
   const topic = definition.config['notification.sink.topic.name'];
@@ -136,7 +135,7 @@ export async function runResnapshot(
     await consumer.subscribe({ topic, fromBeginning: true });
     await consumer.run({
       eachMessage: async ({ message }) => {
-        const n = parseNotification(message.value);
+        const n = parseNotification(await values(message.value));
         if (n === null || n.id !== id) return;
         const line = progressLine(n);
         if (line !== null) log(line);

@@ -1,73 +1,34 @@
 import type avro from 'avsc';
-import type { ChangeRecordDecoder } from './changeRecordDecoder';
 import type { DecodedRecord } from './changeEvent';
-import { decodeEnvelope, TOMBSTONE, type RawRecord } from './decodeChangeRecord';
+import { decodeEnvelope, type RawRecord } from './decodeChangeRecord';
 import { DecodeError, type RecordPosition } from './decodeError';
-import { SchemaRefusedError, type WriterSchemas } from './registrySchemas';
 import { isRawRow } from './rowFields';
 
 /** The registry's wire format: magic byte 0, the schema's id (4 bytes, big-endian), the Avro body. */
 const MAGIC_BYTE = 0;
 const HEADER_BYTES = 5;
 
-function schemaIdOf(value: Buffer | null): number | undefined {
+/** The writer schema's id of a record in the registry's wire format, or undefined for any other value. */
+export function schemaIdOf(value: Buffer | null): number | undefined {
   return value !== null && value.length >= HEADER_BYTES && value[0] === MAGIC_BYTE ? value.readInt32BE(1) : undefined;
 }
 
-/**
- * Debezium records written by an Avro converter through a schema registry. Each writer schema is
- * fetched once and kept (a connector has one per table and schema version, so the set stays small);
- * the decoded envelope goes through the same decodeEnvelope as JSON's, so both formats give the
- * same events. Values are read with their writer's schema: a column added later is simply one more
- * field, which the projection does not read.
- */
-export function createAvroChangeRecords({ schemas }: { schemas: WriterSchemas }): ChangeRecordDecoder {
-  const known = new Map<number, avro.Type>();
-  return {
-    async forRecords(records: readonly RawRecord[]) {
-      const missing = new Set<number>();
-      for (const record of records) {
-        const id = schemaIdOf(record.value);
-        if (id !== undefined && !known.has(id)) missing.add(id);
-      }
-      /** Ids the registry answered for with a reason their records cannot be read. */
-      const refused = new Map<number, string>();
-      await Promise.all(
-        [...missing].map(async (id) => {
-          try {
-            known.set(id, await schemas.get(id));
-          } catch (error) {
-            if (!(error instanceof SchemaRefusedError)) throw error;
-            refused.set(id, error.message);
-          }
-        }),
-      );
-      return (position, record) => decodeAvroRecord(position, record, known, refused);
-    },
-  };
+/** Whether a value starts as the registry's wire format does (it may still be too short to be one). */
+export function isRegistryFramed(value: Buffer): boolean {
+  return value[0] === MAGIC_BYTE;
 }
 
-function decodeAvroRecord(
-  position: RecordPosition,
-  record: RawRecord,
-  known: ReadonlyMap<number, avro.Type>,
-  refused: ReadonlyMap<number, string>,
-): DecodedRecord {
-  const value = record.value;
-  if (value === null || value.length === 0) return TOMBSTONE;
+/**
+ * One Debezium record written by an Avro converter through a schema registry, read with its writer's
+ * schema (a column added later is one more field, which the projection does not read), then through
+ * the same decodeEnvelope as JSON's, so both formats give the same events.
+ */
+export function decodeAvroRecord(position: RecordPosition, value: Buffer, schemas: AvroSchemasOfBatch): DecodedRecord {
   const id = schemaIdOf(value);
-  if (id === undefined) {
-    const first = value[0] ?? 0;
-    const hint = first === 0x7b ? ' (it looks like JSON: is the connector writing JSON?)' : '';
-    throw new DecodeError(
-      `value is not in the schema registry's format: ${value.length < HEADER_BYTES ? `${value.length} bytes` : `first byte 0x${first.toString(16).padStart(2, '0')}, not 0x00`}${hint}`,
-      position,
-    );
-  }
-  const reason = refused.get(id);
-  if (reason !== undefined) throw new DecodeError(reason, position);
-  const schema = known.get(id);
-  if (schema === undefined) throw new DecodeError(`schema id ${id} was not fetched for this batch`, position);
+  if (id === undefined)
+    throw new DecodeError(`value is in no known format: ${value.length} bytes, too short for a schema registry's header`, position);
+  const schema = schemas.known.get(id);
+  if (schema === undefined) throw new DecodeError(schemas.refused.get(id) ?? `schema id ${id} was not fetched for this batch`, position);
   let envelope: unknown;
   try {
     envelope = schema.fromBuffer(value.subarray(HEADER_BYTES));
@@ -76,4 +37,20 @@ function decodeAvroRecord(
   }
   if (!isRawRow(envelope)) throw new DecodeError(`value is not a record under its schema (id ${id})`, position);
   return decodeEnvelope(position, envelope);
+}
+
+/** What a batch's Avro records need: the writer schemas by id, and the ids the registry refused, with why. */
+export interface AvroSchemasOfBatch {
+  readonly known: ReadonlyMap<number, avro.Type>;
+  readonly refused: ReadonlyMap<number, string>;
+}
+
+/** The schema ids a batch's records name. */
+export function schemaIdsOf(records: readonly RawRecord[]): Set<number> {
+  const ids = new Set<number>();
+  for (const record of records) {
+    const id = schemaIdOf(record.value);
+    if (id !== undefined) ids.add(id);
+  }
+  return ids;
 }

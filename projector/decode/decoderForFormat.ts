@@ -1,11 +1,10 @@
 import type { CdcFormatSettings } from '../../infra/settings/cdcFormatSettings';
-import { createAvroChangeRecords } from './avroChangeRecords';
-import { jsonChangeRecords, type ChangeRecordDecoder } from './changeRecordDecoder';
+import { createChangeRecordDecoder, type ChangeRecordDecoder } from './changeRecordDecoder';
 import { createRegistrySchemas } from './registrySchemas';
 
-/** The decoder for the pipeline's CDC format (CDC_FORMAT). */
+/** The projector's decoder: JSON always, Avro too when it knows the schema registry (required by CDC_FORMAT=avro). */
 export function changeRecordDecoderFor(cdc: CdcFormatSettings): ChangeRecordDecoder {
-  return cdc.format === 'json'
-    ? jsonChangeRecords
-    : createAvroChangeRecords({ schemas: createRegistrySchemas({ url: cdc.schemaRegistryUrl }) });
+  return cdc.schemaRegistryUrl === undefined
+    ? createChangeRecordDecoder()
+    : createChangeRecordDecoder({ schemas: createRegistrySchemas({ url: cdc.schemaRegistryUrl }) });
 }

@@ -1,5 +1,5 @@
 import avro from 'avsc';
-import { createAvroChangeRecords } from './avroChangeRecords';
+import { createChangeRecordDecoder, jsonChangeRecords } from './changeRecordDecoder';
 import { decodeChangeRecord, type RawRecord } from './decodeChangeRecord';
 import { DecodeError } from './decodeError';
 import { exactLongTypeHook } from './exactAvroLongs';
@@ -140,7 +140,7 @@ const position = { topic: 'im.public.users', partition: 3, offset: '42' };
 
 describe('Avro change records', () => {
   it('given the same change in JSON and in Avro, when decoded, then the events are equal, int64 exact', async () => {
-    const decode = await createAvroChangeRecords({ schemas: writerSchemas() }).forRecords([avroRecord(V1, envelope)]);
+    const decode = await createChangeRecordDecoder({ schemas: writerSchemas() }).forRecords([avroRecord(V1, envelope)]);
     const fromAvro = decode(position, avroRecord(V1, envelope));
     expect(fromAvro).toEqual(decodeChangeRecord(position, jsonRecord(envelope)));
     expect(fromAvro).toMatchObject({
@@ -154,7 +154,7 @@ describe('Avro change records', () => {
 
   it('given a record of a later schema version with added columns, then it decodes to the same event', async () => {
     const newer = { ...envelope, after: { ...after, bio: null, locale: 'fr' } };
-    const decode = await createAvroChangeRecords({ schemas: writerSchemas() }).forRecords([
+    const decode = await createChangeRecordDecoder({ schemas: writerSchemas() }).forRecords([
       avroRecord(V1, envelope),
       avroRecord(V2, newer),
     ]);
@@ -163,7 +163,7 @@ describe('Avro change records', () => {
 
   it('fetches each writer schema once, however many records and batches name it', async () => {
     const schemas = writerSchemas();
-    const decoder = createAvroChangeRecords({ schemas });
+    const decoder = createChangeRecordDecoder({ schemas });
     await decoder.forRecords([
       avroRecord(V1, envelope),
       avroRecord(V1, envelope),
@@ -178,7 +178,7 @@ describe('Avro change records', () => {
     const schemas = writerSchemas(() =>
       down ? new SchemaRegistryUnavailableError('registry at test: connect ECONNREFUSED', null) : undefined,
     );
-    const decoder = createAvroChangeRecords({ schemas });
+    const decoder = createChangeRecordDecoder({ schemas });
     const failure = await decoder.forRecords([avroRecord(V1, envelope)]).catch((error: unknown) => error);
     expect(failure).toBeInstanceOf(SchemaRegistryUnavailableError);
     expect((failure as SchemaRegistryUnavailableError).retriable).toBe(true);
@@ -190,24 +190,39 @@ describe('Avro change records', () => {
   it('given a record naming a schema id the registry does not have, then that record alone is a decode error naming it and its position', async () => {
     const unknown = avroRecord(V1, envelope);
     unknown.value!.writeInt32BE(99, 1);
-    const decode = await createAvroChangeRecords({ schemas: writerSchemas() }).forRecords([unknown, avroRecord(V1, envelope)]);
+    const decode = await createChangeRecordDecoder({ schemas: writerSchemas() }).forRecords([unknown, avroRecord(V1, envelope)]);
     expect(() => decode(position, unknown)).toThrow(DecodeError);
     expect(() => decode(position, unknown)).toThrow('schema id 99 is not in the registry at test (im.public.users/3@42)');
     expect(decode(position, avroRecord(V1, envelope))).toMatchObject({ kind: 'change' });
   });
 
-  it('given bytes that are not Avro, then each is a decode error saying why', async () => {
-    const json = jsonRecord(envelope);
+  it('given a topic written in JSON, then in Avro (the format switched), then each record is read in its own format', async () => {
+    const decode = await createChangeRecordDecoder({ schemas: writerSchemas() }).forRecords([
+      jsonRecord(envelope),
+      avroRecord(V1, envelope),
+    ]);
+    expect(decode(position, jsonRecord(envelope))).toEqual(decode(position, avroRecord(V1, envelope)));
+  });
+
+  it('given a reader without a registry, then an Avro record is a decode error naming the setting, and JSON is read', async () => {
+    const decode = await jsonChangeRecords.forRecords([avroRecord(V1, envelope)]);
+    expect(() => decode(position, avroRecord(V1, envelope))).toThrow(
+      'value was written in Avro through a schema registry (schema id 7), and SCHEMA_REGISTRY_URL is not set (im.public.users/3@42)',
+    );
+    expect(decode(position, jsonRecord(envelope))).toMatchObject({ kind: 'change' });
+  });
+
+  it('given bytes in neither format, or Avro that does not fit its schema, then each is a decode error saying why', async () => {
     const truncated = avroRecord(V1, envelope);
     const short = { key: null, value: truncated.value!.subarray(0, truncated.value!.length - 9) };
-    const decode = await createAvroChangeRecords({ schemas: writerSchemas() }).forRecords([json, short]);
-    expect(() => decode(position, json)).toThrow(/first byte 0x7b, not 0x00 \(it looks like JSON/);
+    const decode = await createChangeRecordDecoder({ schemas: writerSchemas() }).forRecords([short]);
     expect(() => decode(position, short)).toThrow(/value does not decode with its schema \(id 7\)/);
-    expect(() => decode(position, { key: null, value: Buffer.from([0, 0]) })).toThrow(/2 bytes/);
+    expect(() => decode(position, { key: null, value: Buffer.from([0, 0]) })).toThrow(/2 bytes, too short for a schema registry's header/);
+    expect(() => decode(position, { key: null, value: Buffer.from('\u0002garbage') })).toThrow(/value is not JSON/);
   });
 
   it('given a tombstone, then it is skipped', async () => {
-    const decode = await createAvroChangeRecords({ schemas: writerSchemas() }).forRecords([{ key: null, value: null }]);
+    const decode = await createChangeRecordDecoder({ schemas: writerSchemas() }).forRecords([{ key: null, value: null }]);
     expect(decode(position, { key: null, value: null })).toEqual({ kind: 'skip', reason: 'tombstone' });
   });
 });
