@@ -1,6 +1,6 @@
 import { optional } from '../settings/setting';
 import { hostPortList, httpUrl, integer, postgresUrl } from '../settings/settingKinds';
-import { createSettingsReader, readSettings } from '../settings/settingsReader';
+import { createSettingsReader } from '../settings/settingsReader';
 import { fromEnvironment, type Environment } from '../settings/settingSources';
 import { PIPELINE_ROLES, type PipelineRole } from '../db/pipelineRoles';
 import { CDC_FORMAT_SETTING_NAMES, readCdcFormat } from '../settings/cdcFormatSettings';
