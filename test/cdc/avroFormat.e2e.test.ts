@@ -69,7 +69,6 @@ afterAll(async () => {
     { what: `slot ${name} released`, timeoutMs: 60_000 },
   );
   await migrator.query(`drop publication if exists "${name}"`);
-  await migrator.query('delete from users where id = $1', [USER_ID]);
   await migrator.end();
   const admin = new Kafka({ clientId: 'test-cleanup', brokers: env.kafkaBrokers, logLevel: logLevel.NOTHING }).admin();
   await admin.connect();
