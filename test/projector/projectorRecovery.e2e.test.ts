@@ -9,103 +9,120 @@ import { startProjectorProcess } from '../support/projectorProcess';
 import { expectViewsMatchContract as expectViewsMatchContractOf } from '../support/viewsMatchContract';
 import { waitUntilCaptured, waitUntilCaughtUp } from '../support/projectorProgress';
 import { stackEnv, uniqueName } from '../support/stackEnv';
+import { openCdcPipeline, type CdcPipeline } from '../support/cdcPipeline';
+import { CDC_FORMATS, type CdcFormat } from '../../infra/settings/cdcFormatSettings';
+import { changeRecordDecoderFor } from '../../projector/decode/decoderForFormat';
 import { createGroup, createUsers, freshId, markRead, sendMessages } from '../support/writeSide';
 
 /**
  * The projector as an operator sees it: killed with SIGKILL in the middle of a backlog,
  * replayed from the start over live views, fed a malformed record. Each time the views must end
- * exactly as the contract defines them (verify), with nothing counted twice and nothing lost.
+ * exactly as the contract defines them (verify), with nothing counted twice and nothing lost. Once
+ * in each CDC format (JSON, and Avro through the schema registry).
  */
 
 const env = stackEnv();
-const group = uniqueName('recovery');
-const deadLetterTopic = `${group}.dead-letters`;
 const writePool = new Pool({ connectionString: env.writeDatabaseUrl });
 const read = createReadPool(env.readDatabaseUrl);
-const projectorEnv = {
-  PROJECTOR_DATABASE_URL: env.readDatabaseUrl,
-  KAFKA_BROKERS: env.kafkaBrokers.join(','),
-  PROJECTOR_GROUP_ID: group,
-  DEAD_LETTER_TOPIC: deadLetterTopic,
-};
-const TOPICS = sourceTopics('im');
-
-const members = Array.from({ length: 40 }, () => freshId());
-const channel = freshId();
-let projector: ReturnType<typeof startProjectorProcess> | undefined;
-
-const expectViewsMatchContract = () => expectViewsMatchContractOf(members);
-
-async function unreadOf(userId: bigint): Promise<number> {
-  const { rows } = await read.query('select unread_count from user_conversation_view where user_id = $1 and channel_id = $2', [
-    String(userId),
-    String(channel),
-  ]);
-  return Number(rows[0]?.unread_count ?? -1);
-}
-
-async function messagesTopicEnd(): Promise<bigint> {
-  const admin = new Kafka({ clientId: 'test-ends', brokers: env.kafkaBrokers, logLevel: logLevel.NOTHING }).admin();
-  await admin.connect();
-  const ends = await admin.fetchTopicOffsets('im.public.messages');
-  await admin.disconnect();
-  return ends.reduce((sum, p) => sum + BigInt(p.high), 0n);
-}
-
-/** Later tests also run alone (jest -t): they need a running projector of the group. */
-function ensureProjectorRunning(): void {
-  projector ??= startProjectorProcess(projectorEnv);
-}
-
-async function stopProjector(): Promise<void> {
-  if (projector === undefined) return;
-  projector.child.kill('SIGTERM');
-  await projector.exited;
-  projector = undefined;
-}
-
-beforeAll(async () => {
-  await createUsers(writePool, members, group);
-  await createGroup(writePool, channel, members, 'recovery');
-});
 
 afterAll(async () => {
-  await stopProjector();
   await writePool.end();
   await read.end();
 });
 
-describe('projector recovery on the real stack', () => {
+/** A record no decoder can apply, in each format: JSON cut short; Avro naming a schema id the registry does not have. */
+const POISON: Readonly<Record<CdcFormat, { value: Buffer; error: string }>> = {
+  json: { value: Buffer.from('{"after": {"id": "not a number"'), error: 'value is not JSON' },
+  avro: { value: Buffer.from([0, 0x77, 0x35, 0x94, 0x00, 2, 4, 6]), error: 'schema id 2000000000 is not in the registry' },
+};
+
+describe.each(CDC_FORMATS)('projector recovery on the real stack, in %s', (format) => {
+  const group = uniqueName(`recovery_${format}`);
+  const deadLetterTopic = `${group}.dead-letters`;
+  const members = Array.from({ length: 40 }, () => freshId());
+  const channel = freshId();
+  let cdc: CdcPipeline;
+  let projector: ReturnType<typeof startProjectorProcess> | undefined;
+  const projectorEnv = () => ({
+    PROJECTOR_DATABASE_URL: env.readDatabaseUrl,
+    KAFKA_BROKERS: env.kafkaBrokers.join(','),
+    PROJECTOR_GROUP_ID: group,
+    DEAD_LETTER_TOPIC: deadLetterTopic,
+    ...cdc.projectorEnv,
+  });
+  const topic = (table: string) => `${cdc.topicPrefix}.public.${table}`;
+  const expectViewsMatchContract = () => expectViewsMatchContractOf(members);
+  const captured = () => waitUntilCaptured(writePool, 60_000, cdc.slot);
+  const caughtUp = () => waitUntilCaughtUp(read, env.kafkaBrokers, group, 120_000, cdc.topicPrefix);
+
+  async function unreadOf(userId: bigint): Promise<number> {
+    const { rows } = await read.query('select unread_count from user_conversation_view where user_id = $1 and channel_id = $2', [
+      String(userId),
+      String(channel),
+    ]);
+    return Number(rows[0]?.unread_count ?? -1);
+  }
+
+  async function messagesTopicEnd(): Promise<bigint> {
+    const admin = new Kafka({ clientId: 'test-ends', brokers: env.kafkaBrokers, logLevel: logLevel.NOTHING }).admin();
+    await admin.connect();
+    const ends = await admin.fetchTopicOffsets(topic('messages'));
+    await admin.disconnect();
+    return ends.reduce((sum, p) => sum + BigInt(p.high), 0n);
+  }
+
+  async function messagesApplied(): Promise<bigint> {
+    const { rows } = await read.query<{ n: string }>(
+      'select coalesce(sum(next_offset), 0)::text as n from projection_checkpoints where consumer_group = $1 and topic = $2',
+      [group, topic('messages')],
+    );
+    return BigInt(rows[0]!.n);
+  }
+
+  /** Later tests also run alone (jest -t): they need a running projector of the group. */
+  function ensureProjectorRunning(): void {
+    projector ??= startProjectorProcess(projectorEnv());
+  }
+
+  async function stopProjector(): Promise<void> {
+    if (projector === undefined) return;
+    projector.child.kill('SIGTERM');
+    await projector.exited;
+    projector = undefined;
+  }
+
+  beforeAll(async () => {
+    cdc = await openCdcPipeline(format);
+    await createUsers(writePool, members, group);
+    await createGroup(writePool, channel, members, 'recovery');
+  });
+
+  afterAll(async () => {
+    await stopProjector();
+    await cdc.close();
+  });
+
   it('killed with SIGKILL in the middle of a backlog, restarted: views exact, nothing counted twice', async () => {
     // The backlog is written while no member of the group runs.
     for (let i = 0; i < 10; i += 1) await sendMessages(writePool, channel, members, 2_000);
     await markRead(writePool, members[0]!, channel, 5_000);
     await markRead(writePool, members[1]!, channel, 19_990);
-    await waitUntilCaptured(writePool);
+    await captured();
 
-    projector = startProjectorProcess(projectorEnv);
+    projector = startProjectorProcess(projectorEnv());
     // Kill as soon as part of the messages topic is applied, but before all of it is.
-    await waitFor(
-      async () => {
-        const { rows } = await read.query<{ n: string }>(
-          "select coalesce(sum(next_offset), 0)::text as n from projection_checkpoints where consumer_group = $1 and topic = 'im.public.messages'",
-          [group],
-        );
-        return Number(rows[0]?.n) > 0 ? true : undefined;
-      },
-      { what: 'the projector to apply part of the backlog', timeoutMs: 120_000, intervalMs: 20 },
-    );
+    await waitFor(async () => ((await messagesApplied()) > 0n ? true : undefined), {
+      what: 'the projector to apply part of the backlog',
+      timeoutMs: 120_000,
+      intervalMs: 20,
+    });
     projector.child.kill('SIGKILL');
     await projector.exited;
     // The kill must have landed mid-backlog for the test to mean anything.
-    const applied = await read.query<{ n: string }>(
-      "select coalesce(sum(next_offset), 0)::text as n from projection_checkpoints where consumer_group = $1 and topic = 'im.public.messages'",
-      [group],
-    );
-    expect(BigInt(applied.rows[0]!.n)).toBeLessThan(await messagesTopicEnd());
+    expect(await messagesApplied()).toBeLessThan(await messagesTopicEnd());
 
-    projector = startProjectorProcess(projectorEnv);
-    await waitUntilCaughtUp(read, env.kafkaBrokers, group);
+    projector = startProjectorProcess(projectorEnv());
+    await caughtUp();
     await expectViewsMatchContract();
     // 20,000 messages from 40 members in turn: each member sent 500.
     expect(await unreadOf(members[0]!)).toBe(15_000 - 375);
@@ -115,16 +132,16 @@ describe('projector recovery on the real stack', () => {
 
   it('replayed from the start of every topic over live views: no row changes', async () => {
     ensureProjectorRunning();
-    await waitUntilCaughtUp(read, env.kafkaBrokers, group);
+    await caughtUp();
     const snapshot = async () =>
       (await read.query('select * from user_conversation_view where channel_id = $1 order by user_id', [String(channel)])).rows;
     const before = await snapshot();
     expect(before).toHaveLength(members.length);
 
     // Moving the checkpoints back fences the running member's claims; it re-claims and seeks to 0.
-    expect(await resetCheckpoints(read, group, TOPICS, 0n)).toBeGreaterThan(0);
+    expect(await resetCheckpoints(read, group, sourceTopics(cdc.topicPrefix), 0n)).toBeGreaterThan(0);
     // Every checkpoint is at 0 now, so caught up means every topic was applied again.
-    await waitUntilCaughtUp(read, env.kafkaBrokers, group);
+    await caughtUp();
 
     // projected_at included: an unchanged row is not even rewritten.
     expect(await snapshot()).toEqual(before);
@@ -137,8 +154,8 @@ describe('projector recovery on the real stack', () => {
     const producer = kafka.producer();
     await producer.connect();
     const [sent] = await producer.send({
-      topic: 'im.public.users',
-      messages: [{ partition: 0, key: '{"id":1}', value: '{"after": {"id": "not a number"' }],
+      topic: topic('users'),
+      messages: [{ partition: 0, key: '{"id":1}', value: POISON[format].value }],
     });
     await producer.disconnect();
     const poisonOffset = sent!.baseOffset!;
@@ -146,19 +163,19 @@ describe('projector recovery on the real stack', () => {
     // A valid change after it, on the same topic.
     const renamed = members[5]!;
     await writePool.query("update users set nickname = 'after-poison', profile_ver = profile_ver + 1 where id = $1", [String(renamed)]);
-    await waitUntilCaptured(writePool);
-    await waitUntilCaughtUp(read, env.kafkaBrokers, group);
+    await captured();
+    await caughtUp();
 
     const letters = await read.query(
-      `select topic, partition, "offset"::text, error, error_kind, convert_from(raw_value, 'UTF8') as raw_value from projection_dead_letters
-        where consumer_group = $1 and topic = 'im.public.users' and partition = 0 and "offset" = $2`,
-      [group, poisonOffset],
+      `select topic, partition, "offset"::text, error, error_kind, encode(raw_value, 'hex') as raw_value from projection_dead_letters
+        where consumer_group = $1 and topic = $2 and partition = 0 and "offset" = $3`,
+      [group, topic('users'), poisonOffset],
     );
     expect(letters.rows).toEqual([
       expect.objectContaining({
         error_kind: 'decode',
-        raw_value: '{"after": {"id": "not a number"',
-        error: expect.stringContaining(`im.public.users/0@${poisonOffset}`),
+        raw_value: POISON[format].value.toString('hex'),
+        error: expect.stringMatching(new RegExp(`${POISON[format].error}.*${topic('users')}/0@${poisonOffset}`)),
       }),
     ]);
     const { rows } = await read.query('select nickname from ref_users where id = $1', [String(renamed)]);
@@ -169,7 +186,7 @@ describe('projector recovery on the real stack', () => {
     await dlq.connect();
     await dlq.subscribe({ topic: deadLetterTopic, fromBeginning: true });
     await dlq.run({ eachMessage: async ({ message }) => void seen.push(message.key?.toString() ?? '') });
-    await waitFor(async () => (seen.includes(`im.public.users/0/${poisonOffset}`) ? true : undefined), {
+    await waitFor(async () => (seen.includes(`${topic('users')}/0/${poisonOffset}`) ? true : undefined), {
       what: 'the dead letter on its topic',
       timeoutMs: 30_000,
     });
@@ -183,14 +200,17 @@ describe('projector recovery on the real stack', () => {
       [group],
     );
     const letter = rows[0]!.id;
+    const decoder = changeRecordDecoderFor({ format, schemaRegistryUrl: process.env.SCHEMA_REGISTRY_URL });
     // Still malformed: replay refuses it and leaves it waiting.
-    expect(await replayDeadLetters(read, [BigInt(letter)])).toEqual([expect.objectContaining({ result: 'failed' })]);
+    expect(await replayDeadLetters(read, [BigInt(letter)], decoder)).toEqual([
+      expect.objectContaining({ result: 'failed', error: expect.stringContaining(POISON[format].error) }),
+    ]);
 
     const ghost = freshId();
     const repaired = `{"before":null,"after":{"id":${ghost},"nickname":"repaired","avatar":"","profile_ver":1},"source":{"table":"users","lsn":1,"txId":1,"ts_ms":1},"op":"c"}`;
     await read.query("update projection_dead_letters set raw_value = convert_to($2, 'UTF8') where id = $1", [letter, repaired]);
-    expect(await replayDeadLetters(read, [BigInt(letter)])).toEqual([expect.objectContaining({ result: 'applied' })]);
-    expect(await replayDeadLetters(read, [BigInt(letter)])).toEqual([]);
+    expect(await replayDeadLetters(read, [BigInt(letter)], decoder)).toEqual([expect.objectContaining({ result: 'applied' })]);
+    expect(await replayDeadLetters(read, [BigInt(letter)], decoder)).toEqual([]);
     const stored = await read.query('select nickname from ref_users where id = $1', [String(ghost)]);
     expect(stored.rows).toEqual([{ nickname: 'repaired' }]);
   });
