@@ -21,14 +21,15 @@ export interface CdcPipeline {
  * CDC in `format`: the stack's own connector when the stack runs in that format, otherwise a twin
  * of it in the other format (its own slot on the stack's publication, its own topics, streaming
  * from now), removed by `close` with its slot and topics. A suite runs its scenario through each
- * format this way while the stack runs in one.
+ * format this way while the stack runs in one. With `database`, always a connector of its own on
+ * that write database (made by the migrations, so it has the publication).
  */
-export async function openCdcPipeline(format: CdcFormat): Promise<CdcPipeline> {
+export async function openCdcPipeline(format: CdcFormat, { database }: { database?: string } = {}): Promise<CdcPipeline> {
   const env = stackEnv();
   const registryUrl = process.env.SCHEMA_REGISTRY_URL ?? '';
   const projectorEnv = (topicPrefix: string) => ({ TOPIC_PREFIX: topicPrefix, CDC_FORMAT: format, SCHEMA_REGISTRY_URL: registryUrl });
   const stack = loadConnectorDefinition();
-  if ((process.env.CDC_FORMAT ?? 'json') === format) {
+  if (database === undefined && (process.env.CDC_FORMAT ?? 'json') === format) {
     const topicPrefix = stack.config['topic.prefix']!;
     return { format, topicPrefix, slot: stack.config['slot.name']!, projectorEnv: projectorEnv(topicPrefix), close: async () => undefined };
   }
@@ -41,6 +42,7 @@ export async function openCdcPipeline(format: CdcFormat): Promise<CdcPipeline> {
       'topic.prefix': name,
       'snapshot.mode': 'no_data',
       'notification.sink.topic.name': `${name}.debezium.notifications`,
+      ...(database === undefined ? {} : { 'database.dbname': database }),
     }),
     format,
   );
