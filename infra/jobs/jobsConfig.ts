@@ -4,6 +4,7 @@ import { createSettingsReader } from '../settings/settingsReader';
 import { fromEnvironment, type Environment } from '../settings/settingSources';
 import { PIPELINE_ROLES, type PipelineRole } from '../db/pipelineRoles';
 import { CDC_FORMAT_SETTING_NAMES, readCdcFormat } from '../settings/cdcFormatSettings';
+import { REGISTRY_DATABASE, REGISTRY_ROLE } from '../db/registryDatabase';
 
 /** The one-shot jobs' settings (migrations, connector registration), read once; names as `npm run stack -- env`. */
 
@@ -33,6 +34,8 @@ const MIGRATION_SETTINGS = {
   READER_DATABASE_URL: optional(postgresUrl({ database: 'im_read' })),
   VERIFIER_WRITE_DATABASE_URL: optional(postgresUrl({ database: 'im_write' })),
   MONITOR_DATABASE_URL: optional(postgresUrl({ database: 'im_write' })),
+  /** With ADMIN_DATABASE_URL: the schema registry's role and database are made too (the Avro format). */
+  REGISTRY_DATABASE_URL: optional(postgresUrl({ database: REGISTRY_DATABASE })),
 };
 
 const REGISTRATION_SETTINGS = {
@@ -49,6 +52,8 @@ export const REGISTRATION_SETTING_NAMES: readonly string[] = [...Object.keys(REG
 export interface RoleSetup {
   readonly adminDatabaseUrl: string;
   readonly passwords: Readonly<Record<PipelineRole, string>>;
+  /** The schema registry's database and its role's password, when REGISTRY_DATABASE_URL is set. */
+  readonly registry: { readonly database: string; readonly password: string } | null;
 }
 
 export function loadMigrationsConfig(env: Environment = process.env) {
@@ -77,7 +82,16 @@ export function loadMigrationsConfig(env: Environment = process.env) {
       if (url.password === '') reader.problem(`${setting} has no password`);
       passwords[role] = decodeURIComponent(url.password);
     }
-    roles = { adminDatabaseUrl: s.ADMIN_DATABASE_URL, passwords: passwords as Record<PipelineRole, string> };
+    let registry: RoleSetup['registry'] = null;
+    if (s.REGISTRY_DATABASE_URL !== undefined) {
+      const url = new URL(s.REGISTRY_DATABASE_URL);
+      if (decodeURIComponent(url.username) !== REGISTRY_ROLE) reader.problem(`REGISTRY_DATABASE_URL must name the role ${REGISTRY_ROLE}`);
+      if (url.password === '') reader.problem('REGISTRY_DATABASE_URL has no password');
+      registry = { database: decodeURIComponent(url.pathname.slice(1)) || REGISTRY_DATABASE, password: decodeURIComponent(url.password) };
+    }
+    roles = { adminDatabaseUrl: s.ADMIN_DATABASE_URL, passwords: passwords as Record<PipelineRole, string>, registry };
+  } else if (s.REGISTRY_DATABASE_URL !== undefined) {
+    reader.problem("REGISTRY_DATABASE_URL needs ADMIN_DATABASE_URL (the job makes the registry's role and database as that superuser)");
   }
   reader.check();
   return Object.freeze({

@@ -50,6 +50,31 @@ describe('loadMigrationsConfig', () => {
     });
   });
 
+  it("given REGISTRY_DATABASE_URL, then the schema registry's database and password come from it, and it needs ADMIN_DATABASE_URL and its own role", () => {
+    const roles = {
+      ADMIN_DATABASE_URL: url('postgres', 'root', 'postgres'),
+      WRITER_DATABASE_URL: url('im_writer', 'w', 'im_write'),
+      CDC_DATABASE_URL: url('im_cdc', 'c', 'im_write'),
+      PROJECTOR_DATABASE_URL: url('im_projector', 'p', 'im_read'),
+      READER_DATABASE_URL: url('im_reader', 'r', 'im_read'),
+      VERIFIER_WRITE_DATABASE_URL: url('im_verifier', 'v', 'im_write'),
+      MONITOR_DATABASE_URL: url('im_monitor', 'm', 'im_write'),
+    };
+    expect(
+      loadMigrationsConfig({ ...migrator, ...roles, REGISTRY_DATABASE_URL: url('im_registry', 's%40', 'im_registry') }).roles?.registry,
+    ).toEqual({
+      database: 'im_registry',
+      password: 's@',
+    });
+    expect(loadMigrationsConfig({ ...migrator, ...roles }).roles?.registry).toBeNull();
+    expect(problemsOf({ ...migrator, REGISTRY_DATABASE_URL: url('im_registry', 's', 'im_registry') })).toEqual([
+      "REGISTRY_DATABASE_URL needs ADMIN_DATABASE_URL (the job makes the registry's role and database as that superuser)",
+    ]);
+    expect(problemsOf({ ...migrator, ...roles, REGISTRY_DATABASE_URL: url('im_writer', 's', 'im_registry') })).toEqual([
+      'REGISTRY_DATABASE_URL must name the role im_registry',
+    ]);
+  });
+
   it('given a URL that does not parse, then the problem names the setting and not the URL', () => {
     const problems = problemsOf({ ...migrator, MIGRATOR_WRITE_DATABASE_URL: 'postgres://im_migrator:secret-pw@[bad' });
     expect(problems).toEqual(['MIGRATOR_WRITE_DATABASE_URL must be a postgres:// or postgresql:// URL']);

@@ -1,5 +1,6 @@
 /**
- * One-shot job: (given ADMIN_DATABASE_URL) makes the pipeline's roles and databases, then migrates
+ * One-shot job: (given ADMIN_DATABASE_URL) makes the pipeline's roles and databases (and, given
+ * REGISTRY_DATABASE_URL, the schema registry's role and database), then migrates
  * the write database and the read database with their grants, then exits 0. The images run it
  * before the services and the projector (compose `migrate`, the Kubernetes Job). The services do
  * no DDL: their role may not.
@@ -8,6 +9,7 @@ import { inspect } from 'node:util';
 import { Client } from 'pg';
 import pino from 'pino';
 import { ensurePipelineRoles } from '../db/pipelineRoles';
+import { ensureRegistryDatabase } from '../db/registryDatabase';
 import { loadMigrationsConfig } from './jobsConfig';
 import { migrateReadSide, migrateWriteSide } from './pipelineMigrations';
 
@@ -24,6 +26,8 @@ async function main(): Promise<void> {
         writeDatabase: databaseOf(config.writeDatabaseUrl),
         readDatabase: databaseOf(config.readDatabaseUrl),
       });
+      const registry = config.roles.registry;
+      if (registry !== null) await ensureRegistryDatabase(admin, registry.password, registry.database);
     } finally {
       await admin.end();
     }

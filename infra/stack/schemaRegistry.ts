@@ -1,14 +1,11 @@
 import type { Client } from 'pg';
 import type { Logger } from 'pino';
-import { ident } from '../db/pipelineRoles';
-import { scramVerifier } from '../db/scramVerifier';
+import { ensureRegistryDatabase, REGISTRY_ROLE } from '../db/registryDatabase';
 import type { StackConfig } from './config';
 import { createDaemon, logTail, portInUse, runningPid, startDaemon, stopDaemon } from './daemon';
 import type { JvmArtifacts } from './jvmArtifacts';
 import { loadStackSecrets } from './stackSecrets';
 import { GiveUp, waitFor } from './waitFor';
-
-const REGISTRY_ROLE = 'im_registry';
 
 /**
  * Apicurio Registry in the local stack: the schema registry of the Avro format, answering the
@@ -36,16 +33,8 @@ export function createSchemaRegistry(config: StackConfig, log: Logger) {
   }
 
   /** Its role and database, made or given the stack's password again (a superuser's client). */
-  async function ensureDatabase(admin: Client): Promise<void> {
-    const password = loadStackSecrets(config.stateDir).registry;
-    const role = await admin.query('select 1 from pg_roles where rolname = $1', [REGISTRY_ROLE]);
-    await admin.query(
-      `${role.rowCount === 0 ? 'create' : 'alter'} role ${ident(REGISTRY_ROLE)} login nosuperuser nocreatedb nocreaterole noreplication password '${scramVerifier(password)}'`,
-    );
-    const database = await admin.query('select 1 from pg_database where datname = $1', [r.database]);
-    if (database.rowCount === 0) await admin.query(`create database ${ident(r.database)} owner ${ident(REGISTRY_ROLE)}`);
-    await admin.query(`revoke connect, temporary on database ${ident(r.database)} from public`);
-    await admin.query(`grant connect on database ${ident(r.database)} to ${ident(REGISTRY_ROLE)}`);
+  function ensureDatabase(admin: Client): Promise<void> {
+    return ensureRegistryDatabase(admin, loadStackSecrets(config.stateDir).registry, r.database);
   }
 
   return {

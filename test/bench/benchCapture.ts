@@ -1,6 +1,6 @@
 import type { Admin } from 'kafkajs';
 import { Pool } from 'pg';
-import { loadConnectorDefinition, withOverrides } from '../../connectors/connectorDefinition';
+import { loadConnectorDefinition, withOverrides, type ConnectorDefinition } from '../../connectors/connectorDefinition';
 import type { StackUrls } from '../../infra/stack/config';
 import type { LocalStack } from '../../infra/stack/localStack';
 import { waitFor } from '../../infra/stack/waitFor';
@@ -24,7 +24,7 @@ export async function createBenchCapture({
   dbs: ReturnType<typeof createBenchDatabases>;
   admin: Admin;
   id: string;
-}): Promise<{ readonly writeUrl: string; remove(): Promise<void> }> {
+}): Promise<{ readonly writeUrl: string; readonly database: string; readonly definition: ConnectorDefinition; remove(): Promise<void> }> {
   const database = `${id}_write`;
   const writeUrl = await dbs.create(database, 'write');
   const definition = withOverrides(loadConnectorDefinition(), id, {
@@ -49,6 +49,8 @@ export async function createBenchCapture({
 
   return {
     writeUrl,
+    database,
+    definition,
     async remove() {
       await stack.registry.remove(id).catch(() => false);
       await waitFor(

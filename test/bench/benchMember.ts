@@ -1,3 +1,4 @@
+import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import type { Environment } from '../../infra/settings/settingSources';
 import { startProjectorProcess } from '../support/projectorProcess';
@@ -23,6 +24,8 @@ export function counterTotal(text: string, name: string): number {
     .reduce((sum, line) => sum + Number(line.slice(line.lastIndexOf(' ') + 1)), 0);
 }
 
+const CLOCK_TICKS = Number(execFileSync('getconf', ['CLK_TCK']).toString().trim()) || 100;
+
 /**
  * A projector member as users run it (test/support/projectorProcess.ts), for benchmarks: its
  * metrics on a port of its own, its peak resident memory read from the kernel before it stops.
@@ -35,6 +38,14 @@ export function startBenchMember(env: Environment, metricsPort: number) {
     async metrics(): Promise<string> {
       const response = await fetch(`http://127.0.0.1:${metricsPort}/metrics`);
       return response.text();
+    },
+    /** CPU time the process has used so far (user + system), in seconds. */
+    cpuSeconds(): number {
+      // /proc/<pid>/stat: utime and stime are the 14th and 15th fields, in clock ticks, after the
+      // command name in parentheses (which may hold spaces).
+      const stat = fs.readFileSync(`/proc/${child.pid}/stat`, 'utf8');
+      const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+      return (Number(fields[11]) + Number(fields[12])) / CLOCK_TICKS;
     },
     /** VmHWM: the most memory the process has held resident, in MiB. */
     peakRssMib(): number {

@@ -10,7 +10,9 @@
  * - a nickname change fanned out to 10,000 conversations;
  * - commit→view at 200, 500 and 1,000 writes/s (workload generator), with its three parts;
  * - the raw batched upsert rate of the drained view rows into PostgreSQL: a ceiling;
- * - each member's peak RSS.
+ * - each member's peak RSS;
+ * - JSON against Avro on the same backlog (a second connector, in Avro, on a slot reserved before
+ *   the data set was written): drain rate, bytes per event on the topics, projector CPU per event.
  * It writes report.md, report.json and latency.svg under bench-results/<date>/ (git-ignored).
  */
 import { execFileSync } from 'node:child_process';
@@ -33,6 +35,7 @@ import { counterTotal, histogramTotals, startBenchMember, type BenchMember } fro
 import { writeReport, type BenchReport, type LatencyAtRate } from './benchReportFiles';
 import { probeCommitToView, quantile } from './commitToViewProbe';
 import { achievedRate, runWorkload } from './runWorkload';
+import { reserveAvroCapture, topicLogBytes } from './avroCapture';
 
 const ROOT = path.resolve(__dirname, '..', '..');
 
@@ -69,7 +72,7 @@ async function main(): Promise<void> {
   const started = new Date();
   const outDir = values.out ?? path.join(ROOT, 'bench-results', started.toISOString().replace(/[:.]/g, '-'));
   const benchConfig = loadBenchConfig();
-  const { logger, stack, urls, dbs, id } = await openBenchStack('bench');
+  const { logger, stack, stackConfig, urls, dbs, id } = await openBenchStack('bench');
   const topics = sourceTopics(id);
   const admin = new Kafka({ clientId: 'bench', brokers: [urls.KAFKA_BROKERS], logLevel: logLevel.NOTHING }).admin();
   await admin.connect();
@@ -80,13 +83,18 @@ async function main(): Promise<void> {
   const running: BenchMember[] = [];
   const raw: Record<string, unknown> = { size: values.size, dataSet: size.dataSet };
   let capture: Awaited<ReturnType<typeof createBenchCapture>> | undefined;
+  let avro: Awaited<ReturnType<typeof reserveAvroCapture>> | undefined;
   let nextPort = 9700;
 
+  const rate = (n: number, s: number) => n / s;
+  const kafkaDataDir = stackConfig.kafka.dataDir;
+  const topicEventsOf = async (of: readonly string[]) =>
+    (await Promise.all(of.map((t) => admin.fetchTopicOffsets(t).catch(() => [])))).flat().reduce((sum, p) => sum + Number(p.high), 0);
   const topicEvents = async () =>
     (await Promise.all(topics.map((t) => admin.fetchTopicOffsets(t).catch(() => [])))).flat().reduce((sum, p) => sum + Number(p.high), 0);
 
   /** Members of one group on a fresh read database; resolves once they have applied everything and built every view row. */
-  async function drain(label: string, members: number, extraEnv: Record<string, string> = {}, maxSeconds = 3600) {
+  async function drain(label: string, members: number, extraEnv: Record<string, string> = {}, maxSeconds = 3600, topicPrefix = id) {
     const database = `${id}_${label}`;
     const readUrl = await dbs.create(database, 'read');
     readDbs.push(database);
@@ -95,7 +103,7 @@ async function main(): Promise<void> {
       ...benchConfig.inheritedEnv,
       PROJECTOR_DATABASE_URL: readUrl,
       KAFKA_BROKERS: urls.KAFKA_BROKERS,
-      TOPIC_PREFIX: id,
+      TOPIC_PREFIX: topicPrefix,
       PROJECTOR_GROUP_ID: group,
       DEAD_LETTER_TOPIC: `${id}.dead-letters`,
       ...benchConfig.projectorTuning,
@@ -109,7 +117,7 @@ async function main(): Promise<void> {
     let caughtUp = false;
     while ((Date.now() - t0) / 1000 < maxSeconds) {
       await sleep(200);
-      if (await isCaughtUp(admin, readPool, group, topics).catch(() => false)) {
+      if (await isCaughtUp(admin, readPool, group, sourceTopics(topicPrefix)).catch(() => false)) {
         caughtUp = true;
         break;
       }
@@ -146,6 +154,8 @@ async function main(): Promise<void> {
   try {
     say(`machine: ${machine}`);
     capture = await createBenchCapture({ stack, urls, dbs, admin, id });
+    // The same backlog in Avro, later: its slot keeps the data set's changes until then.
+    avro = await reserveAvroCapture({ stack, urls, admin, json: capture.definition, database: capture.database, prefix: `${id}_avro` });
     const write = new Pool({ connectionString: capture.writeUrl, max: 4 });
     pools.push(write);
 
@@ -163,6 +173,7 @@ async function main(): Promise<void> {
 
     // 2. Drains: 1 member, then 2 members (kept running for what follows).
     const one = await drain('one', 1);
+    const oneCpuSeconds = one.members[0]!.cpuSeconds();
     const onePeaks = await stopMembers(one.members);
     say(
       `1 member: ${one.events} events in ${round(one.seconds, 1)} s, ${one.viewRows} view rows (${one.rowsBuilt} built), peak RSS ${round(onePeaks[0]!)} MiB`,
@@ -262,7 +273,33 @@ async function main(): Promise<void> {
     raw.baseline = { events: single.events, seconds: single.seconds };
     say(`one event per transaction: ${single.events} events in ${round(single.seconds, 1)} s`);
 
-    const rate = (n: number, s: number) => n / s;
+    // 9. JSON against Avro on the same backlog: the Avro connector catches up on its reserved
+    //    slot, then one member drains its topics as the JSON drain (step 2) did its own.
+    const avroCapture = await avro.capture();
+    const avroEvents = await topicEventsOf(sourceTopics(avro.prefix));
+    const avroDrain = await drain('avro', 1, { CDC_FORMAT: 'avro', SCHEMA_REGISTRY_URL: urls.SCHEMA_REGISTRY_URL }, 3600, avro.prefix);
+    const avroCpuSeconds = avroDrain.members[0]!.cpuSeconds();
+    await stopMembers(avroDrain.members);
+    const formats = {
+      json: { events: one.events, seconds: one.seconds, cpuSeconds: oneCpuSeconds, bytes: topicLogBytes(kafkaDataDir, topics) },
+      avro: {
+        events: avroDrain.events,
+        seconds: avroDrain.seconds,
+        cpuSeconds: avroCpuSeconds,
+        bytes: topicLogBytes(kafkaDataDir, sourceTopics(avro.prefix)),
+        captureSeconds: avroCapture.seconds,
+        captured: avroEvents,
+      },
+    };
+    raw.formats = formats;
+    const bytesPerEvent = (f: { bytes: number; events: number }) => f.bytes / f.events;
+    const cpuPerThousand = (f: { cpuSeconds: number; events: number }) => (f.cpuSeconds / f.events) * 1000;
+    say(
+      `Avro: captured ${avroEvents} events in ${round(avroCapture.seconds, 1)} s; drained ${avroDrain.events} in ${round(avroDrain.seconds, 1)} s (${round(rate(avroDrain.events, avroDrain.seconds))}/s), ` +
+        `${round(bytesPerEvent(formats.avro))} B/event on the topics (JSON ${round(bytesPerEvent(formats.json))}), ` +
+        `projector CPU ${round(cpuPerThousand(formats.avro), 3)} s per 1,000 events (JSON ${round(cpuPerThousand(formats.json), 3)})`,
+    );
+
     const captureRate = rate(events, captureSeconds);
     const oneRate = rate(one.events, one.seconds);
     const twoRate = rate(two.events, two.seconds);
@@ -331,6 +368,34 @@ async function main(): Promise<void> {
           goal: values.size === 'full' ? '≤ 120 s' : '≤ 120 s at full size',
         },
         {
+          what: 'drain, 1 member, Avro (the same backlog through the registry)',
+          figure: `${round(rate(formats.avro.events, formats.avro.seconds))} events/s (${round(formats.avro.seconds, 1)} s)`,
+          against: `JSON ${round(oneRate)}/s`,
+          ratio: `${round(rate(formats.avro.events, formats.avro.seconds) / oneRate, 2)}× JSON`,
+          goal: '—',
+        },
+        {
+          what: 'bytes per event on the CDC topics (log segments)',
+          figure: `Avro ${round(bytesPerEvent(formats.avro))} B`,
+          against: `JSON ${round(bytesPerEvent(formats.json))} B`,
+          ratio: `${round(bytesPerEvent(formats.avro) / bytesPerEvent(formats.json), 2)}× JSON`,
+          goal: '—',
+        },
+        {
+          what: 'projector CPU per 1,000 events (1-member drain)',
+          figure: `Avro ${round(cpuPerThousand(formats.avro), 3)} s`,
+          against: `JSON ${round(cpuPerThousand(formats.json), 3)} s`,
+          ratio: `${round(cpuPerThousand(formats.avro) / cpuPerThousand(formats.json), 2)}× JSON`,
+          goal: '—',
+        },
+        {
+          what: 'Debezium capture, Avro (catching up on its slot)',
+          figure: `${round(rate(formats.avro.captured, formats.avro.captureSeconds))} events/s (${formats.avro.captured} events, ${round(formats.avro.captureSeconds, 1)} s)`,
+          against: `JSON ${round(captureRate)}/s`,
+          ratio: `${round(rate(formats.avro.captured, formats.avro.captureSeconds) / captureRate, 2)}× JSON`,
+          goal: '—',
+        },
+        {
           what: 'peak RSS per member',
           figure: `1 member ${round(onePeaks[0]!)} MiB; 2 members ${twoPeaks.map((p) => round(p)).join(', ')} MiB`,
           against: '—',
@@ -345,6 +410,8 @@ async function main(): Promise<void> {
     say(`report: ${md}`);
   } finally {
     await Promise.all(running.map((m) => m.stop().catch(() => undefined)));
+    // Its slot is on the bench's write database, which capture.remove drops.
+    await avro?.remove();
     await capture?.remove();
     // The drains' groups and the rebuild's.
     const { groups } = await admin.listGroups().catch(() => ({ groups: [] }));

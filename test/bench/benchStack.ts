@@ -12,5 +12,5 @@ export async function openBenchStack(idPrefix: string) {
   const stackConfig = loadStackConfig();
   const stack = createLocalStack({ config: stackConfig, logger });
   const urls = await stack.up();
-  return { logger, stack, urls, dbs: createBenchDatabases(stackConfig), id: `${idPrefix}${Date.now().toString(36)}` };
+  return { logger, stack, stackConfig, urls, dbs: createBenchDatabases(stackConfig), id: `${idPrefix}${Date.now().toString(36)}` };
 }

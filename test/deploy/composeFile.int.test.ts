@@ -121,3 +121,24 @@ it('given Prometheus in compose, then it scrapes every part under the job names 
     .filter((host) => host !== 'localhost' && compose.services[host] === undefined);
   expect(unknownHosts).toEqual([]);
 });
+
+it('given the Avro format in compose, then the registry is the pinned version, Connect has the converter and every variable the connector files read, and the format reaches who reads or registers CDC', () => {
+  const versions = JSON.parse(fs.readFileSync(path.join(ROOT, 'infra', 'versions.json'), 'utf8')) as Record<string, string>;
+  expect(compose.services['schema-registry']?.image).toBe(`quay.io/apicurio/apicurio-registry:${versions.apicurioRegistry}`);
+
+  const connect = compose.services.connect?.environment ?? {};
+  expect(connect.ENABLE_APICURIO_CONVERTERS).toBe('true');
+  const read = ['im-write.json', 'avro-format.json'].flatMap((file) =>
+    [...fs.readFileSync(path.join(ROOT, 'connectors', file), 'utf8').matchAll(/\$\{env:([A-Z_]+)\}/g)].map((m) => m[1]!),
+  );
+  expect(read).toContain('CDC_REGISTRY_URL');
+  expect([...new Set(read)].filter((name) => connect[name] === undefined)).toEqual([]);
+  expect(connect.CDC_REGISTRY_URL).toBe('http://schema-registry:8080/apis/registry/v2');
+
+  for (const part of ['projector', 'register-connector'])
+    expect(compose.services[part]?.environment?.CDC_FORMAT).toBe('${CDC_FORMAT:-json}');
+  expect(compose.services.projector?.environment?.SCHEMA_REGISTRY_URL).toBe('http://schema-registry:8080/apis/ccompat/v7');
+  expect(compose.services.migrate?.environment?.REGISTRY_DATABASE_URL).toMatch(
+    /^postgres:\/\/im_registry:\$\{REGISTRY_DB_PASSWORD:\?.*\}@postgres:5432\/im_registry$/,
+  );
+});

@@ -1,0 +1,105 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import type { Admin } from 'kafkajs';
+import { Client } from 'pg';
+import { ensureCdcTopics } from '../../connectors/cdcTopics';
+import { inFormat, withOverrides, type ConnectorDefinition } from '../../connectors/connectorDefinition';
+import type { StackUrls } from '../../infra/stack/config';
+import type { LocalStack } from '../../infra/stack/localStack';
+import { waitFor } from '../../infra/stack/waitFor';
+
+/**
+ * The benchmark's backlog a second time, in Avro: a slot reserved on the bench's write database
+ * before its data set is written (so it keeps the same changes), and a connector in the Avro format
+ * started on it later, after the JSON figures are taken, so the two connectors never share the CPU.
+ * Its topics are `<prefix>.public.*`.
+ */
+export async function reserveAvroCapture({
+  stack,
+  urls,
+  admin,
+  json,
+  database,
+  prefix,
+}: {
+  stack: Pick<LocalStack, 'registry'>;
+  urls: StackUrls;
+  admin: Admin;
+  /** The bench's JSON connector: the Avro one is the same but for its name, slot, topics and converters. */
+  json: ConnectorDefinition;
+  database: string;
+  prefix: string;
+}) {
+  const cdcUrl = new URL(urls.CDC_DATABASE_URL);
+  cdcUrl.pathname = `/${database}`;
+  const cdc = async <T>(work: (client: Client) => Promise<T>): Promise<T> => {
+    const client = new Client({ connectionString: cdcUrl.toString() });
+    await client.connect();
+    try {
+      return await work(client);
+    } finally {
+      await client.end();
+    }
+  };
+  await cdc((c) => c.query("select pg_create_logical_replication_slot($1, 'pgoutput')", [prefix]));
+  const definition = inFormat(
+    withOverrides(json, prefix, {
+      'slot.name': prefix,
+      'topic.prefix': prefix,
+      'snapshot.mode': 'no_data',
+      'notification.sink.topic.name': `${prefix}.debezium.notifications`,
+    }),
+    'avro',
+  );
+
+  return {
+    prefix,
+    /** Starts the connector on the reserved slot; resolves once it has confirmed all WAL written so far. */
+    async capture(): Promise<{ readonly seconds: number }> {
+      const started = Date.now();
+      await ensureCdcTopics(admin, definition);
+      await stack.registry.register(definition);
+      const written = await cdc(async (c) => (await c.query<{ lsn: string }>('select pg_current_wal_lsn()::text as lsn')).rows[0]!.lsn);
+      await waitFor(
+        async () => {
+          const { rows } = await cdc((c) =>
+            c.query<{ behind: string }>(
+              'select pg_wal_lsn_diff($1::pg_lsn, confirmed_flush_lsn)::text as behind from pg_replication_slots where slot_name = $2',
+              [written, prefix],
+            ),
+          );
+          return rows[0] !== undefined && Number(rows[0].behind) <= 0 ? true : undefined;
+        },
+        { what: `Avro connector ${prefix} to confirm the backlog`, timeoutMs: 3_600_000, intervalMs: 500 },
+      );
+      return { seconds: (Date.now() - started) / 1000 };
+    },
+    async remove(): Promise<void> {
+      await stack.registry.remove(prefix).catch(() => false);
+      await waitFor(
+        async () => {
+          const slot = await cdc((c) => c.query('select active from pg_replication_slots where slot_name = $1', [prefix]));
+          if (slot.rowCount === 0) return true;
+          if (slot.rows[0]?.active === true) return undefined;
+          await cdc((c) => c.query('select pg_drop_replication_slot($1)', [prefix]));
+          return true;
+        },
+        { what: `slot ${prefix} dropped`, timeoutMs: 60_000 },
+      ).catch((error: unknown) => console.error(`cleanup: ${String(error)}`));
+      const ours = (await admin.listTopics()).filter((t) => t.startsWith(`${prefix}.`) || t === `__debezium-heartbeat.${prefix}`);
+      if (ours.length > 0) await admin.deleteTopics({ topics: ours }).catch(() => undefined);
+    },
+  };
+}
+
+/** Bytes of the topics' log segments in the broker's data folder: what they take on disk, batch headers included. */
+export function topicLogBytes(kafkaDataDir: string, topics: readonly string[]): number {
+  let bytes = 0;
+  for (const entry of fs.readdirSync(kafkaDataDir)) {
+    const dash = entry.lastIndexOf('-');
+    if (dash < 0 || !topics.includes(entry.slice(0, dash)) || !/^\d+$/.test(entry.slice(dash + 1))) continue;
+    for (const file of fs.readdirSync(path.join(kafkaDataDir, entry)))
+      if (file.endsWith('.log')) bytes += fs.statSync(path.join(kafkaDataDir, entry, file)).size;
+  }
+  return bytes;
+}
