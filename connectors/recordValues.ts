@@ -1,5 +1,4 @@
-import { SchemaRegistry, SchemaType } from '@kafkajs/confluent-schema-registry';
-import { exactLongTypeHook } from '../projector/decode/exactAvroLongs';
+import { createRegistryClient } from '../projector/decode/registryClient';
 import { parseLosslessJson } from '../projector/decode/parseLosslessJson';
 
 /**
@@ -12,9 +11,7 @@ export type RecordValueReader = (value: Buffer | null) => Promise<unknown>;
 
 export function createRecordValueReader({ schemaRegistryUrl }: { schemaRegistryUrl?: string | undefined }): RecordValueReader {
   const registry =
-    schemaRegistryUrl === undefined
-      ? undefined
-      : new SchemaRegistry({ host: schemaRegistryUrl, clientId: 'im-stack' }, { [SchemaType.AVRO]: { typeHook: exactLongTypeHook } });
+    schemaRegistryUrl === undefined ? undefined : createRegistryClient({ url: schemaRegistryUrl, clientId: 'im-stack' }).registry;
   return async (value) => {
     if (value === null || value.length === 0) return null;
     if (value[0] !== 0) {

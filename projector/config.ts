@@ -73,7 +73,7 @@ export function loadProjectorConfig(env: Environment = process.env): ProjectorCo
   const cdc = readCdcFormat(reader, source);
   if (cdc.format === 'avro' && !isAvroName(s.TOPIC_PREFIX)) {
     reader.problem(
-      `TOPIC_PREFIX=${s.TOPIC_PREFIX} must be an Avro name (letters, digits, '_') when CDC_FORMAT is avro: Debezium names the record schemas after it`,
+      `TOPIC_PREFIX=${s.TOPIC_PREFIX} must be an Avro namespace (dot-separated names of letters, digits, '_') when CDC_FORMAT is avro: Debezium names the record schemas after it`,
     );
   }
   reader.check();

@@ -75,7 +75,12 @@ export async function createProjector({
     builderBacklog: () => builderBacklog(pool),
     kafkaGroupLag: () => groupLag.read(),
   });
-  const readiness = createReadinessCheck({ database: pool, cdc: cdcHeartbeat });
+  const records = changeRecordDecoderFor(config.cdc);
+  const readiness = createReadinessCheck({
+    database: pool,
+    cdc: cdcHeartbeat,
+    ...(records.registry === undefined ? {} : { schemaRegistry: records.registry }),
+  });
 
   const admin = kafka.admin();
   await admin.connect();
@@ -147,7 +152,7 @@ export async function createProjector({
     groupId: config.groupId,
     memberName: config.memberName,
     unappliable,
-    decoder: changeRecordDecoderFor(config.cdc),
+    decoder: records.decoder,
     logger,
     metrics,
     onCommitted: () => builder.wake(),

@@ -15,7 +15,11 @@ COPY --chmod=644 infra/prometheus/jmx-connect.yaml /kafka/jmx-exporter/jmx-conne
 COPY --chmod=755 infra/docker/connect-entrypoint.sh /connect-entrypoint.sh
 ENTRYPOINT ["/connect-entrypoint.sh"]
 CMD ["start"]
-ENV CONNECT_CONFIG_PROVIDERS=env \
+# ENABLE_APICURIO_CONVERTERS: the Apicurio Avro converter this image ships (2.6.2.Final in
+# connect-base/3.2), which the Avro format (connectors/avro-format.json) names; it reads the
+# registry at CDC_REGISTRY_URL, given with the other CDC_* variables.
+ENV ENABLE_APICURIO_CONVERTERS=true \
+    CONNECT_CONFIG_PROVIDERS=env \
     CONNECT_CONFIG_PROVIDERS_ENV_CLASS=org.apache.kafka.common.config.provider.EnvVarConfigProvider \
     CONNECT_SCHEDULED_REBALANCE_MAX_DELAY_MS=0 \
     KAFKA_OPTS="-javaagent:/kafka/jmx-exporter/jmx_prometheus_javaagent.jar=9404:/kafka/jmx-exporter/jmx-connect.yaml"

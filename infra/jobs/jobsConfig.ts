@@ -1,9 +1,9 @@
 import { optional } from '../settings/setting';
-import { hostPortList, httpUrl, integer, postgresUrl } from '../settings/settingKinds';
-import { createSettingsReader } from '../settings/settingsReader';
+import { hostPortList, httpUrl, integer, oneOf, postgresUrl } from '../settings/settingKinds';
+import { createSettingsReader, readSettings } from '../settings/settingsReader';
 import { fromEnvironment, type Environment } from '../settings/settingSources';
 import { PIPELINE_ROLES, type PipelineRole } from '../db/pipelineRoles';
-import { CDC_FORMAT_SETTING_NAMES, readCdcFormat } from '../settings/cdcFormatSettings';
+import { CDC_FORMATS } from '../settings/cdcFormatSettings';
 import { REGISTRY_DATABASE, REGISTRY_ROLE } from '../db/registryDatabase';
 
 /** The one-shot jobs' settings (migrations, connector registration), read once; names as `npm run stack -- env`. */
@@ -43,11 +43,13 @@ const REGISTRATION_SETTINGS = {
   // The CDC topics are made before the connector, as the local stack makes them: Debezium makes a
   // table's topic only at its first row, and the projector waits for every projected table's topic.
   KAFKA_BROKERS: hostPortList(),
+  /** The converters the connector is registered with (Connect reads the registry at its own CDC_REGISTRY_URL). */
+  CDC_FORMAT: oneOf(CDC_FORMATS, { default: 'json' }),
 };
 
 /** Every variable each job reads (deployment files are checked against them). */
 export const MIGRATION_SETTING_NAMES: readonly string[] = Object.keys(MIGRATION_SETTINGS);
-export const REGISTRATION_SETTING_NAMES: readonly string[] = [...Object.keys(REGISTRATION_SETTINGS), ...CDC_FORMAT_SETTING_NAMES];
+export const REGISTRATION_SETTING_NAMES: readonly string[] = Object.keys(REGISTRATION_SETTINGS);
 
 export interface RoleSetup {
   readonly adminDatabaseUrl: string;
@@ -104,10 +106,6 @@ export function loadMigrationsConfig(env: Environment = process.env) {
 
 /** What the registration job reads; CDC_FORMAT picks the converters the connector is registered with. */
 export function loadRegistrationConfig(env: Environment = process.env) {
-  const reader = createSettingsReader('connector settings');
-  const source = fromEnvironment(env);
-  const s = reader.read(source, REGISTRATION_SETTINGS);
-  const { format } = readCdcFormat(reader, source);
-  reader.check();
-  return Object.freeze({ connectUrl: s.CONNECT_URL, kafkaBrokers: [...s.KAFKA_BROKERS], format });
+  const s = readSettings(fromEnvironment(env), REGISTRATION_SETTINGS, 'connector settings');
+  return Object.freeze({ connectUrl: s.CONNECT_URL, kafkaBrokers: [...s.KAFKA_BROKERS], format: s.CDC_FORMAT });
 }

@@ -34,7 +34,10 @@ export function readCdcFormat(reader: SettingsReader, source: SettingSource): Cd
   return Object.freeze({ format: s.CDC_FORMAT, schemaRegistryUrl: s.SCHEMA_REGISTRY_URL?.replace(/\/+$/, '') });
 }
 
-/** Debezium names Avro record schemas after the topic prefix: Avro names allow letters, digits and '_' only. */
+/**
+ * Debezium names Avro record schemas after the topic prefix (it is their namespace): each of its
+ * dot-separated parts must be an Avro name, letters, digits and '_', not starting with a digit.
+ */
 export function isAvroName(text: string): boolean {
-  return /^[A-Za-z_][A-Za-z0-9_]*$/.test(text);
+  return /^[A-Za-z_][A-Za-z0-9_]*(\.[A-Za-z_][A-Za-z0-9_]*)*$/.test(text);
 }

@@ -5,6 +5,7 @@ import { inFormat, loadConnectorDefinition } from '../../connectors/connectorDef
 import { createConnectorRegistry } from '../../connectors/connectorRegistry';
 import { readCdcRecovery } from './cdcRecoveryState';
 import type { StackUrls } from './config';
+import type { CdcFormat } from '../settings/cdcFormatSettings';
 import { createConnectorHealth } from './connectorHealth';
 import { withKafkaAdmin } from './withKafkaAdmin';
 
@@ -12,10 +13,10 @@ import { withKafkaAdmin } from './withKafkaAdmin';
  * The local stack's CDC connector: its definition, the Connect registry it is registered with, the
  * probe of whether it really streams, and its registration.
  */
-export function createCdcConnector(urls: StackUrls, stateDir: string, log: Logger) {
+export function createCdcConnector(urls: StackUrls, stateDir: string, log: Logger, format: CdcFormat) {
   const registry = createConnectorRegistry({ connectUrl: urls.CONNECT_URL });
   // The format's converters laid over connectors/im-write.json (connectors/avro-format.json for Avro).
-  const definition = inFormat(loadConnectorDefinition(), urls.CDC_FORMAT);
+  const definition = inFormat(loadConnectorDefinition(), format);
   /** A client on the connector's database, made for one piece of work and closed after it. */
   async function writeClient(): Promise<Client> {
     const client = new Client({ connectionString: urls.CDC_DATABASE_URL, connectionTimeoutMillis: 5000 });

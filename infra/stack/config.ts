@@ -99,8 +99,6 @@ export interface StackUrls {
   readonly CONNECT_URL: string;
   /** The registry's Confluent-compatible API, as Avro clients and the Connect converter use it. */
   readonly SCHEMA_REGISTRY_URL: string;
-  /** Not a URL, but read beside them by every part that reads CDC records. */
-  readonly CDC_FORMAT: CdcFormat;
 }
 
 const rootDir = path.resolve(__dirname, '..', '..');
@@ -139,7 +137,11 @@ const SETTINGS = {
   CDC_FORMAT: optional(oneOf(CDC_FORMATS)),
 };
 
-export function loadStackConfig(env: Environment = process.env): StackConfig {
+/**
+ * `switchFormat`: whether this command may switch the stack's format by CDC_FORMAT (up and start
+ * do); every other command, and the supervisor, keep to the format the stack was last brought up in.
+ */
+export function loadStackConfig(env: Environment = process.env, { switchFormat = false }: { switchFormat?: boolean } = {}): StackConfig {
   const reader = createSettingsReader('stack settings');
   const s = reader.read(fromEnvironment(env), SETTINGS);
   const { stateDir, why: stateDirWhy } = chooseStateDir({ rootDir, stackDir: s.STACK_DIR });
@@ -147,7 +149,7 @@ export function loadStackConfig(env: Environment = process.env): StackConfig {
     rootDir,
     stateDir,
     stateDirWhy,
-    cdcFormat: stackCdcFormat(stateDir, s.CDC_FORMAT),
+    cdcFormat: stackCdcFormat(stateDir, switchFormat ? s.CDC_FORMAT : undefined),
     jvmCacheDir: path.join(stateDir, 'jvm'),
     logDir: path.join(stateDir, 'logs'),
     runDir: path.join(stateDir, 'run'),
@@ -188,7 +190,9 @@ export function loadStackConfig(env: Environment = process.env): StackConfig {
     supervisor: { intervalMs: 1000 * s.STACK_SUPERVISE_SECONDS },
     logLevel: s.LOG_LEVEL,
     // Each part gets its own URL and secrets from the stack; none inherits another role's from this shell.
-    inheritedEnv: Object.freeze(Object.fromEntries(Object.entries(env).filter(([key]) => !/DATABASE_URL$|PASSWORD|SECRET/.test(key)))),
+    inheritedEnv: Object.freeze(
+      Object.fromEntries(Object.entries(env).filter(([key]) => !/DATABASE_URL$|PASSWORD|SECRET|^CDC_FORMAT$/.test(key))),
+    ),
   };
 
   const ports = [
@@ -226,6 +230,5 @@ export function stackUrls(config: StackConfig, secrets: StackSecrets = loadStack
     KAFKA_BROKERS: `${config.kafka.host}:${config.kafka.port}`,
     CONNECT_URL: `http://${config.connect.host}:${config.connect.port}`,
     SCHEMA_REGISTRY_URL: `http://${config.schemaRegistry.host}:${config.schemaRegistry.port}/apis/ccompat/v7`,
-    CDC_FORMAT: config.cdcFormat,
   };
 }

@@ -14,7 +14,7 @@ import { probeStackHealth } from './stackHealth';
 import { ensureJvmArtifacts, type JvmArtifacts } from './jvmArtifacts';
 import { createKafkaBroker } from './kafkaBroker';
 import { createPipelineApps } from './pipelineApps';
-import { recordStackCdcFormat } from './stackFormat';
+import { recordStackCdcFormat, stackCdcFormat } from './stackFormat';
 import { createRecordValueReader } from '../../connectors/recordValues';
 import { createPostgresCluster } from './postgres';
 import { createPostgresExporter } from './postgresExporter';
@@ -40,7 +40,15 @@ export function createLocalStack({ config, logger }: { config: StackConfig; logg
     health: cdc,
     register: registerConnector,
     writeClient,
-  } = createCdcConnector(urls, config.stateDir, log);
+  } = createCdcConnector(urls, config.stateDir, log, config.cdcFormat);
+  /** The format the stack was in before this process (up switches it when CDC_FORMAT asks). */
+  const formatBefore = (() => {
+    try {
+      return stackCdcFormat(config.stateDir, undefined);
+    } catch {
+      return undefined; // unreadable: up records the format it brings the stack up in
+    }
+  })();
   let jvm: JvmArtifacts | undefined;
   const jvmArtifacts = () => (jvm ??= ensureJvmArtifacts(config, log));
 
@@ -53,6 +61,16 @@ export function createLocalStack({ config, logger }: { config: StackConfig; logg
       await admin.end();
     }
     await schemaRegistry.start(artifacts);
+  }
+
+  function startSupervisor(): void {
+    startDaemon(supervisor, {
+      command: process.execPath,
+      args: nodeEntryArgs(config.rootDir, SUPERVISOR_MAIN),
+      env: config.inheritedEnv,
+      cwd: config.rootDir,
+    });
+    log.info({ log: supervisor.logFile }, 'supervisor started');
   }
 
   function logFiles(): Record<string, string> {
@@ -71,6 +89,8 @@ export function createLocalStack({ config, logger }: { config: StackConfig; logg
 
   return {
     urls,
+    /** The format the connector writes in (stackFormat.ts). */
+    cdcFormat: config.cdcFormat,
     registry,
     connectorDefinition,
     /** A client on the write database for one read, closed by the caller. */
@@ -88,15 +108,7 @@ export function createLocalStack({ config, logger }: { config: StackConfig; logg
     async start(): Promise<StackUrls> {
       await this.up();
       await apps.start(urls);
-      if (runningPid(supervisor) === undefined) {
-        startDaemon(supervisor, {
-          command: process.execPath,
-          args: nodeEntryArgs(config.rootDir, SUPERVISOR_MAIN),
-          env: config.inheritedEnv,
-          cwd: config.rootDir,
-        });
-        log.info({ log: supervisor.logFile }, 'supervisor started');
-      }
+      if (runningPid(supervisor) === undefined) startSupervisor();
       return urls;
     },
 
@@ -128,6 +140,11 @@ export function createLocalStack({ config, logger }: { config: StackConfig; logg
       await connect.start(jvm);
       await registerConnector();
       recordStackCdcFormat(config.stateDir, config.cdcFormat);
+      if (formatBefore !== config.cdcFormat) {
+        log.info({ from: formatBefore, to: config.cdcFormat }, 'cdc format switched');
+        // A running supervisor keeps the connector it read at its start: it must heal the new one.
+        if (await stopDaemon(supervisor, 30_000)) startSupervisor();
+      }
       log.info(
         { connector: connectorDefinition.name, stateDir: config.stateDir, why: config.stateDirWhy, ms: Date.now() - started },
         'stack up',

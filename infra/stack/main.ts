@@ -44,7 +44,8 @@ const USAGE = `usage: npm run stack -- <command>
 
 async function main(argv: readonly string[]): Promise<number> {
   const [command = 'help', ...rest] = argv;
-  const config = loadStackConfig();
+  const switchFormat = command === 'up' || command === 'start';
+  const config = loadStackConfig(process.env, { switchFormat });
   // Human-readable logs on stderr: stdout stays clean for `env`.
   const logger = pino({ level: config.logLevel }, pretty({ destination: 2, ignore: 'pid,hostname', translateTime: 'HH:MM:ss.l' }));
   const stack = createLocalStack({ config, logger });
@@ -112,6 +113,8 @@ async function main(argv: readonly string[]): Promise<number> {
     case 'env':
       // One URL per role: each part reads the one of its job (infra/db/pipelineRoles.ts).
       for (const [name, value] of Object.entries(stack.urls)) console.log(`export ${name}='${value}'`);
+      // Not exported: CDC_FORMAT in a shell would make its next up or start switch the stack.
+      console.log(`# the stack's CDC format: ${stack.cdcFormat} (CDC_FORMAT=json|avro on up or start switches it)`);
       console.log(`export API_URL='${stack.apps.apiUrl}'`);
       console.log(`export JWT_SECRET='${stack.apps.jwtSecret()}'`);
       return 0;

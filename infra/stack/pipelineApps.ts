@@ -90,7 +90,7 @@ export function createPipelineApps(config: StackConfig, logger: Logger) {
             ...common,
             PROJECTOR_DATABASE_URL: urls.PROJECTOR_DATABASE_URL,
             METRICS_PORT: String(config.apps.metricsPort),
-            CDC_FORMAT: urls.CDC_FORMAT,
+            CDC_FORMAT: config.cdcFormat,
             // In JSON too: a topic keeps the Avro records of a time the stack ran in Avro.
             SCHEMA_REGISTRY_URL: urls.SCHEMA_REGISTRY_URL,
           },

@@ -5,19 +5,21 @@ import { CDC_FORMATS, type CdcFormat } from '../settings/cdcFormatSettings';
 const FILE = 'cdc-format';
 
 /**
- * The format the stack runs in: CDC_FORMAT when this command was given it, else the one the last
+ * The format the stack runs in: `asked` (CDC_FORMAT, given to up or start), else the one the last
  * `up` recorded, else JSON. So `CDC_FORMAT=avro npm start` switches a stack, and later commands
- * (status, env, the supervisor's restarts) keep to it until it is switched again.
+ * (status, env, the supervisor) keep to it until it is switched again.
  */
 export function stackCdcFormat(stateDir: string, asked: CdcFormat | undefined): CdcFormat {
   if (asked !== undefined) return asked;
-  let recorded: string;
-  try {
-    recorded = fs.readFileSync(path.join(stateDir, FILE), 'utf8').trim();
-  } catch {
-    return 'json';
+  const file = path.join(stateDir, FILE);
+  if (!fs.existsSync(file)) return 'json';
+  const recorded = fs.readFileSync(file, 'utf8').trim();
+  if (!(CDC_FORMATS as readonly string[]).includes(recorded)) {
+    throw new Error(
+      `${file} says ${JSON.stringify(recorded)}, not one of ${CDC_FORMATS.join(', ')}: fix it, or bring the stack up with CDC_FORMAT`,
+    );
   }
-  return (CDC_FORMATS as readonly string[]).includes(recorded) ? (recorded as CdcFormat) : 'json';
+  return recorded as CdcFormat;
 }
 
 /** Recorded once the connector runs in it. */

@@ -1,6 +1,6 @@
 import type { Pool } from 'pg';
 import type { ChangeEvent } from '../decode/changeEvent';
-import { jsonChangeRecords, type ChangeRecordDecoder } from '../decode/changeRecordDecoder';
+import { createChangeRecordDecoder, type ChangeRecordDecoder } from '../decode/changeRecordDecoder';
 import { DecodeError } from '../decode/decodeError';
 import { refChangesForBatch } from '../projection/refChangesForBatch';
 import { applyRefChanges } from '../store/applyRefChanges';
@@ -60,7 +60,10 @@ export async function applyBatch(
   group: string,
   claim: PartitionClaim,
   batch: PartitionBatch,
-  { unappliable = 'dead-letter', decoder = jsonChangeRecords }: { unappliable?: UnappliablePolicy; decoder?: ChangeRecordDecoder } = {},
+  {
+    unappliable = 'dead-letter',
+    decoder = createChangeRecordDecoder(),
+  }: { unappliable?: UnappliablePolicy; decoder?: ChangeRecordDecoder } = {},
 ): Promise<BatchOutcome> {
   const fresh = batch.records.filter((r) => r.offset >= claim.nextOffset);
   const alreadyApplied = batch.records.length - fresh.length;

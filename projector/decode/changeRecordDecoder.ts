@@ -2,7 +2,8 @@ import type avro from 'avsc';
 import { decodeAvroRecord, isRegistryFramed, schemaIdOf, schemaIdsOf, type AvroSchemasOfBatch } from './avroChangeRecords';
 import type { DecodedRecord } from './changeEvent';
 import { decodeChangeRecord, TOMBSTONE, type RawRecord } from './decodeChangeRecord';
-import { DecodeError, type RecordPosition } from './decodeError';
+import type { RecordPosition } from './decodeError';
+import { PipelineError } from '../../infra/errors/pipelineError';
 import { SchemaRefusedError, type WriterSchemas } from './registrySchemas';
 
 /** Decodes one record of a batch; throws DecodeError (not retriable) for a record that cannot be applied. */
@@ -24,7 +25,7 @@ export interface ChangeRecordDecoder {
  * Avro converter through a schema registry (magic byte 0, then the schema's id). A topic holds both
  * after the pipeline switched formats, and a rebuild or replay reads it from the start, so the
  * format is told per record, not assumed. Avro needs `schemas`; without them (no
- * SCHEMA_REGISTRY_URL) an Avro record is a dead letter saying so. Writer schemas are kept once
+ * SCHEMA_REGISTRY_URL) an Avro record stops its partition (NoSchemaRegistryError). Writer schemas are kept once
  * fetched: a connector has one per table and schema version, so the set stays small.
  */
 export function createChangeRecordDecoder({ schemas }: { schemas?: WriterSchemas } = {}): ChangeRecordDecoder {
@@ -61,14 +62,21 @@ function decodeRecord(
   const value = record.value;
   if (value === null || value.length === 0) return TOMBSTONE;
   if (!isRegistryFramed(value)) return decodeChangeRecord(position, record);
-  if (schemas === undefined) {
-    throw new DecodeError(
-      `value was written in Avro through a schema registry (schema id ${schemaIdOf(value) ?? '?'}), and SCHEMA_REGISTRY_URL is not set`,
-      position,
-    );
-  }
+  if (schemas === undefined) throw new NoSchemaRegistryError(schemaIdOf(value), position);
   return decodeAvroRecord(position, value, batch);
 }
 
-/** Records in JSON only: what the projector reads without a schema registry. */
-export const jsonChangeRecords: ChangeRecordDecoder = createChangeRecordDecoder();
+/**
+ * An Avro record reached a projector that has no schema registry. Not the record's fault, and not
+ * one a retry of the record alone can mend: the partition waits (retried with backoff, each try
+ * logged with this message) until the projector is restarted with SCHEMA_REGISTRY_URL; nothing
+ * is dead-lettered meanwhile.
+ */
+export class NoSchemaRegistryError extends PipelineError {
+  constructor(schemaId: number | undefined, position: RecordPosition) {
+    super(
+      `a record was written in Avro through a schema registry (schema id ${schemaId ?? '?'}, ${position.topic}/${position.partition}@${position.offset}) and SCHEMA_REGISTRY_URL is not set: set it and restart the projector`,
+      { retriable: true, context: position },
+    );
+  }
+}

@@ -1,5 +1,5 @@
 import avro from 'avsc';
-import { createChangeRecordDecoder, jsonChangeRecords } from './changeRecordDecoder';
+import { createChangeRecordDecoder, NoSchemaRegistryError } from './changeRecordDecoder';
 import { decodeChangeRecord, type RawRecord } from './decodeChangeRecord';
 import { DecodeError } from './decodeError';
 import { exactLongTypeHook } from './exactAvroLongs';
@@ -204,11 +204,18 @@ describe('Avro change records', () => {
     expect(decode(position, jsonRecord(envelope))).toEqual(decode(position, avroRecord(V1, envelope)));
   });
 
-  it('given a reader without a registry, then an Avro record is a decode error naming the setting, and JSON is read', async () => {
-    const decode = await jsonChangeRecords.forRecords([avroRecord(V1, envelope)]);
-    expect(() => decode(position, avroRecord(V1, envelope))).toThrow(
-      'value was written in Avro through a schema registry (schema id 7), and SCHEMA_REGISTRY_URL is not set (im.public.users/3@42)',
-    );
+  it('given a reader without a registry, then an Avro record stops the batch with a retriable error naming the setting, and JSON is read', async () => {
+    const decode = await createChangeRecordDecoder().forRecords([avroRecord(V1, envelope)]);
+    let failure: unknown;
+    try {
+      decode(position, avroRecord(V1, envelope));
+    } catch (error) {
+      failure = error;
+    }
+    expect(failure).toBeInstanceOf(NoSchemaRegistryError);
+    expect(failure).not.toBeInstanceOf(DecodeError);
+    expect((failure as NoSchemaRegistryError).retriable).toBe(true);
+    expect((failure as Error).message).toContain('(schema id 7, im.public.users/3@42) and SCHEMA_REGISTRY_URL is not set');
     expect(decode(position, jsonRecord(envelope))).toMatchObject({ kind: 'change' });
   });
 

@@ -64,7 +64,7 @@ function decodeSource(table: ProjectedTable, source: RawRow): Source {
     lsn: sourceLsn(source),
     txId: int64Value(source.txId) ?? null,
     tsMs: Number(int64(source, 'ts_ms')),
-    snapshot: source.snapshot !== undefined && source.snapshot !== false && source.snapshot !== 'false',
+    snapshot: source.snapshot !== undefined && source.snapshot !== null && source.snapshot !== false && source.snapshot !== 'false',
   };
 }
 

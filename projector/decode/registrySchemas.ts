@@ -1,7 +1,7 @@
-import { SchemaRegistry, SchemaType } from '@kafkajs/confluent-schema-registry';
+import { SchemaType } from '@kafkajs/confluent-schema-registry';
 import type avro from 'avsc';
 import { PipelineError } from '../../infra/errors/pipelineError';
-import { exactLongTypeHook } from './exactAvroLongs';
+import { createRegistryClient } from './registryClient';
 
 /** Where an Avro record's writer schema comes from, by the id its bytes carry. */
 export interface WriterSchemas {
@@ -26,42 +26,58 @@ export class SchemaRegistryUnavailableError extends PipelineError {
   }
 }
 
-type MiddlewareList = NonNullable<ConstructorParameters<typeof SchemaRegistry>[0]['middlewares']>;
+/** What the last ask of the registry found: nothing yet, an answer, or no answer (since when, why). */
+export type RegistryState =
+  { readonly kind: 'unasked' | 'answering' } | { readonly kind: 'unavailable'; readonly sinceMs: number; readonly error: string };
 
 /**
  * Writer schemas from a Confluent-compatible registry (Apicurio's `/apis/ccompat/v7` here),
  * through @kafkajs/confluent-schema-registry: it caches each schema by id and asks once for
- * concurrent misses. Avro longs are read as exact bigints (exactAvroLongs).
+ * concurrent misses.
  *
- * Only a 404, or a schema that cannot be read, condemns a record. The client reports a connection
- * it could not make as a 400 whose message is the socket's error, so every other HTTP failure is
- * taken as the registry's, not the record's: the batch waits for the registry, and nothing is
- * dead-lettered while it is away.
+ * Only the registry's "no such schema" (a 404 from an address that answers as a registry), or a
+ * schema that cannot be read, condemns a record. A 404 from an address that is no registry API
+ * (SCHEMA_REGISTRY_URL names the wrong path) is the setting's fault, and the client reports a
+ * connection it could not make as a 400 whose message is the socket's error: every failure but
+ * those is taken as the registry's, not the record's, so the batch waits, and nothing is
+ * dead-lettered while the registry is away.
  */
-export function createRegistrySchemas({ url, timeoutMs = 10_000 }: { url: string; timeoutMs?: number }): WriterSchemas {
-  // Without a timeout a registry that accepts the connection and never answers would hold the
-  // batch (and, through the client's request sharing, every later ask for that id) for ever.
-  const withTimeout: MiddlewareList[number] = () => ({
-    prepareRequest: (next) => next().then((request) => request.enhance({ timeout: timeoutMs })),
-  });
-  const registry = new SchemaRegistry(
-    { host: url, clientId: 'im-projector', retry: { retries: 2 }, middlewares: [withTimeout] },
-    { [SchemaType.AVRO]: { typeHook: exactLongTypeHook } },
-  );
+export function createRegistrySchemas({ url, timeoutMs = 10_000 }: { url: string; timeoutMs?: number }): WriterSchemas & {
+  state(): RegistryState;
+} {
+  const client = createRegistryClient({ url, timeoutMs, clientId: 'im-projector' });
+  const { registry, address } = client;
+  let state: RegistryState = { kind: 'unasked' };
+  const unavailable = (message: string, cause: unknown): SchemaRegistryUnavailableError => {
+    if (state.kind !== 'unavailable') state = { kind: 'unavailable', sinceMs: Date.now(), error: message };
+    else state = { ...state, error: message };
+    return new SchemaRegistryUnavailableError(message, cause);
+  };
   return {
+    state: () => state,
     async get(id) {
       try {
         await registry.getSchema(id);
       } catch (error) {
         const status = (error as { status?: unknown }).status;
-        if (status === 404) throw new SchemaRefusedError(`schema id ${id} is not in the registry at ${url}`);
         // Only HTTP failures carry a status; anything else came from reading the schema it gave.
         if (typeof status !== 'number') throw new SchemaRefusedError(`schema id ${id} cannot be read: ${(error as Error).message}`);
-        throw new SchemaRegistryUnavailableError(
-          `schema registry at ${url} did not give schema id ${id}: ${(error as Error).message}`,
-          error,
+        if (status === 404) {
+          if (await client.answersAsSchemaRegistry()) {
+            state = { kind: 'answering' };
+            throw new SchemaRefusedError(`schema id ${id} is not in the registry at ${address}`);
+          }
+          throw unavailable(
+            `${address} does not answer as a Confluent-compatible schema registry (GET /schemas/types): check SCHEMA_REGISTRY_URL`,
+            error,
+          );
+        }
+        throw unavailable(
+          `schema registry at ${address} did not give schema id ${id}: ${withoutCredentials((error as Error).message)}`,
+          null,
         );
       }
+      state = { kind: 'answering' };
       const entry = registry.cache.getSchema(id);
       if (entry?.type !== SchemaType.AVRO) {
         throw new SchemaRefusedError(`schema id ${id} is a ${entry?.type ?? 'missing'} schema, not Avro`);
@@ -69,4 +85,9 @@ export function createRegistrySchemas({ url, timeoutMs = 10_000 }: { url: string
       return entry.schema as unknown as avro.Type;
     },
   };
+}
+
+/** A URL's user and password, wherever an error message repeats one. */
+function withoutCredentials(text: string): string {
+  return text.replace(/\/\/[^/@\s]+@/g, '//');
 }

@@ -1,15 +1,19 @@
 import type { CdcHeartbeatState } from '../source/cdcHeartbeatProgress';
+import type { RegistryState } from '../decode/registrySchemas';
 
 /** What `/readyz` answers: each check `ok`, or what is wrong and where to look. */
 export interface Readiness {
   readonly ready: boolean;
-  readonly checks: { readonly database: string; readonly cdc: string };
+  /** `schemaRegistry` only for a projector that reads Avro. */
+  readonly checks: { readonly database: string; readonly cdc: string; readonly schemaRegistry?: string };
 }
 
 export interface ReadinessCheckOptions {
   /** The read database, asked `select 1` (the projector's own pool). */
   readonly database: { query(text: string): Promise<unknown> };
   readonly cdc: { state(): CdcHeartbeatState };
+  /** The schema registry, as the projector's last ask of it found it. */
+  readonly schemaRegistry?: { state(): RegistryState };
   readonly databaseTimeoutMs?: number;
 }
 
@@ -21,7 +25,7 @@ const SEE_STATUS = 'see npm run stack -- status';
  * and CDC streams, so what it applies is what the write side commits. A projector with a dead
  * CDC is alive but its views stand still; `/healthz` (liveness) stays 200 then, this does not.
  */
-export function createReadinessCheck({ database, cdc, databaseTimeoutMs = 2_000 }: ReadinessCheckOptions) {
+export function createReadinessCheck({ database, cdc, schemaRegistry, databaseTimeoutMs = 2_000 }: ReadinessCheckOptions) {
   async function databaseCheck(): Promise<string> {
     let timer: NodeJS.Timeout | undefined;
     const timedOut = new Promise<'timed out'>((resolve) => {
@@ -42,8 +46,12 @@ export function createReadinessCheck({ database, cdc, databaseTimeoutMs = 2_000 
 
   return {
     async check(): Promise<Readiness> {
-      const checks = { database: await databaseCheck(), cdc: cdcCheck(cdc.state()) };
-      return { ready: checks.database === OK && checks.cdc === OK, checks };
+      const checks = {
+        database: await databaseCheck(),
+        cdc: cdcCheck(cdc.state()),
+        ...(schemaRegistry === undefined ? {} : { schemaRegistry: registryCheck(schemaRegistry.state()) }),
+      };
+      return { ready: Object.values(checks).every((check) => check === OK), checks };
     },
   };
 }
@@ -67,4 +75,13 @@ export function cdcCheck(state: CdcHeartbeatState): string {
       throw new Error(`unhandled CDC state ${JSON.stringify(unreachable)}`);
     }
   }
+}
+
+/**
+ * The schemaRegistry check's answer: only a registry the projector needed and could not reach is
+ * a problem (schemas fetched before keep being used while it is away).
+ */
+export function registryCheck(state: RegistryState): string {
+  if (state.kind !== 'unavailable') return OK;
+  return `unavailable for ${Math.round((Date.now() - state.sinceMs) / 1000)} s: ${state.error}; batches that need a schema not fetched yet wait for it — ${SEE_STATUS}`;
 }

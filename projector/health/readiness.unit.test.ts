@@ -61,4 +61,23 @@ describe('readiness', () => {
     expect(checks.database).toMatch(/^im_read refused select 1/);
     expect(checks.cdc).toMatch(/^silent for 31 s/);
   });
+
+  it('given a projector that reads Avro and a registry it could not reach, then it is not ready, saying since when and why', async () => {
+    const readiness = createReadinessCheck({
+      database: answering,
+      cdc: streaming,
+      schemaRegistry: {
+        state: () => ({ kind: 'unavailable', sinceMs: Date.now() - 31_000, error: 'connect ECONNREFUSED 127.0.0.1:58081' }),
+      },
+    });
+    const { ready, checks } = await readiness.check();
+    expect(ready).toBe(false);
+    expect(checks.schemaRegistry).toMatch(/^unavailable for 3[01] s: connect ECONNREFUSED 127\.0\.0\.1:58081; batches that need a schema/);
+    const answeringRegistry = createReadinessCheck({
+      database: answering,
+      cdc: streaming,
+      schemaRegistry: { state: () => ({ kind: 'answering' }) },
+    });
+    expect(await answeringRegistry.check()).toEqual({ ready: true, checks: { database: 'ok', cdc: 'ok', schemaRegistry: 'ok' } });
+  });
 });

@@ -135,7 +135,7 @@ async function main(argv: string[]): Promise<number> {
             console.error('name the dead letters to replay (ids from `npm run projector -- dead-letters`) or --all');
             return 2;
           }
-          const outcomes = await replayDeadLetters(pool, ids, changeRecordDecoderFor(config.cdc));
+          const outcomes = await replayDeadLetters(pool, ids, changeRecordDecoderFor(config.cdc).decoder);
           for (const o of outcomes)
             console.log(`${String(o.id).padStart(6)} ${o.position.padEnd(40)} ${o.result}${o.error === undefined ? '' : `: ${o.error}`}`);
           console.log(

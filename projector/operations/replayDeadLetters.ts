@@ -1,6 +1,6 @@
 import { holdVersionSwapLock } from '../store/versionSwapLock';
 import type { Pool } from 'pg';
-import { jsonChangeRecords, type ChangeRecordDecoder } from '../decode/changeRecordDecoder';
+import { createChangeRecordDecoder, type ChangeRecordDecoder } from '../decode/changeRecordDecoder';
 import { refChangesForBatch } from '../projection/refChangesForBatch';
 import { applyRefChanges } from '../store/applyRefChanges';
 import { markReplayed, unreplayedDeadLetters } from '../store/deadLetters';
@@ -24,7 +24,7 @@ export interface ReplayOutcome {
 export async function replayDeadLetters(
   pool: Pool,
   ids: readonly bigint[] | 'all',
-  decoder: ChangeRecordDecoder = jsonChangeRecords,
+  decoder: ChangeRecordDecoder = createChangeRecordDecoder(),
 ): Promise<ReplayOutcome[]> {
   const outcomes: ReplayOutcome[] = [];
   for (const letter of await unreplayedDeadLetters(pool, ids)) {

@@ -9,10 +9,11 @@ import type { LocalStack } from '../../infra/stack/localStack';
 import { waitFor } from '../../infra/stack/waitFor';
 
 /**
- * The benchmark's backlog a second time, in Avro: a slot reserved on the bench's write database
- * before its data set is written (so it keeps the same changes), and a connector in the Avro format
- * started on it later, after the JSON figures are taken, so the two connectors never share the CPU.
- * Its topics are `<prefix>.public.*`.
+ * The benchmark's data set a second time, in Avro: a slot reserved on the bench's write database
+ * before the data set is written (so it keeps the same changes), and a connector in the Avro format
+ * run on it once the JSON connector has captured the data set, until it has confirmed it too; then
+ * the connector and its slot go, so its topics hold the data set and nothing the later steps write.
+ * Its topics are `<prefix>.public.*`, removed by `remove`.
  */
 export async function reserveAvroCapture({
   stack,
@@ -54,7 +55,7 @@ export async function reserveAvroCapture({
 
   return {
     prefix,
-    /** Starts the connector on the reserved slot; resolves once it has confirmed all WAL written so far. */
+    /** Runs the connector on the reserved slot until it has confirmed all WAL written so far, then removes it and its slot. */
     async capture(): Promise<{ readonly seconds: number }> {
       const started = Date.now();
       await ensureCdcTopics(admin, definition);
@@ -72,24 +73,30 @@ export async function reserveAvroCapture({
         },
         { what: `Avro connector ${prefix} to confirm the backlog`, timeoutMs: 3_600_000, intervalMs: 500 },
       );
-      return { seconds: (Date.now() - started) / 1000 };
+      const seconds = (Date.now() - started) / 1000;
+      await stopConnector();
+      return { seconds };
     },
     async remove(): Promise<void> {
-      await stack.registry.remove(prefix).catch(() => false);
-      await waitFor(
-        async () => {
-          const slot = await cdc((c) => c.query('select active from pg_replication_slots where slot_name = $1', [prefix]));
-          if (slot.rowCount === 0) return true;
-          if (slot.rows[0]?.active === true) return undefined;
-          await cdc((c) => c.query('select pg_drop_replication_slot($1)', [prefix]));
-          return true;
-        },
-        { what: `slot ${prefix} dropped`, timeoutMs: 60_000 },
-      ).catch((error: unknown) => console.error(`cleanup: ${String(error)}`));
+      await stopConnector();
       const ours = (await admin.listTopics()).filter((t) => t.startsWith(`${prefix}.`) || t === `__debezium-heartbeat.${prefix}`);
       if (ours.length > 0) await admin.deleteTopics({ topics: ours }).catch(() => undefined);
     },
   };
+
+  async function stopConnector(): Promise<void> {
+    await stack.registry.remove(prefix).catch(() => false);
+    await waitFor(
+      async () => {
+        const slot = await cdc((c) => c.query('select active from pg_replication_slots where slot_name = $1', [prefix]));
+        if (slot.rowCount === 0) return true;
+        if (slot.rows[0]?.active === true) return undefined;
+        await cdc((c) => c.query('select pg_drop_replication_slot($1)', [prefix]));
+        return true;
+      },
+      { what: `slot ${prefix} dropped`, timeoutMs: 60_000 },
+    ).catch((error: unknown) => console.error(`cleanup: ${String(error)}`));
+  }
 }
 
 /** Bytes of the topics' log segments in the broker's data folder: what they take on disk, batch headers included. */

@@ -127,7 +127,7 @@ it('given the Avro format in compose, then the registry is the pinned version, C
   expect(compose.services['schema-registry']?.image).toBe(`quay.io/apicurio/apicurio-registry:${versions.apicurioRegistry}`);
 
   const connect = compose.services.connect?.environment ?? {};
-  expect(connect.ENABLE_APICURIO_CONVERTERS).toBe('true');
+  expect(fs.readFileSync(path.join(ROOT, 'infra', 'docker', 'connect.Dockerfile'), 'utf8')).toMatch(/ENV ENABLE_APICURIO_CONVERTERS=true /);
   const read = ['im-write.json', 'avro-format.json'].flatMap((file) =>
     [...fs.readFileSync(path.join(ROOT, 'connectors', file), 'utf8').matchAll(/\$\{env:([A-Z_]+)\}/g)].map((m) => m[1]!),
   );

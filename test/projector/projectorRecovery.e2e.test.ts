@@ -200,7 +200,7 @@ describe.each(CDC_FORMATS)('projector recovery on the real stack, in %s', (forma
       [group],
     );
     const letter = rows[0]!.id;
-    const decoder = changeRecordDecoderFor({ format, schemaRegistryUrl: process.env.SCHEMA_REGISTRY_URL });
+    const { decoder } = changeRecordDecoderFor({ format, schemaRegistryUrl: process.env.SCHEMA_REGISTRY_URL });
     // Still malformed: replay refuses it and leaves it waiting.
     expect(await replayDeadLetters(read, [BigInt(letter)], decoder)).toEqual([
       expect.objectContaining({ result: 'failed', error: expect.stringContaining(POISON[format].error) }),

@@ -8,7 +8,8 @@ import { createLocalStack } from '../../infra/stack/localStack';
  */
 export default async function globalSetup(): Promise<void> {
   const logger = pino({ level: process.env.LOG_LEVEL ?? 'warn' });
-  const stack = createLocalStack({ config: loadStackConfig(), logger });
+  // CDC_FORMAT=avro npm test runs the suites on a stack switched to Avro (and leaves it so).
+  const stack = createLocalStack({ config: loadStackConfig(process.env, { switchFormat: true }), logger });
   const urls = await stack.up();
-  Object.assign(process.env, urls);
+  Object.assign(process.env, urls, { CDC_FORMAT: stack.cdcFormat });
 }
