@@ -1,3 +1,4 @@
+import net from 'node:net';
 import pino from 'pino';
 import { Client } from 'pg';
 import { loadStackConfig } from '../../infra/stack/config';
@@ -70,6 +71,34 @@ it('given an id the registry does not have, or a schema that is not Avro, then t
   expect(registered.status).toBe(200);
   const { id } = (await registered.json()) as { id: number };
   await expect(schemas.get(id)).rejects.toThrow(`schema id ${id} is a JSON schema, not Avro`);
+});
+
+it('given an address that is no registry API, a port nothing listens on, or a peer that never answers, then the lookup waits for the registry (retriable), never condemns the record', async () => {
+  const apiRoot = registryUrl().replace(/\/apis\/ccompat\/v7$/, '');
+  // Connect's address of the same registry (its own API, not the Confluent-compatible one): every id is a 404 there.
+  const wrongPath = await createRegistrySchemas({ url: `${apiRoot}/apis/registry/v2` })
+    .get(1)
+    .catch((error: unknown) => error);
+  expect(wrongPath).toBeInstanceOf(SchemaRegistryUnavailableError);
+  expect((wrongPath as Error).message).toContain('does not answer as a Confluent-compatible schema registry');
+
+  const silent = net.createServer(() => undefined); // accepts, never answers
+  await new Promise<void>((resolve) => silent.listen(0, '127.0.0.1', resolve));
+  const { port } = silent.address() as net.AddressInfo;
+  try {
+    const schemas = createRegistrySchemas({ url: `http://user:s3cret@127.0.0.1:${port}/apis/ccompat/v7`, timeoutMs: 500 });
+    const hung = await schemas.get(1).catch((error: unknown) => error);
+    expect(hung).toBeInstanceOf(SchemaRegistryUnavailableError);
+    expect((hung as Error).message).not.toContain('s3cret');
+    expect(schemas.state()).toMatchObject({ kind: 'unavailable' });
+  } finally {
+    silent.close();
+  }
+  // The same port, closed now: nothing listens.
+  const refused = await createRegistrySchemas({ url: `http://127.0.0.1:${port}/apis/ccompat/v7` })
+    .get(1)
+    .catch((error: unknown) => error);
+  expect(refused).toBeInstanceOf(SchemaRegistryUnavailableError);
 });
 
 it('given its database, then it is the registry’s own: no pipeline role may connect to it', async () => {
