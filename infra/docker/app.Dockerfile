@@ -32,7 +32,8 @@ COPY package.json ./
 # What the compiled code reads beside itself: SQL migrations and the connector's definition (and its Avro format).
 COPY services/db/migrations dist/services/db/migrations
 COPY projector/db/migrations dist/projector/db/migrations
-COPY connectors/im-write.json connectors/avro-format.json dist/connectors/
+COPY connectors/im-write.json dist/connectors/im-write.json
+COPY connectors/avro-format.json dist/connectors/avro-format.json
 USER node
 ENTRYPOINT ["/usr/bin/tini", "--"]
 CMD ["node", "dist/projector/main.js"]

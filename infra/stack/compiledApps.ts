@@ -9,7 +9,12 @@ import path from 'node:path';
  */
 
 /** Files the compiled code reads beside itself, copied into dist/ (the Dockerfile copies the same). */
-export const COMPILED_ASSETS: readonly string[] = ['services/db/migrations', 'projector/db/migrations', 'connectors/im-write.json'];
+export const COMPILED_ASSETS: readonly string[] = [
+  'services/db/migrations',
+  'projector/db/migrations',
+  'connectors/im-write.json',
+  'connectors/avro-format.json',
+];
 
 /** The compiled entry point of a TypeScript one: `projector/main.ts` → `dist/projector/main.js`. */
 export const compiledEntry = (rootDir: string, entry: string): string => path.join(rootDir, 'dist', entry.replace(/\.ts$/, '.js'));

@@ -4,7 +4,7 @@ import { Pool } from 'pg';
 import pino from 'pino';
 import { waitFor } from '../../infra/stack/waitFor';
 import { createReadPool } from '../../projector/db/readPool';
-import { parseLosslessJson } from '../../projector/decode/parseLosslessJson';
+import { createRecordValueReader } from '../../connectors/recordValues';
 import { verifyViews } from '../../projector/verify/verifyViews';
 import type { CommandResult } from '../../services/commands/commandResult';
 import { createWriteCommands } from '../../services/commands/writeCommands';
@@ -106,7 +106,7 @@ interface UpdateEvent {
 
 /**
  * The update events the pipeline's connector writes from now on. Its topics are shared: the reader
- * starts at their current ends, and passes over records that are not JSON (other tests write
+ * starts at their current ends, and passes over records in no format (other tests write
  * malformed ones on purpose).
  */
 async function updateEventReader(tables: readonly string[]) {
@@ -118,6 +118,7 @@ async function updateEventReader(tables: readonly string[]) {
   for (const topic of topics) for (const p of await admin.fetchTopicOffsets(topic)) starts.set(`${topic}/${p.partition}`, p.high);
   await admin.disconnect();
 
+  const values = createRecordValueReader({ schemaRegistryUrl: process.env.SCHEMA_REGISTRY_URL });
   const events: UpdateEvent[] = [];
   const consumer = kafka.consumer({ groupId: uniqueName('toast-reader'), maxWaitTimeInMs: 100 });
   await consumer.connect();
@@ -126,14 +127,10 @@ async function updateEventReader(tables: readonly string[]) {
     eachMessage: async ({ topic, partition, message }) => {
       if (BigInt(message.offset) < BigInt(starts.get(`${topic}/${partition}`) ?? '0') || message.key === null || message.value === null)
         return;
-      let value: { op?: unknown; after?: unknown };
-      let key: unknown;
-      try {
-        key = parseLosslessJson(message.key.toString('utf8'));
-        value = parseLosslessJson(message.value.toString('utf8')) as typeof value;
-      } catch {
-        return;
-      }
+      // In the stack's format, JSON or Avro; null for what is in neither.
+      const key = await values(message.key);
+      const value = (await values(message.value)) as { op?: unknown; after?: unknown } | null;
+      if (key === null || value === null) return;
       if (value.op === 'u')
         events.push({
           table: topic.slice('im.public.'.length),
