@@ -105,6 +105,13 @@ it('given write load in Avro, when the registry is killed and a member restarts 
   try {
     await load.committedMore(80);
     await waitUntilCaughtUp(read, env.kafkaBrokers, group, 120_000, cdc.topicPrefix);
+    // Debezium's heartbeat has reached Kafka, so the converter knows every schema the load needs
+    // (a schema it has never seen fails its task while the registry is away: the watchdog's case).
+    await waitFor(async () => ((await readiness())?.ready === true ? true : undefined), {
+      what: 'the member ready, CDC heartbeats arriving',
+      timeoutMs: 60_000,
+      intervalMs: 500,
+    });
 
     const pid = runningPid(stack.schemaRegistry.daemon);
     expect(pid).toBeDefined();
