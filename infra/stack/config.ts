@@ -134,7 +134,6 @@ const SETTINGS = {
   STACK_METRICS_PORT: port(9464),
   STACK_SUPERVISE_SECONDS: count(5),
   LOG_LEVEL: logLevel(),
-  CDC_FORMAT: optional(oneOf(CDC_FORMATS)),
 };
 
 /**
@@ -144,12 +143,14 @@ const SETTINGS = {
 export function loadStackConfig(env: Environment = process.env, { switchFormat = false }: { switchFormat?: boolean } = {}): StackConfig {
   const reader = createSettingsReader('stack settings');
   const s = reader.read(fromEnvironment(env), SETTINGS);
+  // Read (and checked) only by the commands that may switch: a bad value must not stop `down`.
+  const asked = switchFormat ? reader.read(fromEnvironment(env), { CDC_FORMAT: optional(oneOf(CDC_FORMATS)) }).CDC_FORMAT : undefined;
   const { stateDir, why: stateDirWhy } = chooseStateDir({ rootDir, stackDir: s.STACK_DIR });
   const config: StackConfig = {
     rootDir,
     stateDir,
     stateDirWhy,
-    cdcFormat: stackCdcFormat(stateDir, switchFormat ? s.CDC_FORMAT : undefined),
+    cdcFormat: stackCdcFormat(stateDir, asked, { strict: switchFormat }),
     jvmCacheDir: path.join(stateDir, 'jvm'),
     logDir: path.join(stateDir, 'logs'),
     runDir: path.join(stateDir, 'run'),

@@ -106,15 +106,31 @@ export function createLocalStack({ config, logger }: { config: StackConfig; logg
 
     /** The whole pipeline: the stack, then the projector and the services on it. */
     async start(): Promise<StackUrls> {
-      await this.up();
+      await this.up({ restartSupervisor: false });
       await apps.start(urls);
       if (runningPid(supervisor) === undefined) startSupervisor();
       return urls;
     },
 
-    /** Starts whatever is not running yet and reuses the rest; safe to call again. */
-    async up(): Promise<StackUrls> {
+    /**
+     * Starts whatever is not running yet and reuses the rest; safe to call again. Switching the
+     * format stops a running supervisor first (it would heal the connector in the old format) and
+     * starts it again after, unless the caller (start) does once the apps run.
+     */
+    async up({ restartSupervisor = true }: { restartSupervisor?: boolean } = {}): Promise<StackUrls> {
       const started = Date.now();
+      const switching = formatBefore !== config.cdcFormat;
+      const supervisorStopped = switching && (await stopDaemon(supervisor, 180_000));
+      try {
+        await this.bringUp(started);
+      } finally {
+        if (supervisorStopped && restartSupervisor) startSupervisor();
+      }
+      return urls;
+    },
+
+    /** What up does once the supervisor is out of the way. */
+    async bringUp(started: number): Promise<void> {
       checkPrerequisites(config, log);
       const jvm = jvmArtifacts();
       await Promise.all([
@@ -140,16 +156,11 @@ export function createLocalStack({ config, logger }: { config: StackConfig; logg
       await connect.start(jvm);
       await registerConnector();
       recordStackCdcFormat(config.stateDir, config.cdcFormat);
-      if (formatBefore !== config.cdcFormat) {
-        log.info({ from: formatBefore, to: config.cdcFormat }, 'cdc format switched');
-        // A running supervisor keeps the connector it read at its start: it must heal the new one.
-        if (await stopDaemon(supervisor, 30_000)) startSupervisor();
-      }
+      if (formatBefore !== config.cdcFormat) log.info({ from: formatBefore, to: config.cdcFormat }, 'cdc format switched');
       log.info(
         { connector: connectorDefinition.name, stateDir: config.stateDir, why: config.stateDirWhy, ms: Date.now() - started },
         'stack up',
       );
-      return urls;
     },
 
     /** Stops the supervisor, the projector and the services; the stack keeps running. */

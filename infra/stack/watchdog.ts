@@ -1,9 +1,13 @@
 import type { Logger } from 'pino';
 import type { LocalStack } from './localStack';
 import type { PartHealth, PartName } from './partHealth';
+import type { CdcFormat } from '../settings/cdcFormatSettings';
 
 export interface WatchdogOptions {
-  readonly stack: Pick<LocalStack, 'health' | 'startPart' | 'terminateSlotHolder' | 'restartConnectorTasks' | 'restartConnect'>;
+  readonly stack: Pick<LocalStack, 'health' | 'startPart' | 'terminateSlotHolder' | 'restartConnectorTasks' | 'restartConnect'> & {
+    /** In Avro the connector's task needs the schema registry too: no restarts of it while the registry is down. */
+    readonly cdcFormat?: CdcFormat;
+  };
   readonly logger: Logger;
   readonly now?: () => number;
   /** After a part was started, how long the connector may stay silent before it is healed. */
@@ -63,6 +67,10 @@ export function createWatchdog({
   maxBackoffMs = 60_000,
 }: WatchdogOptions) {
   const log = logger.child({ component: 'watchdog' });
+  const connectorNeeds: readonly PartName[] = [
+    ...(NEEDS.connector ?? []),
+    ...(stack.cdcFormat === 'avro' ? (['schema-registry'] as const) : []),
+  ];
   const backoff = new Map<PartName, { attempts: number; notBefore: number }>();
   /** Until when a stalled connector is left alone: a part it needs was just (re)started. */
   let settleUntil = 0;
@@ -93,6 +101,8 @@ export function createWatchdog({
     const found = connector.connector;
     if (found === undefined) return;
     if (found.state === 'RUNNING') {
+      // Its restarts back off while it keeps failing, not for the rest of the supervisor's life.
+      backoff.delete('connector');
       if (heal !== undefined) log.info({ part: 'connector', after: heal.step }, 'connector streams again');
       heal = undefined;
       if (found.atRisk && now() - lastAnnouncement > 60_000) {
@@ -198,8 +208,7 @@ export function createWatchdog({
       }
 
       const connector = byName.get('connector');
-      if (connector !== undefined && (NEEDS.connector ?? []).every(up))
-        await healConnector(connector, byName.get('kafka')?.startedAt ?? 0, actions);
+      if (connector !== undefined && connectorNeeds.every(up)) await healConnector(connector, byName.get('kafka')?.startedAt ?? 0, actions);
       return { health, actions };
     },
   };

@@ -126,3 +126,39 @@ test('given an app that died and one stopped on purpose, when a round runs, then
   await dog.round();
   expect(fake.calls).toEqual(['start projector']);
 });
+
+test('given a stack in Avro whose registry does not answer, when the connector has FAILED, then its task is not restarted until the registry is back, and its backoff starts over once it runs', async () => {
+  let clock = 100_000;
+  const fake = fakeStack();
+  const dog = createWatchdog({
+    stack: { ...fake.stack, health: () => fake.stack.health(), cdcFormat: 'avro' },
+    logger: pino({ level: 'silent' }),
+    now: () => clock,
+  });
+  const failed: ConnectorHealth = { state: 'FAILED', reason: 'task FAILED: RestClientException' };
+  const baseHealth = fake.stack.health;
+  const withRegistry = (registry: PartState, connector: ConnectorHealth) => {
+    fake.set({ connector: connector.state === 'RUNNING' ? 'RUNNING' : 'DOWN' }, connector);
+    return async () => [
+      ...(await baseHealth()),
+      // DOWN with a pid: its process runs but does not answer yet (starting): not started again.
+      { name: 'schema-registry' as PartName, state: registry, reason: 'test', listens: '', log: '', pid: 1234 },
+    ];
+  };
+  fake.stack.health = withRegistry('DOWN', failed);
+  await dog.round();
+  expect(fake.calls.filter((c) => c === 'restart task')).toEqual([]);
+
+  fake.stack.health = withRegistry('RUNNING', failed);
+  await dog.round();
+  expect(fake.calls.filter((c) => c === 'restart task')).toHaveLength(1);
+  // Failing again at once waits out its backoff; running again clears it.
+  await dog.round();
+  expect(fake.calls.filter((c) => c === 'restart task')).toHaveLength(1);
+  fake.stack.health = withRegistry('RUNNING', running);
+  await dog.round();
+  clock += 1;
+  fake.stack.health = withRegistry('RUNNING', failed);
+  await dog.round();
+  expect(fake.calls.filter((c) => c === 'restart task')).toHaveLength(2);
+});

@@ -6,7 +6,7 @@ import { createPartitionClaims } from './partitionClaims';
 import type { DeadLetter } from '../store/deadLetters';
 import { applyBatch, UnappliableEventError, type UnappliablePolicy } from './applyBatch';
 import { retryWithBackoff } from './retryWithBackoff';
-import type { ChangeRecordDecoder } from '../decode/changeRecordDecoder';
+import { NoSchemaRegistryError, type ChangeRecordDecoder } from '../decode/changeRecordDecoder';
 
 export interface ProjectorRunnerOptions {
   readonly pool: Pool;
@@ -100,8 +100,9 @@ export function createProjectorRunner(options: ProjectorRunnerOptions) {
       };
       outcome = await retryWithBackoff(() => applyBatch(pool, groupId, current, batch, batchOptions), retry);
     } catch (error) {
-      // Retrying cannot help an event that cannot be applied: the owner (a rebuild) stops.
-      if (error instanceof UnappliableEventError) options.onFatal?.(error);
+      // Retrying cannot help an event that cannot be applied (the owner, a rebuild, stops), nor
+      // a missing setting: the process stops, naming it.
+      if (error instanceof UnappliableEventError || error instanceof NoSchemaRegistryError) options.onFatal?.(error);
       throw error;
     }
     const seconds = Number(process.hrtime.bigint() - started) / 1e9;

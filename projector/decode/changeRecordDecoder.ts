@@ -25,7 +25,7 @@ export interface ChangeRecordDecoder {
  * Avro converter through a schema registry (magic byte 0, then the schema's id). A topic holds both
  * after the pipeline switched formats, and a rebuild or replay reads it from the start, so the
  * format is told per record, not assumed. Avro needs `schemas`; without them (no
- * SCHEMA_REGISTRY_URL) an Avro record stops its partition (NoSchemaRegistryError). Writer schemas are kept once
+ * SCHEMA_REGISTRY_URL) an Avro record stops the projector (NoSchemaRegistryError). Writer schemas are kept once
  * fetched: a connector has one per table and schema version, so the set stays small.
  */
 export function createChangeRecordDecoder({ schemas }: { schemas?: WriterSchemas } = {}): ChangeRecordDecoder {
@@ -62,21 +62,22 @@ function decodeRecord(
   const value = record.value;
   if (value === null || value.length === 0) return TOMBSTONE;
   if (!isRegistryFramed(value)) return decodeChangeRecord(position, record);
-  if (schemas === undefined) throw new NoSchemaRegistryError(schemaIdOf(value), position);
+  const schemaId = schemaIdOf(value);
+  // Too short for the registry's header: bad bytes whatever the reader knows.
+  if (schemas === undefined && schemaId !== undefined) throw new NoSchemaRegistryError(schemaId, position);
   return decodeAvroRecord(position, value, batch);
 }
 
 /**
- * An Avro record reached a projector that has no schema registry. Not the record's fault, and not
- * one a retry of the record alone can mend: the partition waits (retried with backoff, each try
- * logged with this message) until the projector is restarted with SCHEMA_REGISTRY_URL; nothing
- * is dead-lettered meanwhile.
+ * An Avro record reached a projector that has no schema registry: a setting is missing, not the
+ * record's fault, and nothing this process can mend. The projector stops (onFatal) with this
+ * message, as for a bad setting at start-up; nothing is dead-lettered, nothing committed past it.
  */
 export class NoSchemaRegistryError extends PipelineError {
-  constructor(schemaId: number | undefined, position: RecordPosition) {
+  constructor(schemaId: number, position: RecordPosition) {
     super(
-      `a record was written in Avro through a schema registry (schema id ${schemaId ?? '?'}, ${position.topic}/${position.partition}@${position.offset}) and SCHEMA_REGISTRY_URL is not set: set it and restart the projector`,
-      { retriable: true, context: position },
+      `a record was written in Avro through a schema registry (schema id ${schemaId}, ${position.topic}/${position.partition}@${position.offset}) and SCHEMA_REGISTRY_URL is not set: set it and start the projector again`,
+      { retriable: false, context: position },
     );
   }
 }

@@ -204,7 +204,7 @@ describe('Avro change records', () => {
     expect(decode(position, jsonRecord(envelope))).toEqual(decode(position, avroRecord(V1, envelope)));
   });
 
-  it('given a reader without a registry, then an Avro record stops the batch with a retriable error naming the setting, and JSON is read', async () => {
+  it('given a reader without a registry, then an Avro record stops the projector with an error naming the setting, and JSON is read', async () => {
     const decode = await createChangeRecordDecoder().forRecords([avroRecord(V1, envelope)]);
     let failure: unknown;
     try {
@@ -214,8 +214,10 @@ describe('Avro change records', () => {
     }
     expect(failure).toBeInstanceOf(NoSchemaRegistryError);
     expect(failure).not.toBeInstanceOf(DecodeError);
-    expect((failure as NoSchemaRegistryError).retriable).toBe(true);
+    expect((failure as NoSchemaRegistryError).retriable).toBe(false);
     expect((failure as Error).message).toContain('(schema id 7, im.public.users/3@42) and SCHEMA_REGISTRY_URL is not set');
+    // Too short for a registry's header: bad bytes, with or without a registry.
+    expect(() => decode(position, { key: null, value: Buffer.from([0, 1]) })).toThrow(DecodeError);
     expect(decode(position, jsonRecord(envelope))).toMatchObject({ kind: 'change' });
   });
 

@@ -61,7 +61,15 @@ export function createRegistrySchemas({ url, timeoutMs = 10_000 }: { url: string
       } catch (error) {
         const status = (error as { status?: unknown }).status;
         // Only HTTP failures carry a status; anything else came from reading the schema it gave.
-        if (typeof status !== 'number') throw new SchemaRefusedError(`schema id ${id} cannot be read: ${(error as Error).message}`);
+        if (typeof status !== 'number') {
+          // An answer that is no schema from an address that is no registry (a catch-all page) is the setting's fault.
+          if (!(await client.answersAsSchemaRegistry()))
+            throw unavailable(
+              `${address} does not answer as a Confluent-compatible schema registry (GET /schemas/types): check SCHEMA_REGISTRY_URL`,
+              null,
+            );
+          throw new SchemaRefusedError(`schema id ${id} cannot be read: ${(error as Error).message}`);
+        }
         if (status === 404) {
           if (await client.answersAsSchemaRegistry()) {
             state = { kind: 'answering' };
