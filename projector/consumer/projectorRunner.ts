@@ -6,6 +6,7 @@ import { createPartitionClaims } from './partitionClaims';
 import type { DeadLetter } from '../store/deadLetters';
 import { applyBatch, UnappliableEventError, type UnappliablePolicy } from './applyBatch';
 import { retryWithBackoff } from './retryWithBackoff';
+import { isRetriable } from '../../infra/errors/isRetriable';
 import { NoSchemaRegistryError, type ChangeRecordDecoder } from '../decode/changeRecordDecoder';
 
 export interface ProjectorRunnerOptions {
@@ -98,8 +99,21 @@ export function createProjectorRunner(options: ProjectorRunnerOptions) {
         ...(options.unappliable === undefined ? {} : { unappliable: options.unappliable }),
         ...(options.decoder === undefined ? {} : { decoder: options.decoder }),
       };
-      outcome = await retryWithBackoff(() => applyBatch(pool, groupId, current, batch, batchOptions), retry);
+      outcome = await retryWithBackoff(() => applyBatch(pool, groupId, current, batch, batchOptions), {
+        ...retry,
+        // A long wait (the database or the schema registry away) keeps the membership alive, and
+        // ends once a rebalance or a seek has made the batch obsolete.
+        retriable: (error) => isRetriable(error) && !batch.isStale(),
+        onRetry: (error, attempt, delayMs) => {
+          retry.onRetry(error, attempt, delayMs);
+          batch.heartbeat().catch(() => undefined);
+        },
+      });
     } catch (error) {
+      if (batch.isStale()) {
+        log.info({ ...tp, err: error }, 'batch dropped while retrying: the partition moved on');
+        return 'rewound';
+      }
       // Retrying cannot help an event that cannot be applied (the owner, a rebuild, stops), nor
       // a missing setting: the process stops, naming it.
       if (error instanceof UnappliableEventError || error instanceof NoSchemaRegistryError) options.onFatal?.(error);

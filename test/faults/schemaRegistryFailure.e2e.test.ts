@@ -4,6 +4,7 @@ import net from 'node:net';
 import { Pool } from 'pg';
 import pino from 'pino';
 import { surviveConnectionLoss } from '../../infra/db/connectionLoss';
+import { createConnectorRegistry } from '../../connectors/connectorRegistry';
 import { loadStackConfig } from '../../infra/stack/config';
 import { runningPid } from '../../infra/stack/daemon';
 import { createLocalStack } from '../../infra/stack/localStack';
@@ -32,6 +33,7 @@ const stack = createLocalStack({ config: loadStackConfig(), logger });
 const writePool = surviveConnectionLoss(new Pool({ connectionString: env.writeDatabaseUrl }), () => undefined);
 const read = createReadPool(env.readDatabaseUrl, 2, () => undefined);
 const group = uniqueName('registry_fault');
+const connectors = createConnectorRegistry({ connectUrl: env.connectUrl });
 let cdc: CdcPipeline;
 let world: LoadWorld;
 let projector: ReturnType<typeof startProjectorProcess> | undefined;
@@ -69,6 +71,19 @@ async function readiness(): Promise<{ ready: boolean; checks: Record<string, str
 const startOffsets = new Map<string, bigint>();
 
 /** Dead letters of records this test wrote (the stack's own topics also hold malformed records other suites wrote on purpose). */
+/** Records in the pipeline's topics so far. */
+async function topicEnds(): Promise<bigint> {
+  const admin = new Kafka({ clientId: 'test-registry-ends', brokers: env.kafkaBrokers, logLevel: logLevel.NOTHING }).admin();
+  await admin.connect();
+  try {
+    let sum = 0n;
+    for (const topic of sourceTopics(cdc.topicPrefix)) for (const p of await admin.fetchTopicOffsets(topic)) sum += BigInt(p.high);
+    return sum;
+  } finally {
+    await admin.disconnect();
+  }
+}
+
 async function deadLetters(): Promise<unknown[]> {
   const { rows } = await read.query<{ topic: string; partition: number; offset: string; error: string }>(
     'select topic, partition, "offset"::text, error from projection_dead_letters where consumer_group = $1',
@@ -122,7 +137,19 @@ it('given write load in Avro, when the registry is killed and a member restarts 
     startProjector();
     await load.committedMore(80);
 
-    // It waits for the registry and says so, and condemns nothing.
+    // Connect meanwhile: the converter keeps the schemas it has past their re-check (30 s) while
+    // the registry is away, so the task runs and records keep reaching Kafka.
+    const killedAt = Date.now();
+    const ends = await topicEnds();
+    await waitFor(async () => (Date.now() - killedAt > 40_000 ? true : undefined), {
+      what: 'the registry away past the converter re-check',
+      timeoutMs: 60_000,
+      intervalMs: 1000,
+    });
+    expect(await topicEnds()).toBeGreaterThan(ends);
+    expect((await connectors.status(cdc.connector))?.tasks.map((t) => t.state)).toEqual(['RUNNING']);
+
+    // The member waits for the registry and says so, and condemns nothing.
     const notReady = await waitFor(
       async () => {
         const state = await readiness();
@@ -135,10 +162,12 @@ it('given write load in Avro, when the registry is killed and a member restarts 
 
     // Nobody starts it by hand: the supervisor's watchdog round does.
     const dog = createWatchdog({ stack, logger });
+    const { actions } = await dog.round();
+    expect(actions).toContainEqual(expect.objectContaining({ part: 'schema-registry', action: 'start' }));
     await waitFor(
       async () => ((await dog.round()).health.find((p) => p.name === 'schema-registry')?.state === 'RUNNING' ? true : undefined),
       {
-        what: 'the watchdog to bring the schema registry back',
+        what: 'the schema registry answering again',
         timeoutMs: 120_000,
         intervalMs: 1000,
       },

@@ -12,6 +12,8 @@ export interface CdcPipeline {
   readonly format: CdcFormat;
   readonly topicPrefix: string;
   readonly slot: string;
+  /** The connector's name in Connect. */
+  readonly connector: string;
   /** What a projector reading this pipeline is given beside its own settings. */
   readonly projectorEnv: Readonly<Record<string, string>>;
   close(): Promise<void>;
@@ -31,7 +33,14 @@ export async function openCdcPipeline(format: CdcFormat, { database }: { databas
   const stack = loadConnectorDefinition();
   if (database === undefined && (process.env.CDC_FORMAT ?? 'json') === format) {
     const topicPrefix = stack.config['topic.prefix']!;
-    return { format, topicPrefix, slot: stack.config['slot.name']!, projectorEnv: projectorEnv(topicPrefix), close: async () => undefined };
+    return {
+      format,
+      topicPrefix,
+      slot: stack.config['slot.name']!,
+      connector: stack.name,
+      projectorEnv: projectorEnv(topicPrefix),
+      close: async () => undefined,
+    };
   }
 
   // Avro names (record namespaces come from the prefix) allow letters, digits and '_' only.
@@ -74,6 +83,7 @@ export async function openCdcPipeline(format: CdcFormat, { database }: { databas
     format,
     topicPrefix: name,
     slot: name,
+    connector: name,
     projectorEnv: projectorEnv(name),
     async close() {
       try {
