@@ -1,6 +1,6 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import type { Admin } from 'kafkajs';
+import type { Admin, Kafka } from 'kafkajs';
 import { Client } from 'pg';
 import { ensureCdcTopics } from '../../connectors/cdcTopics';
 import { inFormat, withOverrides, type ConnectorDefinition } from '../../connectors/connectorDefinition';
@@ -55,8 +55,23 @@ export async function reserveAvroCapture({
 
   return {
     prefix,
-    /** Runs the connector on the reserved slot until it has confirmed all WAL written so far, then removes it and its slot. */
-    async capture(): Promise<{ readonly seconds: number }> {
+    /**
+     * Runs the connector on the reserved slot until it has confirmed all WAL written so far, then
+     * removes it and its slot. Null when PostgreSQL dropped the slot's WAL first (the data set's
+     * WAL exceeded max_slot_wal_keep_size while the slot waited): then there is nothing to compare.
+     */
+    async capture(): Promise<{ readonly seconds: number } | { readonly lost: string }> {
+      const walStatus = await cdc(
+        async (c) =>
+          (await c.query<{ wal_status: string }>('select wal_status from pg_replication_slots where slot_name = $1', [prefix])).rows[0]
+            ?.wal_status,
+      );
+      if (walStatus === undefined || walStatus === 'lost') {
+        await stopConnector();
+        return {
+          lost: `slot ${prefix} ${walStatus === undefined ? 'is gone' : 'lost its WAL'} (the data set's WAL exceeded max_slot_wal_keep_size)`,
+        };
+      }
       const started = Date.now();
       await ensureCdcTopics(admin, definition);
       await stack.registry.register(definition);
@@ -97,6 +112,38 @@ export async function reserveAvroCapture({
       { what: `slot ${prefix} dropped`, timeoutMs: 60_000 },
     ).catch((error: unknown) => console.error(`cleanup: ${String(error)}`));
   }
+}
+
+/** Bytes of the records' keys and values in the topics, read from their start to their current ends: the format's own size, whatever the batching. */
+export async function topicPayloadBytes(kafka: Kafka, admin: Admin, topics: readonly string[]): Promise<number> {
+  const ends = new Map<string, bigint>();
+  for (const topic of topics)
+    for (const p of await admin.fetchTopicOffsets(topic)) if (BigInt(p.high) > 0n) ends.set(`${topic}/${p.partition}`, BigInt(p.high));
+  if (ends.size === 0) return 0;
+  const groupId = `bench-bytes-${Date.now().toString(36)}`;
+  const consumer = kafka.consumer({ groupId, maxBytes: 50 * 2 ** 20 });
+  let bytes = 0;
+  let done: () => void = () => undefined;
+  const finished = new Promise<void>((resolve) => (done = resolve));
+  await consumer.connect();
+  try {
+    await consumer.subscribe({ topics: [...topics], fromBeginning: true });
+    await consumer.run({
+      eachBatch: async ({ batch }) => {
+        const key = `${batch.topic}/${batch.partition}`;
+        const end = ends.get(key);
+        if (end === undefined) return;
+        for (const m of batch.messages) if (BigInt(m.offset) < end) bytes += (m.key?.length ?? 0) + (m.value?.length ?? 0);
+        if (BigInt(batch.lastOffset()) + 1n >= end) ends.delete(key);
+        if (ends.size === 0) done();
+      },
+    });
+    await finished;
+  } finally {
+    await consumer.disconnect();
+    await admin.deleteGroups([groupId]).catch(() => undefined);
+  }
+  return bytes;
 }
 
 /** Bytes of the topics' log segments in the broker's data folder: what they take on disk, batch headers included. */
