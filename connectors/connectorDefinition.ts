@@ -43,3 +43,26 @@ export function inFormat(
   const overlay = loadConnectorDefinition(file, { nameless: true });
   return { name: definition.name, config: { ...definition.config, ...overlay.config } };
 }
+
+/**
+ * A twin of a connector beside it, in `format`: the same tables under another name, with a slot,
+ * topics and notification topic of its own named `name` (an Avro namespace too), streaming from
+ * its start without a snapshot. `overrides` last (another database, say).
+ */
+export function twinInFormat(
+  definition: ConnectorDefinition,
+  name: string,
+  format: CdcFormat,
+  overrides: Readonly<Record<string, string>> = {},
+): ConnectorDefinition {
+  return inFormat(
+    withOverrides(definition, name, {
+      'slot.name': name,
+      'topic.prefix': name,
+      'snapshot.mode': 'no_data',
+      'notification.sink.topic.name': `${name}.debezium.notifications`,
+      ...overrides,
+    }),
+    format,
+  );
+}

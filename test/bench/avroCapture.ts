@@ -3,7 +3,7 @@ import path from 'node:path';
 import type { Admin, Kafka } from 'kafkajs';
 import { Client } from 'pg';
 import { ensureCdcTopics } from '../../connectors/cdcTopics';
-import { inFormat, withOverrides, type ConnectorDefinition } from '../../connectors/connectorDefinition';
+import { twinInFormat, type ConnectorDefinition } from '../../connectors/connectorDefinition';
 import type { StackUrls } from '../../infra/stack/config';
 import type { LocalStack } from '../../infra/stack/localStack';
 import { waitFor } from '../../infra/stack/waitFor';
@@ -43,15 +43,7 @@ export async function reserveAvroCapture({
     }
   };
   await cdc((c) => c.query("select pg_create_logical_replication_slot($1, 'pgoutput')", [prefix]));
-  const definition = inFormat(
-    withOverrides(json, prefix, {
-      'slot.name': prefix,
-      'topic.prefix': prefix,
-      'snapshot.mode': 'no_data',
-      'notification.sink.topic.name': `${prefix}.debezium.notifications`,
-    }),
-    'avro',
-  );
+  const definition = twinInFormat(json, prefix, 'avro');
 
   return {
     prefix,

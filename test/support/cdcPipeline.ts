@@ -1,7 +1,7 @@
 import { Kafka, logLevel } from 'kafkajs';
 import { Client } from 'pg';
 import { ensureCdcTopics } from '../../connectors/cdcTopics';
-import { inFormat, loadConnectorDefinition, withOverrides } from '../../connectors/connectorDefinition';
+import { loadConnectorDefinition, twinInFormat } from '../../connectors/connectorDefinition';
 import { createConnectorRegistry } from '../../connectors/connectorRegistry';
 import type { CdcFormat } from '../../infra/settings/cdcFormatSettings';
 import { waitFor } from '../../infra/stack/waitFor';
@@ -45,16 +45,7 @@ export async function openCdcPipeline(format: CdcFormat, { database }: { databas
 
   // Avro names (record namespaces come from the prefix) allow letters, digits and '_' only.
   const name = uniqueName(`cdc_${format}`);
-  const definition = inFormat(
-    withOverrides(stack, name, {
-      'slot.name': name,
-      'topic.prefix': name,
-      'snapshot.mode': 'no_data',
-      'notification.sink.topic.name': `${name}.debezium.notifications`,
-      ...(database === undefined ? {} : { 'database.dbname': database }),
-    }),
-    format,
-  );
+  const definition = twinInFormat(stack, name, format, database === undefined ? {} : { 'database.dbname': database });
   const connectors = createConnectorRegistry({ connectUrl: env.connectUrl });
   const kafka = new Kafka({ clientId: `test-${name}`, brokers: env.kafkaBrokers, logLevel: logLevel.NOTHING });
   const admin = kafka.admin();
