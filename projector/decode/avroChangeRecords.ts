@@ -23,8 +23,12 @@ export function isRegistryFramed(value: Buffer): boolean {
  * schema (a column added later is one more field, which the projection does not read), then through
  * the same decodeEnvelope as JSON's, so both formats give the same events.
  */
-export function decodeAvroRecord(position: RecordPosition, value: Buffer, schemas: AvroSchemasOfBatch): DecodedRecord {
-  const id = schemaIdOf(value);
+export function decodeAvroRecord(
+  position: RecordPosition,
+  value: Buffer,
+  id: number | undefined,
+  schemas: AvroSchemasOfBatch,
+): DecodedRecord {
   if (id === undefined)
     throw new DecodeError(`value is in no known format: ${value.length} bytes, too short for a schema registry's header`, position);
   const schema = schemas.known.get(id);

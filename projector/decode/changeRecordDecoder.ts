@@ -62,10 +62,10 @@ function decodeRecord(
   const value = record.value;
   if (value === null || value.length === 0) return TOMBSTONE;
   if (!isRegistryFramed(value)) return decodeChangeRecord(position, record);
-  const schemaId = schemaIdOf(value);
   // Too short for the registry's header: bad bytes whatever the reader knows.
+  const schemaId = schemaIdOf(value);
   if (schemas === undefined && schemaId !== undefined) throw new NoSchemaRegistryError(schemaId, position);
-  return decodeAvroRecord(position, value, batch);
+  return decodeAvroRecord(position, value, schemaId, batch);
 }
 
 /**

@@ -61,29 +61,23 @@ export function createRegistrySchemas({ url, timeoutMs = 10_000 }: { url: string
       } catch (error) {
         const status = (error as { status?: unknown }).status;
         // Only HTTP failures carry a status; anything else came from reading the schema it gave.
-        if (typeof status !== 'number') {
-          // An answer that is no schema from an address that is no registry (a catch-all page) is the setting's fault.
-          if (!(await client.answersAsSchemaRegistry()))
-            throw unavailable(
-              `${address} does not answer as a Confluent-compatible schema registry (GET /schemas/types): check SCHEMA_REGISTRY_URL`,
-              null,
-            );
-          throw new SchemaRefusedError(`schema id ${id} cannot be read: ${(error as Error).message}`);
-        }
-        if (status === 404) {
-          if (await client.answersAsSchemaRegistry()) {
-            state = { kind: 'answering' };
-            throw new SchemaRefusedError(`schema id ${id} is not in the registry at ${address}`);
-          }
+        const refusal =
+          typeof status !== 'number'
+            ? `schema id ${id} cannot be read: ${(error as Error).message}`
+            : status === 404
+              ? `schema id ${id} is not in the registry at ${address}`
+              : undefined;
+        if (refusal === undefined)
+          throw unavailable(`schema registry at ${address} did not give schema id ${id}: ${(error as Error).message}`, null);
+        // The same answers from an address that is no registry API (a wrong path, a catch-all page) are the setting's fault.
+        if (!(await client.answersAsSchemaRegistry())) {
           throw unavailable(
             `${address} does not answer as a Confluent-compatible schema registry (GET /schemas/types): check SCHEMA_REGISTRY_URL`,
-            error,
+            null,
           );
         }
-        throw unavailable(
-          `schema registry at ${address} did not give schema id ${id}: ${withoutCredentials((error as Error).message)}`,
-          null,
-        );
+        state = { kind: 'answering' };
+        throw new SchemaRefusedError(refusal);
       }
       state = { kind: 'answering' };
       const entry = registry.cache.getSchema(id);
@@ -93,9 +87,4 @@ export function createRegistrySchemas({ url, timeoutMs = 10_000 }: { url: string
       return entry.schema as unknown as avro.Type;
     },
   };
-}
-
-/** A URL's user and password, wherever an error message repeats one. */
-function withoutCredentials(text: string): string {
-  return text.replace(/\/\/[^/@\s]+@/g, '//');
 }

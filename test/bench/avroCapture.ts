@@ -7,6 +7,7 @@ import { twinInFormat, type ConnectorDefinition } from '../../connectors/connect
 import type { StackUrls } from '../../infra/stack/config';
 import type { LocalStack } from '../../infra/stack/localStack';
 import { waitFor } from '../../infra/stack/waitFor';
+import { deleteTopicsOfPrefix, removeConnectorAndSlot } from '../support/twinTeardown';
 
 /**
  * The benchmark's data set a second time, in Avro: a slot reserved on the bench's write database
@@ -86,23 +87,14 @@ export async function reserveAvroCapture({
     },
     async remove(): Promise<void> {
       await stopConnector();
-      const ours = (await admin.listTopics()).filter((t) => t.startsWith(`${prefix}.`) || t === `__debezium-heartbeat.${prefix}`);
-      if (ours.length > 0) await admin.deleteTopics({ topics: ours }).catch(() => undefined);
+      await deleteTopicsOfPrefix(admin, prefix).catch(() => undefined);
     },
   };
 
   async function stopConnector(): Promise<void> {
-    await stack.registry.remove(prefix).catch(() => false);
-    await waitFor(
-      async () => {
-        const slot = await cdc((c) => c.query('select active from pg_replication_slots where slot_name = $1', [prefix]));
-        if (slot.rowCount === 0) return true;
-        if (slot.rows[0]?.active === true) return undefined;
-        await cdc((c) => c.query('select pg_drop_replication_slot($1)', [prefix]));
-        return true;
-      },
-      { what: `slot ${prefix} dropped`, timeoutMs: 60_000 },
-    ).catch((error: unknown) => console.error(`cleanup: ${String(error)}`));
+    await removeConnectorAndSlot({ connectors: stack.registry, name: prefix, slot: prefix, cdcDatabaseUrl: cdcUrl.toString() }).catch(
+      (error: unknown) => console.error(`cleanup: ${String(error)}`),
+    );
   }
 }
 

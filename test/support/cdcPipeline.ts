@@ -6,6 +6,7 @@ import { createConnectorRegistry } from '../../connectors/connectorRegistry';
 import type { CdcFormat } from '../../infra/settings/cdcFormatSettings';
 import { waitFor } from '../../infra/stack/waitFor';
 import { stackEnv, uniqueName } from './stackEnv';
+import { deleteTopicsOfPrefix, removeConnectorAndSlot } from './twinTeardown';
 
 /** CDC from im_write to Kafka in one format: the topics a projector of it reads, and how to start one. */
 export interface CdcPipeline {
@@ -77,25 +78,11 @@ export async function openCdcPipeline(format: CdcFormat, { database }: { databas
     connector: name,
     projectorEnv: projectorEnv(name),
     async close() {
-      try {
-        await connectors.remove(name);
-        await waitFor(
-          async () => {
-            const active = await slotActive();
-            if (active === undefined) return true;
-            if (active) return undefined;
-            await cdc.query('select pg_drop_replication_slot($1)', [name]);
-            return true;
-          },
-          { what: `slot ${name} released and dropped`, timeoutMs: 60_000 },
-        );
-      } finally {
-        await cdc.end();
-      }
+      await cdc.end();
+      await removeConnectorAndSlot({ connectors, name, slot: name, cdcDatabaseUrl: env.cdcDatabaseUrl });
       await admin.connect();
       try {
-        const topics = (await admin.listTopics()).filter((t) => t.startsWith(`${name}.`) || t === `__debezium-heartbeat.${name}`);
-        await admin.deleteTopics({ topics });
+        await deleteTopicsOfPrefix(admin, name);
       } finally {
         await admin.disconnect();
       }
